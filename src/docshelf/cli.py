@@ -1,0 +1,250 @@
+"""Command-line adapter: `docshelf add|remove|list|search|read|serve|reindex`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from docshelf import __version__
+from docshelf.errors import DocshelfError
+from docshelf.settings import SETTINGS
+
+if TYPE_CHECKING:
+    from docshelf.shelf import Shelf
+
+LOG_LEVELS = ("debug", "info", "warning", "error", "none")
+
+
+def _settings_epilog() -> str:
+    lines = ["Environment:"]
+    for s in SETTINGS:
+        lines.append(f"  {s.env[0]:<24} {s.help}")
+    return "\b\n" + "\n".join(lines)
+
+
+class _Group(click.Group):
+    """Turns a DocshelfError into one line on stderr and exit code 1: the one conversion point."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DocshelfError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("Interrupted; the index is unchanged (a partial add is rolled back).", code=130)
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"docshelf: error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=_Group, epilog=_settings_epilog(), context_settings={"max_content_width": 100})
+@click.version_option(__version__, prog_name="docshelf")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False),
+    envvar="DOCSHELF_HOME",
+    help="Data directory (index and download cache). Default: DOCSHELF_HOME or the user data dir.",
+)
+@click.pass_context
+def main(ctx: click.Context, home: str | None) -> None:
+    """Version-matched library docs for AI coding agents, over MCP."""
+    ctx.obj = home
+
+
+def _shelf(ctx: click.Context) -> Shelf:
+    from docshelf.shelf import Shelf
+
+    shelf = Shelf(ctx.obj)
+    ctx.call_on_close(shelf.close)
+    return shelf
+
+
+@main.command()
+@click.argument("source")
+@click.option("--name", help="Library name (default: derived from the source).")
+@click.option("--docs-root", help="Folder inside the package that holds the docs.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@click.pass_context
+def add(
+    ctx: click.Context, source: str, name: str | None, docs_root: str | None, quiet: bool
+) -> None:
+    """Add (or re-index) a library: npm:NAME[@VERSION] or a folder of markdown.
+
+    \b
+    Examples:
+      docshelf add npm:@mastra/mcp-docs-server@1.1.45 --name mastra
+      docshelf add ./my-project/docs --name myproj
+    """
+    from docshelf.progress import RichReporter
+
+    shelf = _shelf(ctx)
+    with RichReporter(quiet=quiet) as reporter:
+        record = shelf.add_library(source, name=name, docs_root=docs_root, reporter=reporter)
+    click.echo(
+        f"Added {record.ref}: {record.pages} pages, {record.sections} sections ({record.source})"
+    )
+
+
+@main.command()
+@click.argument("library")
+@click.pass_context
+def remove(ctx: click.Context, library: str) -> None:
+    """Remove a library (every version) or one version: LIB or LIB@VERSION."""
+    removed = _shelf(ctx).remove_library(library)
+    for record in removed:
+        click.echo(f"Removed {record.ref}")
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def list_(ctx: click.Context, as_json: bool) -> None:
+    """List indexed libraries and their versions."""
+    libraries = _shelf(ctx).list_libraries()
+    if as_json:
+        data = [
+            {"name": lib.name, "versions": [asdict(v) for v in lib.versions]} for lib in libraries
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    if not libraries:
+        click.echo(
+            "No libraries yet. Add one: docshelf add npm:@mastra/mcp-docs-server --name mastra"
+        )
+        return
+    for lib in libraries:
+        for i, v in enumerate(lib.versions):
+            label = lib.name if i == 0 else ""
+            click.echo(f"{label:<16} {v.version:<14} {v.pages:>5} pages  {v.source}")
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--library", "-l", help="Library name or NAME@VERSION (default: all).")
+@click.option("--path-prefix", default="", help="Only pages under this path.")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 50))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--queries",
+    type=click.File("r"),
+    help="JSON lines with a field 'q' ('-' for stdin); prints one JSON line per query.",
+)
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: str | None,
+    library: str | None,
+    path_prefix: str,
+    limit: int,
+    as_json: bool,
+    queries: Any,
+) -> None:
+    """Search the docs: ranked pages with their best section and a snippet."""
+    shelf = _shelf(ctx)
+    if queries is not None:
+        for n, line in enumerate(queries, 1):
+            if not line.strip():
+                continue
+            try:
+                q = json.loads(line)["q"]
+            except (ValueError, KeyError, TypeError):
+                _fail(f"line {n} of {queries.name} is not a JSON object with a field 'q'.")
+            hits = shelf.search(q, library=library, path_prefix=path_prefix, limit=limit)
+            click.echo(json.dumps({"q": q, "hits": [_hit_json(h) for h in hits]}))
+        return
+    if query is None:
+        _fail("give a QUERY or --queries FILE, e.g. docshelf search 'configure memory'.")
+    hits = shelf.search(query, library=library, path_prefix=path_prefix, limit=limit)
+    if as_json:
+        click.echo(json.dumps([asdict(h) for h in hits], indent=2))
+        return
+    from docshelf.server import format_hits
+
+    click.echo(format_hits(query, hits))
+
+
+def _hit_json(hit: Any) -> dict[str, Any]:
+    return {k: getattr(hit, k) for k in ("path", "title", "heading", "score", "snippet")}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--library", "-l", help="Library name or NAME@VERSION.")
+@click.option("--section", "-s", help="Only sections whose heading matches this.")
+@click.option("--max-tokens", type=click.IntRange(1), help="Cap the answer to about this size.")
+@click.pass_context
+def read(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    library: str | None,
+    section: str | None,
+    max_tokens: int | None,
+) -> None:
+    """Read pages by path ('.md' optional); a directory gives its index or listing."""
+    results = _shelf(ctx).read(list(paths), library=library, section=section, max_tokens=max_tokens)
+    if len(results) == 1:
+        click.echo(results[0].text)
+    else:
+        from docshelf.server import format_reads
+
+        click.echo(format_reads(results))
+    if any(r.is_error for r in results):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--log-level", type=click.Choice(LOG_LEVELS), default=None, help="Default: warning.")
+@click.option(
+    "--no-default",
+    is_flag=True,
+    help="Do not add the default library (the Mastra docs) when nothing is indexed.",
+)
+@click.pass_context
+def serve(ctx: click.Context, log_level: str | None, no_default: bool) -> None:
+    """Serve the docs to an MCP client over stdio.
+
+    On first run, when nothing is indexed, it adds the Mastra docs from npm (once; offline
+    after that) while already answering the client.
+    """
+    from docshelf.settings import get_setting
+
+    _configure_logging(log_level or get_setting("log_level"))
+    from docshelf.server import build_server
+
+    server = build_server(_shelf(ctx), add_default=not no_default)
+    server.run("stdio")
+
+
+@main.command()
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@click.pass_context
+def reindex(ctx: click.Context, quiet: bool) -> None:
+    """Rebuild the index from the recorded sources (fixes a damaged or outdated index)."""
+    from docshelf.progress import RichReporter
+
+    shelf = _shelf(ctx)
+    with RichReporter(quiet=quiet) as reporter:
+        rebuilt = shelf.reindex(reporter=reporter)
+    for record in rebuilt:
+        click.echo(f"Re-indexed {record.ref}: {record.pages} pages")
+    if not rebuilt:
+        click.echo("Nothing recorded to re-index; add libraries with `docshelf add`.")
+
+
+def _configure_logging(level: str) -> None:
+    import logging
+
+    level = level.lower()
+    if level not in LOG_LEVELS:
+        _fail(f"unknown log level {level!r}; use one of {', '.join(LOG_LEVELS)}.")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("docshelf %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.CRITICAL + 1 if level == "none" else level.upper())

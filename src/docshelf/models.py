@@ -1,0 +1,93 @@
+"""The frozen records that cross module boundaries: pages, sections, libraries, hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of a page under one heading, code fences never split."""
+
+    heading: str  # the heading's text; "" for the text before the first heading
+    heading_path: tuple[str, ...]  # H1 > H2 > H3 down to this heading
+    level: int  # 1-6 for a heading, 0 for the preamble
+    anchor: str  # slug of the heading, unique within the page
+    text: str  # markdown of the section, heading line included
+    start_line: int  # 1-based line in the page body where the section starts
+
+
+@dataclass(frozen=True)
+class Page:
+    """One markdown file of a library, parsed."""
+
+    path: str  # relative to the docs root, "/"-separated, without ".md"
+    title: str
+    content: str  # the markdown body, front matter removed
+    sections: tuple[Section, ...]
+    metadata: dict[str, Any] = field(default_factory=dict)  # front matter
+
+
+@dataclass(frozen=True)
+class LibraryVersion:
+    """One indexed version of a library."""
+
+    name: str
+    version: str
+    source: str  # the spec it was added from, e.g. "npm:@mastra/mcp-docs-server@1.1.45"
+    pages: int
+    sections: int
+    indexed_at: str  # ISO 8601, UTC
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+@dataclass(frozen=True)
+class Library:
+    """A named library with every version indexed, newest first."""
+
+    name: str
+    versions: tuple[LibraryVersion, ...]
+
+    @property
+    def latest(self) -> LibraryVersion:
+        return self.versions[0]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked page in a search result, represented by its best section."""
+
+    library: str
+    version: str
+    path: str
+    title: str
+    heading: str  # heading path of the best section, " > "-joined
+    anchor: str
+    score: float  # higher is better
+    snippet: str
+
+
+ReadKind = Literal["page", "index", "listing", "missing"]
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """The answer to reading one path."""
+
+    library: str
+    version: str
+    path: str  # normalised path that was asked for
+    kind: ReadKind
+    text: str  # markdown to show
+    title: str = ""
+    truncated: bool = False
+    omitted_sections: tuple[str, ...] = ()  # headings left out by a token cap
+    suggestions: tuple[Hit, ...] = ()  # for a missing path
+
+    @property
+    def is_error(self) -> bool:
+        return self.kind == "missing"

@@ -1,0 +1,156 @@
+"""Markdown -> Page: front matter, title, and sections split at headings, fences kept whole."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from docshelf.models import Page, Section
+
+SPLIT_LEVEL = 3  # sections are cut at H1-H3; deeper headings stay inside their section
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_INLINE_MARKUP = re.compile(r"[`*_]|<[^>]+>|\[([^\]]*)\]\([^)]*\)")
+
+
+def parse_page(path: str, text: str) -> Page:
+    """Parse one markdown file (path relative to the docs root, without `.md`)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    metadata, body = split_front_matter(text)
+    sections = split_sections(body)
+    title = _title(metadata, sections, path)
+    return Page(path=path, title=title, content=body, sections=tuple(sections), metadata=metadata)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """Separate YAML front matter from the body; unreadable front matter is kept as raw text."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    raw = match.group(1)
+    body = text[match.end() :]
+    try:
+        import yaml
+
+        loaded = yaml.safe_load(raw)
+    except Exception:
+        return {"_raw": raw}, body
+    if isinstance(loaded, dict):
+        return {str(k): _plain(v) for k, v in loaded.items()}, body
+    return ({"_raw": raw} if raw.strip() else {}), body
+
+
+def _plain(value: Any) -> Any:
+    """Front matter values as JSON-safe data (YAML dates and the like become strings)."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def split_sections(body: str) -> list[Section]:
+    """Cut a markdown body into sections at H1-H3 headings outside code fences."""
+    lines = body.split("\n")
+    headings = _find_headings(lines)
+    sections: list[Section] = []
+    slugs: dict[str, int] = {}
+    stack: list[tuple[int, str]] = []
+    starts = [h for h in headings if h[1] <= SPLIT_LEVEL]
+
+    first = starts[0][0] if starts else len(lines)
+    preamble = "\n".join(lines[:first]).strip("\n")
+    if preamble.strip():
+        sections.append(Section("", (), 0, "", preamble, 1))
+
+    for i, (line_no, level, heading, _setext) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(lines)
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, heading))
+        text = "\n".join(lines[line_no:end]).strip("\n")
+        sections.append(
+            Section(
+                heading=heading,
+                heading_path=tuple(h for _, h in stack),
+                level=level,
+                anchor=_unique_slug(heading, slugs),
+                text=text,
+                start_line=line_no + 1,
+            )
+        )
+    return sections
+
+
+def _find_headings(lines: list[str]) -> list[tuple[int, int, str, bool]]:
+    """(line index, level, text, is_setext) for each heading outside fenced code."""
+    found: list[tuple[int, int, str, bool]] = []
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            marker = fence_match.group(1) if fence_match else ""
+            if marker and marker[0] == fence[0] and len(marker) >= len(fence):
+                if not fence_match or not fence_match.group(2).strip():
+                    fence = None
+            continue
+        if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
+            fence = fence_match.group(1)
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            found.append((i, len(atx.group(1)), clean_heading(atx.group(2) or ""), False))
+            continue
+        setext = _SETEXT.match(line)
+        if setext and i > 0 and _is_setext_text(lines, i - 1, found):
+            level = 1 if setext.group(1)[0] == "=" else 2
+            found.append((i - 1, level, clean_heading(lines[i - 1]), True))
+    return found
+
+
+def _is_setext_text(lines: list[str], i: int, found: list[tuple[int, int, str, bool]]) -> bool:
+    """A setext heading is one plain paragraph line, preceded by a blank line or the start."""
+    text = lines[i]
+    if not text.strip() or text.startswith((" " * 4, "\t", ">", "-", "*", "+", "|", "<")):
+        return False
+    if re.match(r"^\s*\d+[.)]\s", text) or (found and found[-1][0] == i):
+        return False
+    return i == 0 or not lines[i - 1].strip()
+
+
+def clean_heading(raw: str) -> str:
+    """Heading text without inline markup: links keep their label, code loses its ticks."""
+    text = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", raw)
+    return " ".join(text.split())
+
+
+def slugify(text: str) -> str:
+    """GitHub-style anchor: lowercase, punctuation dropped, spaces to hyphens."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.strip().replace(" ", "-")
+
+
+def _unique_slug(heading: str, seen: dict[str, int]) -> str:
+    slug = slugify(heading) or "section"
+    count = seen.get(slug, 0)
+    seen[slug] = count + 1
+    return slug if count == 0 else f"{slug}-{count}"
+
+
+def _title(metadata: dict[str, Any], sections: list[Section], path: str) -> str:
+    title = metadata.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    for level in (1, 2, 3):
+        for section in sections:
+            if section.level == level and section.heading:
+                return section.heading
+    name = path.rsplit("/", 1)[-1] or path
+    return name.replace("-", " ").replace("_", " ").strip().capitalize() or "Untitled"

@@ -1,0 +1,71 @@
+"""Progress reporters for the adapters: rich bars on stderr, or log lines for the server."""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+from typing import Any
+
+
+class LogReporter:
+    """Reports milestones to a logger (the server's stderr), never to stdout."""
+
+    def __init__(self, log: logging.Logger) -> None:
+        self.log = log
+        self._last = -1
+
+    def message(self, text: str) -> None:
+        self.log.warning("%s", text)
+
+    def download(self, done: int, total: int | None) -> None:
+        pass
+
+    def index(self, done: int, total: int) -> None:
+        quarter = done * 4 // max(total, 1)
+        if quarter != self._last:
+            self._last = quarter
+            self.log.info("indexed %d/%d pages", done, total)
+
+
+class RichReporter:
+    """Download and indexing bars on stderr while a command runs; use as a context manager."""
+
+    def __init__(self, *, quiet: bool = False) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+        self.console = Console(stderr=True, quiet=quiet)
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            console=self.console,
+            transient=True,
+        )
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> RichReporter:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._progress.stop()
+
+    def message(self, text: str) -> None:
+        self.console.print(text, style="dim")
+
+    def download(self, done: int, total: int | None) -> None:
+        self._update("download", "Downloading", done, total)
+
+    def index(self, done: int, total: int) -> None:
+        self._update("index", "Indexing", done, total)
+
+    def _update(self, key: str, label: str, done: int, total: int | None) -> None:
+        if key not in self._tasks:
+            self._tasks[key] = self._progress.add_task(label, total=total)
+        self._progress.update(self._tasks[key], completed=done, total=total)

@@ -1,0 +1,121 @@
+"""Full-text search: FTS5 BM25 over sections and pages, fused into one ranked list of pages."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from docshelf.search.query import fts_match, query_terms
+from docshelf.store.catalog import VersionRef
+
+# BM25 column weights: title, headings, path words, body.
+SECTION_WEIGHTS = (6.0, 3.0, 3.0, 1.0)
+PAGE_WEIGHTS = (6.0, 2.0, 4.0, 1.0)
+SECTION_POOL = 400  # best sections considered before grouping to pages
+PAGE_POOL = 200
+FUSION_K = 20.0  # reciprocal rank fusion constant: small k trusts the top ranks more
+
+
+@dataclass(frozen=True)
+class PageMatch:
+    """A page found by full text: its ids, fused score and best section."""
+
+    page_id: int
+    version_id: int
+    section_id: int | None
+    score: float
+
+
+def rank_pages(
+    conn: sqlite3.Connection,
+    query: str,
+    versions: list[VersionRef],
+    *,
+    path_prefix: str = "",
+    limit: int = 10,
+) -> list[PageMatch]:
+    """Pages ranked by reciprocal rank fusion of section-level and page-level BM25."""
+    terms = query_terms(query)
+    if not terms or not versions:
+        return []
+    match = fts_match(terms)
+    ids = [v.id for v in versions]
+    filters, params = _filters(ids, path_prefix)
+
+    section_rows = conn.execute(
+        f"SELECT s.id, s.page_id, p.version_id, bm25(sections_fts, {_w(SECTION_WEIGHTS)}) AS r "
+        "FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid "
+        "JOIN pages p ON p.id = s.page_id "
+        f"WHERE sections_fts MATCH ? {filters} ORDER BY r LIMIT ?",
+        (match, *params, SECTION_POOL),
+    ).fetchall()
+    page_rows = conn.execute(
+        f"SELECT p.id, p.version_id, bm25(pages_fts, {_w(PAGE_WEIGHTS)}) AS r "
+        "FROM pages_fts JOIN pages p ON p.id = pages_fts.rowid "
+        f"WHERE pages_fts MATCH ? {filters} ORDER BY r LIMIT ?",
+        (match, *params, PAGE_POOL),
+    ).fetchall()
+
+    best_section: dict[int, int] = {}
+    section_rank: dict[int, int] = {}
+    for row in section_rows:
+        if row[1] not in best_section:
+            best_section[row[1]] = row[0]
+            section_rank[row[1]] = len(section_rank) + 1
+    page_rank = {row[0]: i + 1 for i, row in enumerate(page_rows)}
+    version_of = {row[1]: row[2] for row in section_rows} | {row[0]: row[1] for row in page_rows}
+
+    scores: dict[int, float] = {}
+    for page_id in set(section_rank) | set(page_rank):
+        score = 0.0
+        if page_id in section_rank:
+            score += 1.0 / (FUSION_K + section_rank[page_id])
+        if page_id in page_rank:
+            score += 1.0 / (FUSION_K + page_rank[page_id])
+        scores[page_id] = score
+    ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
+    return [
+        PageMatch(pid, version_of[pid], best_section.get(pid), round(scores[pid] * 100, 4))
+        for pid in ranked
+    ]
+
+
+def section_snippet(conn: sqlite3.Connection, query: str, section_id: int, tokens: int = 28) -> str:
+    """A short excerpt of the section around the query words."""
+    terms = query_terms(query)
+    if terms:
+        row = conn.execute(
+            f"SELECT snippet(sections_fts, 3, '', '', '…', {int(tokens)}) FROM sections_fts "
+            "WHERE sections_fts MATCH ? AND rowid = ?",
+            (fts_match(terms), section_id),
+        ).fetchone()
+        if row and row[0] and row[0].strip():
+            return " ".join(row[0].split())
+    row = conn.execute("SELECT text FROM sections WHERE id = ?", (section_id,)).fetchone()
+    return " ".join((row[0] if row else "").split())[: tokens * 7]
+
+
+def section_heading(conn: sqlite3.Connection, section_id: int) -> tuple[str, str]:
+    """(heading path joined by ' > ', anchor) of a section."""
+    row = conn.execute(
+        "SELECT heading_path, anchor FROM sections WHERE id = ?", (section_id,)
+    ).fetchone()
+    if row is None:
+        return "", ""
+    return " > ".join(json.loads(row[0])), row[1]
+
+
+def _filters(version_ids: list[int], path_prefix: str) -> tuple[str, list[object]]:
+    marks = ",".join("?" * len(version_ids))
+    sql = f"AND p.version_id IN ({marks})"
+    params: list[object] = list(version_ids)
+    prefix = path_prefix.strip().strip("/")
+    if prefix:
+        sql += " AND (p.path = ? OR substr(p.path, 1, ?) = ?)"
+        params += [prefix, len(prefix) + 1, prefix + "/"]
+    return sql, params
+
+
+def _w(weights: tuple[float, ...]) -> str:
+    return ", ".join(f"{w:.2f}" for w in weights)

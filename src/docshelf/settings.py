@@ -1,0 +1,88 @@
+"""Every setting docshelf reads, in one table: name, default, environment variable, help."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    env: tuple[str, ...]
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "home",
+        "",
+        ("DOCSHELF_HOME",),
+        "Data directory (index database, download cache). Default: the platform's user "
+        "data directory for docshelf.",
+    ),
+    Setting(
+        "npm_registry",
+        "https://registry.npmjs.org",
+        ("DOCSHELF_NPM_REGISTRY", "npm_config_registry", "NPM_CONFIG_REGISTRY"),
+        "npm registry to fetch packages from.",
+    ),
+    Setting(
+        "default_source",
+        "npm:@mastra/mcp-docs-server",
+        ("DOCSHELF_DEFAULT_SOURCE",),
+        "Library that `docshelf serve` adds on first run when nothing is indexed.",
+    ),
+    Setting(
+        "default_name",
+        "mastra",
+        ("DOCSHELF_DEFAULT_NAME",),
+        "Name given to the default library.",
+    ),
+    Setting(
+        "http_timeout",
+        "30",
+        ("DOCSHELF_HTTP_TIMEOUT",),
+        "Seconds to wait for a registry before giving up (retried with backoff).",
+    ),
+    Setting(
+        "max_archive_mb",
+        "512",
+        ("DOCSHELF_MAX_ARCHIVE_MB",),
+        "Largest package archive, unpacked, that docshelf accepts (MiB).",
+    ),
+    Setting(
+        "log_level",
+        "warning",
+        ("DOCSHELF_LOG_LEVEL",),
+        "Log level for `serve` (debug, info, warning, error); logs go to stderr.",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get_setting(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """Value of a setting: the first environment variable set, else the default."""
+    setting = _BY_NAME[name]
+    env = os.environ if environ is None else environ
+    for var in setting.env:
+        value = env.get(var)
+        if value:
+            return value
+    return setting.default
+
+
+def data_home(override: str | os.PathLike[str] | None = None) -> Path:
+    """The data directory: an explicit override, else DOCSHELF_HOME, else platformdirs."""
+    if override:
+        return Path(override).expanduser()
+    configured = get_setting("home")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("docshelf", appauthor=False)

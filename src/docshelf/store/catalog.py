@@ -1,0 +1,101 @@
+"""Which libraries and versions the index holds, and resolving `LIB` / `LIB@VERSION` to one."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from docshelf.errors import LibraryNotFoundError, UsageError
+from docshelf.models import Library, LibraryVersion
+from docshelf.versions import version_key
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    """A resolved library version: its row id plus its public record."""
+
+    id: int
+    record: LibraryVersion
+
+
+def check_library_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise UsageError(
+            f"Invalid library name {name!r}: use letters, digits, '.', '_' or '-' (at most 64), "
+            "starting with a letter or digit, e.g. --name mastra."
+        )
+    return name
+
+
+def split_library_ref(ref: str) -> tuple[str, str | None]:
+    """`mastra` -> ("mastra", None); `mastra@1.1.45` -> ("mastra", "1.1.45")."""
+    name, sep, version = ref.strip().partition("@")
+    if sep and not version:
+        raise UsageError(f"Library reference {ref!r} has '@' but no version: use NAME@VERSION.")
+    return name, (version or None)
+
+
+def list_libraries(conn: sqlite3.Connection) -> list[Library]:
+    """Every library with its versions, newest version first, libraries by name."""
+    rows = conn.execute(
+        "SELECT library, version, source, pages, sections, indexed_at FROM versions"
+    ).fetchall()
+    grouped: dict[str, list[LibraryVersion]] = {}
+    for row in rows:
+        grouped.setdefault(row["library"], []).append(
+            LibraryVersion(
+                row["library"],
+                row["version"],
+                row["source"],
+                row["pages"],
+                row["sections"],
+                row["indexed_at"],
+            )
+        )
+    return [
+        Library(name, tuple(sorted(vs, key=lambda v: version_key(v.version), reverse=True)))
+        for name, vs in sorted(grouped.items())
+    ]
+
+
+def resolve_version(conn: sqlite3.Connection, ref: str | None) -> VersionRef:
+    """Resolve `LIB`, `LIB@VERSION` or None (the only library) to one indexed version."""
+    libraries = list_libraries(conn)
+    if ref is None or not ref.strip():
+        if len(libraries) == 1:
+            return _ref(conn, libraries[0].latest)
+        if not libraries:
+            raise LibraryNotFoundError("(none)", [])
+        names = ", ".join(lib.name for lib in libraries)
+        raise UsageError(
+            f"Several libraries are indexed ({names}); say which one with library=NAME "
+            "(or NAME@VERSION)."
+        )
+    name, version = split_library_ref(ref)
+    library = next((lib for lib in libraries if lib.name == name), None)
+    if library is None:
+        raise LibraryNotFoundError(name, [lib.name for lib in libraries])
+    if version is None:
+        return _ref(conn, library.latest)
+    for record in library.versions:
+        if record.version == version or record.version == version.lstrip("v"):
+            return _ref(conn, record)
+    raise LibraryNotFoundError(name, [v.version for v in library.versions], version)
+
+
+def resolve_versions(conn: sqlite3.Connection, ref: str | None) -> list[VersionRef]:
+    """For search: one version when named, else the newest version of every library."""
+    if ref is not None and ref.strip():
+        return [resolve_version(conn, ref)]
+    return [_ref(conn, lib.latest) for lib in list_libraries(conn)]
+
+
+def _ref(conn: sqlite3.Connection, record: LibraryVersion) -> VersionRef:
+    row = conn.execute(
+        "SELECT id FROM versions WHERE library = ? AND version = ?",
+        (record.name, record.version),
+    ).fetchone()
+    return VersionRef(row[0], record)
