@@ -45,7 +45,8 @@ class RichReporter:
         self._tasks: dict[str, Any] = {}
 
     def __enter__(self) -> RichReporter:
-        self._progress.start()
+        if self.console.is_terminal:  # bars only where a person watches; logs stay clean
+            self._progress.start()
         return self
 
     def __exit__(
@@ -54,7 +55,8 @@ class RichReporter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._progress.stop()
+        if self._progress.live.is_started:
+            self._progress.stop()
 
     def message(self, text: str) -> None:
         self.console.print(text, style="dim")
@@ -66,6 +68,8 @@ class RichReporter:
         self._update("index", "Indexing", done, total)
 
     def _update(self, key: str, label: str, done: int, total: int | None) -> None:
+        if not self._progress.live.is_started:
+            return
         if key not in self._tasks:
             self._tasks[key] = self._progress.add_task(label, total=total)
         self._progress.update(self._tasks[key], completed=done, total=total)

@@ -86,9 +86,7 @@ def read_path(
     if section:
         chosen = select_sections(sections, section)
         if not chosen:
-            headings = "\n".join(
-                f"- {' > '.join(s['heading_path'])}" for s in sections if s.heading
-            )
+            headings = "\n".join(f"- {' > '.join(s.heading_path)}" for s in sections if s.heading)
             text = (
                 f"No section of {path} matches {section!r}. Its sections:\n{headings}\n\n"
                 "Call again with one of these headings as `section`, or without `section` for "

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -26,7 +26,7 @@ INSTRUCTIONS = (
     "to find pages by topic in plain words, read_docs to read a page (or a directory listing) "
     "by path, and list_libraries to see which libraries and versions are indexed."
 )
-READ_ONLY = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
+READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
 
 class HitOut(BaseModel):
@@ -180,16 +180,13 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         return _result(format_reads(results), out, is_error=any(r.is_error for r in results))
 
 
-class tool_errors:
+@contextmanager
+def tool_errors() -> Iterator[None]:
     """Turn a DocshelfError into a tool error the agent can act on: the one conversion point."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> bool:
-        if isinstance(exc, DocshelfError):
-            raise ToolError(str(exc)) from exc
-        return False
+    try:
+        yield
+    except DocshelfError as exc:
+        raise ToolError(str(exc)) from exc
 
 
 def start_default_library(state: ServerState) -> None:

@@ -14,7 +14,12 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_INLINE_MARKUP = re.compile(r"[`*_]|<[^>]+>|\[([^\]]*)\]\([^)]*\)")
+_INLINE_MARKUP = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)"  # images go entirely
+    r"|\[([^\]]*)\]\([^)]*\)"  # links keep their label
+    r"|[`*]|<[^>]+>"
+    r"|(?<!\w)_{1,2}(?=\S)|(?<=\S)_{1,2}(?!\w)"  # emphasis underscores, not snake_case
+)
 
 
 def parse_page(path: str, text: str) -> Page:
@@ -33,11 +38,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     raw = match.group(1)
     body = text[match.end() :]
-    try:
-        import yaml
+    import yaml  # only pages with front matter pay for the import
 
+    try:
         loaded = yaml.safe_load(raw)
-    except Exception:
+    except yaml.YAMLError:
         return {"_raw": raw}, body
     if isinstance(loaded, dict):
         return {str(k): _plain(v) for k, v in loaded.items()}, body
@@ -96,9 +101,9 @@ def _find_headings(lines: list[str]) -> list[tuple[int, int, str, bool]]:
         fence_match = _FENCE.match(line)
         if fence is not None:
             marker = fence_match.group(1) if fence_match else ""
-            if marker and marker[0] == fence[0] and len(marker) >= len(fence):
-                if not fence_match or not fence_match.group(2).strip():
-                    fence = None
+            closes = bool(marker) and marker[0] == fence[0] and len(marker) >= len(fence)
+            if closes and fence_match and not fence_match.group(2).strip():
+                fence = None
             continue
         if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
             fence = fence_match.group(1)

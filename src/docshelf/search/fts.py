@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from docshelf.search.query import fts_match, query_terms
 from docshelf.store.catalog import VersionRef
+from docshelf.store.indexing import version_token
 
-# BM25 column weights: title, headings, path words, body.
-SECTION_WEIGHTS = (6.0, 3.0, 3.0, 1.0)
-PAGE_WEIGHTS = (6.0, 2.0, 4.0, 1.0)
+# BM25 column weights: title, headings, path words, body, version tag (never scores).
+SECTION_WEIGHTS = (6.0, 3.0, 3.0, 1.0, 0.0)
+PAGE_WEIGHTS = (6.0, 2.0, 4.0, 1.0, 0.0)
 SECTION_POOL = 400  # best sections considered before grouping to pages
 PAGE_POOL = 200
 FUSION_K = 20.0  # reciprocal rank fusion constant: small k trusts the top ranks more
@@ -39,23 +40,31 @@ def rank_pages(
     terms = query_terms(query)
     if not terms or not versions:
         return []
-    match = fts_match(terms)
     ids = [v.id for v in versions]
-    filters, params = _filters(ids, path_prefix)
+    # The version filter is part of MATCH (a tag column), so FTS5 never scores other versions.
+    tags = " OR ".join(version_token(i) for i in ids)
+    match = f"vid : ({tags}) AND ({fts_match(terms)})"
+    pages_under, params = _prefix_filter(ids, path_prefix)
+    sections_under = (
+        f"AND rowid IN (SELECT id FROM sections WHERE page_id IN ({pages_under}))"
+        if pages_under
+        else ""
+    )
+    pages_under = f"AND rowid IN ({pages_under})" if pages_under else ""
 
     section_rows = conn.execute(
-        f"SELECT s.id, s.page_id, p.version_id, bm25(sections_fts, {_w(SECTION_WEIGHTS)}) AS r "
-        "FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid "
-        "JOIN pages p ON p.id = s.page_id "
-        f"WHERE sections_fts MATCH ? {filters} ORDER BY r LIMIT ?",
+        "SELECT f.rowid, s.page_id, r FROM ("
+        f"SELECT rowid, bm25(sections_fts, {_w(SECTION_WEIGHTS)}) AS r FROM sections_fts "
+        f"WHERE sections_fts MATCH ? {sections_under} ORDER BY r LIMIT ?) f "
+        "JOIN sections s ON s.id = f.rowid ORDER BY r",
         (match, *params, SECTION_POOL),
     ).fetchall()
     page_rows = conn.execute(
-        f"SELECT p.id, p.version_id, bm25(pages_fts, {_w(PAGE_WEIGHTS)}) AS r "
-        "FROM pages_fts JOIN pages p ON p.id = pages_fts.rowid "
-        f"WHERE pages_fts MATCH ? {filters} ORDER BY r LIMIT ?",
+        f"SELECT rowid, bm25(pages_fts, {_w(PAGE_WEIGHTS)}) AS r FROM pages_fts "
+        f"WHERE pages_fts MATCH ? {pages_under} ORDER BY r LIMIT ?",
         (match, *params, PAGE_POOL),
     ).fetchall()
+    version_of = _versions_of(conn, {r[1] for r in section_rows} | {r[0] for r in page_rows})
 
     best_section: dict[int, int] = {}
     section_rank: dict[int, int] = {}
@@ -64,7 +73,6 @@ def rank_pages(
             best_section[row[1]] = row[0]
             section_rank[row[1]] = len(section_rank) + 1
     page_rank = {row[0]: i + 1 for i, row in enumerate(page_rows)}
-    version_of = {row[1]: row[2] for row in section_rows} | {row[0]: row[1] for row in page_rows}
 
     scores: dict[int, float] = {}
     for page_id in set(section_rank) | set(page_rank):
@@ -106,15 +114,25 @@ def section_heading(conn: sqlite3.Connection, section_id: int) -> tuple[str, str
     return " > ".join(json.loads(row[0])), row[1]
 
 
-def _filters(version_ids: list[int], path_prefix: str) -> tuple[str, list[object]]:
-    marks = ",".join("?" * len(version_ids))
-    sql = f"AND p.version_id IN ({marks})"
-    params: list[object] = list(version_ids)
+def _prefix_filter(version_ids: list[int], path_prefix: str) -> tuple[str, list[object]]:
+    """A subquery selecting the ids of pages under `path_prefix` ("" when no prefix)."""
     prefix = path_prefix.strip().strip("/")
-    if prefix:
-        sql += " AND (p.path = ? OR substr(p.path, 1, ?) = ?)"
-        params += [prefix, len(prefix) + 1, prefix + "/"]
-    return sql, params
+    if not prefix:
+        return "", []
+    marks = ",".join("?" * len(version_ids))
+    sql = (
+        f"SELECT id FROM pages WHERE version_id IN ({marks}) "
+        "AND (path = ? OR substr(path, 1, ?) = ?)"
+    )
+    return sql, [*version_ids, prefix, len(prefix) + 1, prefix + "/"]
+
+
+def _versions_of(conn: sqlite3.Connection, page_ids: set[int]) -> dict[int, int]:
+    if not page_ids:
+        return {}
+    marks = ",".join("?" * len(page_ids))
+    rows = conn.execute(f"SELECT id, version_id FROM pages WHERE id IN ({marks})", tuple(page_ids))
+    return {r[0]: r[1] for r in rows}
 
 
 def _w(weights: tuple[float, ...]) -> str:

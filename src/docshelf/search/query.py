@@ -7,7 +7,16 @@ import unicodedata
 
 # Function words carry no topic; dropping them keeps OR queries from matching everything.
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "e", "g", "eg", "ie", "etc"]
+    (
+        "a about above after again all am an and any are as at be because been before "
+        "being between both but by can could did do does doing down during e each eg etc "
+        "few for from further g had has have having he her here hers him his how i ie if "
+        "in into is it its itself just me more most my myself no nor not now of off on "
+        "once only or other our ours out over own same she should so some such than that "
+        "the their theirs them then there these they this those through to too under "
+        "until up very was we were what when where which while who whom why will with "
+        "would you your yours yourself"
+    ).split()
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -47,11 +47,11 @@ CREATE TABLE IF NOT EXISTS sections (
 );
 CREATE INDEX IF NOT EXISTS sections_page ON sections (page_id, position);
 CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5 (
-    title, headings, path, body,
+    title, headings, path, body, vid,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5 (
-    title, headings, path, body,
+    title, headings, path, body, vid,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 """

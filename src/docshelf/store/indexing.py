@@ -20,6 +20,11 @@ def path_words(path: str) -> str:
     return with_split_identifiers(_PATH_WORDS.sub(" ", path).strip())
 
 
+def version_token(version_id: int | None) -> str:
+    """The token that tags every FTS row with its version, so MATCH itself filters by it."""
+    return f"v{version_id}"
+
+
 def with_split_identifiers(text: str) -> str:
     """Append the parts of camelCase identifiers, so `getAgentById` also matches `agent`."""
     parts = [_CAMEL.sub(" ", ident) for ident in dict.fromkeys(_IDENT.findall(text))]
@@ -92,12 +97,14 @@ def _insert_page(conn: sqlite3.Connection, version_id: int | None, page: Page) -
         headings = with_split_identifiers(" ".join(section.heading_path))
         all_headings.append(section.heading)
         conn.execute(
-            "INSERT INTO sections_fts (rowid, title, headings, path, body) VALUES (?, ?, ?, ?, ?)",
-            (section_id, title, headings, words, section.text),
+            "INSERT INTO sections_fts (rowid, title, headings, path, body, vid) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (section_id, title, headings, words, section.text, version_token(version_id)),
         )
+    headings_text = with_split_identifiers(" ".join(all_headings))
     conn.execute(
-        "INSERT INTO pages_fts (rowid, title, headings, path, body) VALUES (?, ?, ?, ?, ?)",
-        (page_id, title, with_split_identifiers(" ".join(all_headings)), words, page.content),
+        "INSERT INTO pages_fts (rowid, title, headings, path, body, vid) VALUES (?, ?, ?, ?, ?, ?)",
+        (page_id, title, headings_text, words, page.content, version_token(version_id)),
     )
     return len(page.sections)
 

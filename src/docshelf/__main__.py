@@ -1,0 +1,5 @@
+"""`python -m docshelf` runs the CLI."""
+
+from docshelf.cli import main
+
+main()

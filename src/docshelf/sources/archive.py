@@ -1,0 +1,230 @@
+"""Unpack untrusted package tarballs safely, atomically and within a size budget."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import tarfile
+import tempfile
+import zlib
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import IO
+
+from docshelf.errors import CorruptArchiveError, SourceError, UnsafeArchiveError
+
+_CHUNK = 64 * 1024
+# Tar headers, long-name records and block padding are not file content but still
+# come out of the decompressor; this is the allowance for them on top of max_bytes.
+_PER_MEMBER_ALLOWANCE = 4096
+_SLACK = 1024 * 1024
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+class _Refused(Exception):
+    """A member breaks a safety rule; the text says which."""
+
+
+class _Corrupt(Exception):
+    """The compressed stream could not be read (raised from inside tarfile's reads)."""
+
+
+class _Overflow(Exception):
+    """More bytes were decompressed than the budget allows."""
+
+
+class _BoundedReader:
+    """A read-only stream that fails as soon as more than `limit` bytes come out of it.
+
+    It sits between the decompressor and tarfile, so a gzip bomb is cut off after
+    `limit` bytes of output instead of after it has filled the disk or memory.
+    """
+
+    def __init__(self, raw: gzip.GzipFile | IO[bytes], limit: int) -> None:
+        self._raw = raw
+        self.limit = limit
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0 or self.count + size > self.limit:
+            size = self.limit - self.count + 1
+        try:
+            data = self._raw.read(size)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise _Corrupt(str(exc) or type(exc).__name__) from exc
+        self.count += len(data)
+        if self.count > self.limit:
+            raise _Overflow
+        return data
+
+
+def _open_stream(file: IO[bytes]) -> gzip.GzipFile | IO[bytes]:
+    magic = file.read(2)
+    file.seek(0)
+    if magic == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=file, mode="rb")
+    return file  # an uncompressed tar; tarfile reports anything else as invalid
+
+
+def _check_name(name: str) -> PurePosixPath | None:
+    """The member's path relative to the destination; None for the root itself."""
+    if not name:
+        raise _Refused("an entry has an empty name")
+    if name.startswith(("/", "\\")) or PureWindowsPath(name).drive:
+        raise _Refused(f"entry {name!r} has an absolute path")
+    if ".." in name.replace("\\", "/").split("/"):
+        raise _Refused(f"entry {name!r} climbs out of the folder with '..'")
+    kept = [p for p in name.split("/") if p not in ("", ".")]
+    return PurePosixPath(*kept) if kept else None
+
+
+def _check_kind(member: tarfile.TarInfo) -> None:
+    if member.issym():
+        raise _Refused(f"entry {member.name!r} is a symbolic link (to {member.linkname!r})")
+    if member.islnk():
+        raise _Refused(f"entry {member.name!r} is a hard link (to {member.linkname!r})")
+    if member.ischr() or member.isblk():
+        raise _Refused(f"entry {member.name!r} is a device node")
+    if member.isfifo():
+        raise _Refused(f"entry {member.name!r} is a named pipe")
+    if not (member.isreg() or member.isdir()):
+        raise _Refused(f"entry {member.name!r} has an unsupported type {member.type!r}")
+
+
+def _target(root: Path, member: tarfile.TarInfo, relative: PurePosixPath) -> Path:
+    target = root.joinpath(*relative.parts)
+    resolved = target.resolve()
+    if resolved != root and not resolved.is_relative_to(root):
+        raise _Refused(f"entry {member.name!r} resolves outside the destination folder")
+    data_filter = getattr(tarfile, "data_filter", None)  # Python 3.11.4 and later
+    if data_filter is not None:
+        # A second opinion from the standard library; our own checks come first.
+        try:
+            data_filter(member, str(root))
+        except tarfile.FilterError as exc:
+            raise _Refused(f"entry {member.name!r} was rejected: {exc}") from None
+    return target
+
+
+def _write_file(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path, budget: int) -> int:
+    """Copy one member's bytes to `target`; return how many were written."""
+    source = tar.extractfile(member)
+    if source is None:  # pragma: no cover - tarfile gives a stream for every regular file
+        raise _Refused(f"entry {member.name!r} has no readable content")
+    target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+    # O_NOFOLLOW: never write through a link, even though none can be created here.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _O_NOFOLLOW, 0o600)
+    written = 0
+    with os.fdopen(fd, "wb") as out:
+        while chunk := source.read(_CHUNK):
+            written += len(chunk)
+            if written > budget:
+                raise _Overflow
+            out.write(chunk)
+    # Fixed modes: nothing setuid, group- or world-writable comes out of an archive.
+    target.chmod(0o755 if member.mode & 0o111 else 0o644)
+    return written
+
+
+def _unpack_member(tar: tarfile.TarFile, member: tarfile.TarInfo, root: Path, budget: int) -> int:
+    """Validate and write one member; return the bytes of content written."""
+    _check_kind(member)
+    relative = _check_name(member.name)
+    if relative is None:
+        return 0
+    target = _target(root, member, relative)
+    try:
+        if member.isdir():
+            target.mkdir(mode=0o755, parents=True, exist_ok=True)
+            return 0
+        if member.size > budget:
+            raise _Overflow  # known from the header, before a byte of it is read
+        return _write_file(tar, member, target, budget)
+    except (FileExistsError, IsADirectoryError, NotADirectoryError):
+        raise _Refused(f"entry {member.name!r} clashes with an earlier entry") from None
+
+
+def _unpack_into(file: IO[bytes], root: Path, max_bytes: int, max_members: int) -> None:
+    total = 0
+    members = 0
+    with _open_stream(file) as stream:
+        reader = _BoundedReader(stream, max_bytes + _SLACK)
+        # Stream mode reads strictly front to back, so the limits apply as data arrives.
+        with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
+            for member in tar:
+                members += 1
+                if members > max_members:
+                    raise _Refused(f"it has more than {max_members} entries")
+                reader.limit += _PER_MEMBER_ALLOWANCE
+                total += _unpack_member(tar, member, root, max_bytes - total)
+        # Read to the end so gzip checks its CRC and length trailer, which tarfile
+        # never reaches when it stops at the end-of-archive marker.
+        while reader.read(_CHUNK):
+            pass
+
+
+def _format_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size} bytes"
+    return f"{size / 1024 / 1024:.0f} MiB"
+
+
+def _swap_into_place(staging: Path, dest: Path) -> None:
+    if not dest.exists():
+        os.replace(staging, dest)
+        return
+    # A directory cannot be renamed over a non-empty one: move the old one aside.
+    old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
+    os.replace(dest, old / dest.name)
+    os.replace(staging, dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def extract_tarball(
+    archive: Path, dest: Path, *, max_bytes: int, max_members: int = 50_000
+) -> Path:
+    """Unpack the untrusted (gzipped) tarball `archive` into the folder `dest`.
+
+    Links, devices, absolute or escaping paths, more than `max_members` entries and
+    more than `max_bytes` of content are refused with UnsafeArchiveError; a damaged
+    file raises CorruptArchiveError. The tree appears at `dest` all at once, replacing
+    any folder there, or not at all. Returns `dest`.
+    """
+    dest = Path(dest).absolute()
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
+        )
+    except OSError as exc:
+        raise SourceError(
+            f"Cannot create a folder in {dest.parent}: {exc}. Check that it is writable, or "
+            "point DOCSHELF_HOME at a folder that is."
+        ) from exc
+    try:
+        try:
+            with Path(archive).open("rb") as file:
+                _unpack_into(file, staging.resolve(), max_bytes, max_members)
+        except _Refused as exc:
+            raise UnsafeArchiveError(str(archive), str(exc)) from None
+        except _Overflow:
+            raise UnsafeArchiveError(
+                str(archive),
+                f"it unpacks to more than {_format_size(max_bytes)} (raise "
+                "DOCSHELF_MAX_ARCHIVE_MB if the package is really that large)",
+            ) from None
+        except _Corrupt as exc:
+            raise CorruptArchiveError(str(archive), str(exc)) from None
+        except tarfile.TarError as exc:
+            raise CorruptArchiveError(str(archive), str(exc) or type(exc).__name__) from None
+        except OSError as exc:
+            raise SourceError(
+                f"Could not unpack {archive} into {dest.parent}: {exc}. Check that the archive "
+                "exists and the folder is writable with room on the disk, then fetch the "
+                "package again."
+            ) from exc
+        _swap_into_place(staging, dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return dest
