@@ -129,6 +129,23 @@ def _is_setext_text(lines: list[str], i: int, found: list[tuple[int, int, str, b
     return i == 0 or not lines[i - 1].strip()
 
 
+def page_summary(page: Page, max_words: int = 80) -> str:
+    """The page's lead: front matter description, else its first prose paragraphs."""
+    description = page.metadata.get("description")
+    words: list[str] = description.split() if isinstance(description, str) else []
+    for section in page.sections:
+        for block in section.text.split("\n\n"):
+            block = block.strip()
+            if not block or block.startswith(("#", "```", "~~~", "|", "<", "![", "import ")):
+                continue
+            words += clean_heading(block.lstrip("> ")).split()
+            if len(words) >= max_words:
+                return " ".join(words[:max_words])
+        if words:
+            break
+    return " ".join(words[:max_words])
+
+
 def clean_heading(raw: str) -> str:
     """Heading text without inline markup: links keep their label, code loses its ticks."""
     text = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -10,12 +11,13 @@ from docshelf.search.query import fts_match, query_terms
 from docshelf.store.catalog import VersionRef
 from docshelf.store.indexing import version_token
 
-# BM25 column weights: title, headings, path words, body, version tag (never scores).
-SECTION_WEIGHTS = (6.0, 3.0, 3.0, 1.0, 0.0)
-PAGE_WEIGHTS = (6.0, 2.0, 4.0, 1.0, 0.0)
+# BM25 column weights; the version tag column never scores.
+SECTION_WEIGHTS = (6.0, 3.0, 3.0, 1.0, 0.0)  # title, headings, path words, body, tag
+PAGE_WEIGHTS = (6.0, 2.0, 4.0, 3.0, 1.0, 0.0)  # title, headings, path words, intro, body, tag
 SECTION_POOL = 400  # best sections considered before grouping to pages
 PAGE_POOL = 200
 FUSION_K = 20.0  # reciprocal rank fusion constant: small k trusts the top ranks more
+NEAR_DISTANCE = 4  # tokens allowed between two consecutive query words
 
 
 @dataclass(frozen=True)
@@ -64,29 +66,40 @@ def rank_pages(
         f"WHERE pages_fts MATCH ? {pages_under} ORDER BY r LIMIT ?",
         (match, *params, PAGE_POOL),
     ).fetchall()
-    version_of = _versions_of(conn, {r[1] for r in section_rows} | {r[0] for r in page_rows})
+    pair_rows: list[sqlite3.Row] = []
+    if len(terms) > 1:
+        # Sequential dependence: pages where consecutive query words stand close together.
+        near = " OR ".join(
+            f"NEAR({fts_match([a])} {fts_match([b])}, {NEAR_DISTANCE})"
+            for a, b in itertools.pairwise(terms)
+        )
+        pair_rows = conn.execute(
+            f"SELECT rowid, bm25(pages_fts, {_w(PAGE_WEIGHTS)}) AS r FROM pages_fts "
+            f"WHERE pages_fts MATCH ? {pages_under} ORDER BY r LIMIT ?",
+            (f"vid : ({tags}) AND ({near})", *params, PAGE_POOL),
+        ).fetchall()
 
     best_section: dict[int, int] = {}
-    section_rank: dict[int, int] = {}
     for row in section_rows:
-        if row[1] not in best_section:
-            best_section[row[1]] = row[0]
-            section_rank[row[1]] = len(section_rank) + 1
-    page_rank = {row[0]: i + 1 for i, row in enumerate(page_rows)}
-
-    scores: dict[int, float] = {}
-    for page_id in set(section_rank) | set(page_rank):
-        score = 0.0
-        if page_id in section_rank:
-            score += 1.0 / (FUSION_K + section_rank[page_id])
-        if page_id in page_rank:
-            score += 1.0 / (FUSION_K + page_rank[page_id])
-        scores[page_id] = score
+        best_section.setdefault(row[1], row[0])
+    rankings = [list(best_section), [r[0] for r in page_rows], [r[0] for r in pair_rows]]
+    scores = reciprocal_rank_fusion(rankings)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
+    version_of = _versions_of(conn, set(ranked))
     return [
         PageMatch(pid, version_of[pid], best_section.get(pid), round(scores[pid] * 100, 4))
         for pid in ranked
     ]
+
+
+def reciprocal_rank_fusion(rankings: list[list[int]], k: float = 0.0) -> dict[int, float]:
+    """Sum of 1/(k + rank) over the rankings each item appears in."""
+    k = k or FUSION_K
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, 1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return scores
 
 
 def section_snippet(conn: sqlite3.Connection, query: str, section_id: int, tokens: int = 28) -> str:

@@ -51,7 +51,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5 (
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5 (
-    title, headings, path, body, vid,
+    title, headings, path, intro, body, vid,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 """

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from docshelf.models import LibraryVersion, Page
+from docshelf.parsing.markdown import page_summary
 
 _PATH_WORDS = re.compile(r"[/_.\-]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -103,8 +104,17 @@ def _insert_page(conn: sqlite3.Connection, version_id: int | None, page: Page) -
         )
     headings_text = with_split_identifiers(" ".join(all_headings))
     conn.execute(
-        "INSERT INTO pages_fts (rowid, title, headings, path, body, vid) VALUES (?, ?, ?, ?, ?, ?)",
-        (page_id, title, headings_text, words, page.content, version_token(version_id)),
+        "INSERT INTO pages_fts (rowid, title, headings, path, intro, body, vid) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            page_id,
+            title,
+            headings_text,
+            words,
+            page_summary(page),
+            page.content,
+            version_token(version_id),
+        ),
     )
     return len(page.sections)
 
