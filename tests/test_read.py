@@ -97,3 +97,10 @@ def test_empty_path_list_is_a_usage_error(shelf: Shelf):
 
 def test_library_may_be_omitted_when_only_one_exists(shelf: Shelf):
     assert shelf.read(["docs"])[0].kind == "index"
+
+
+def test_list_directory_gives_subdirectories_with_counts_and_pages(shelf: Shelf):
+    top = shelf.list_directory("", library="demo")
+    assert ("docs/", 4) in top.subdirs and ("reference/", 3) in top.subdirs
+    agents = shelf.list_directory("docs/agents", library="demo")
+    assert [p.path for p in agents.pages] == ["docs/agents/overview", "docs/agents/using-tools"]

@@ -120,8 +120,16 @@ def select_sections(sections: list[Section], wanted: str) -> list[Section]:
     return [sections[i] for i in sorted(chosen)]
 
 
-def format_listing(entries: list[_Entry], directory: str) -> str:
-    """Markdown listing of the subdirectories and pages directly under `directory`."""
+@dataclass(frozen=True)
+class Listing:
+    """What lies directly under a directory: subdirectories (with page counts) and pages."""
+
+    directory: str
+    subdirs: tuple[tuple[str, int], ...]  # ("reference/agents/", 12)
+    pages: tuple[_Entry, ...]
+
+
+def directory_contents(entries: list[_Entry], directory: str) -> Listing:
     prefix = f"{directory}/" if directory else ""
     subdirs: dict[str, int] = {}
     pages: list[_Entry] = []
@@ -134,13 +142,24 @@ def format_listing(entries: list[_Entry], directory: str) -> str:
             subdirs[head] = subdirs.get(head, 0) + 1
         elif rest != "index":
             pages.append(entry)
+    dirs = tuple((f"{prefix}{d}/", n) for d, n in sorted(subdirs.items()))
+    return Listing(directory, dirs, tuple(pages))
+
+
+def list_directory(conn: sqlite3.Connection, ref: VersionRef, directory: str) -> Listing:
+    return directory_contents(_entries(conn, ref.id), normalize_path(directory))
+
+
+def format_listing(entries: list[_Entry], directory: str) -> str:
+    """Markdown listing of the subdirectories and pages directly under `directory`."""
+    listing = directory_contents(entries, directory)
     lines = [f"## Contents of {directory or '/'}"]
-    if subdirs:
+    if listing.subdirs:
         lines.append("\nDirectories:")
-        lines += [f"- {prefix}{d}/ ({n} pages)" for d, n in sorted(subdirs.items())]
-    if pages:
+        lines += [f"- {d} ({n} pages)" for d, n in listing.subdirs]
+    if listing.pages:
         lines.append("\nPages:")
-        lines += [f"- {e.path}: {e.title}" for e in pages]
+        lines += [f"- {e.path}: {e.title}" for e in listing.pages]
     return "\n".join(lines)
 
 

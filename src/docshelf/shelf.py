@@ -14,7 +14,7 @@ from pathlib import Path
 from docshelf.errors import DocshelfError, LibraryNotFoundError, StoreError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
 from docshelf.parsing.markdown import parse_page
-from docshelf.read import read_path
+from docshelf.read import Listing, list_directory, read_path
 from docshelf.search.fts import rank_pages, section_heading, section_snippet
 from docshelf.settings import data_home
 from docshelf.sources import FetchedDocs, Reporter, SilentReporter, ensure_files, fetch_source
@@ -232,6 +232,11 @@ class Shelf:
             if budget is not None:
                 budget = max(budget - len(result.text) // 4, 1)
         return results
+
+    def list_directory(self, directory: str = "", *, library: str | None = None) -> Listing:
+        """Subdirectories and pages directly under `directory` ('' for the top)."""
+        ref = catalog.resolve_version(self.conn, library)
+        return list_directory(self.conn, ref, directory)
 
     # -- manifest ----------------------------------------------------------------------
 

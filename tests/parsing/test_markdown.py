@@ -1,4 +1,4 @@
-from docshelf.parsing.markdown import clean_heading, parse_page, slugify
+from docshelf.parsing.markdown import clean_heading, page_summary, parse_page, slugify
 
 
 def test_sections_follow_headings_with_their_heading_path():
@@ -81,3 +81,20 @@ def test_heading_markup_is_cleaned():
     assert clean_heading("The `Agent` [class](x) ![logo](y.svg)") == "The Agent class"
     assert clean_heading("snake_case_name *emph*") == "snake_case_name emph"
     assert slugify("Agent.generate() options") == "agentgenerate-options"
+
+
+def test_escaped_markdown_characters_are_literal_in_headings():
+    assert clean_heading(r"Workflow\.createRun()") == "Workflow.createRun()"
+    assert clean_heading(r"\*not emphasis\*") == "*not emphasis*"
+
+
+def test_page_summary_is_the_lead_prose_not_code():
+    page = parse_page(
+        "p", "# Title\n\n```ts\ncode()\n```\n\nThe lead paragraph.\n\nMore prose.\n\n## Next\n\nNo."
+    )
+    assert page_summary(page) == "The lead paragraph. More prose."
+
+
+def test_page_summary_prefers_front_matter_description():
+    page = parse_page("p", "---\ndescription: Short summary\n---\n# T\n\nBody text.\n")
+    assert page_summary(page).startswith("Short summary")

@@ -11,6 +11,7 @@ from docshelf.models import Page, Section
 SPLIT_LEVEL = 3  # sections are cut at H1-H3; deeper headings stay inside their section
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # markdown backslash escapes
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -148,7 +149,15 @@ def page_summary(page: Page, max_words: int = 80) -> str:
 
 def clean_heading(raw: str) -> str:
     """Heading text without inline markup: links keep their label, code loses its ticks."""
-    text = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", raw)
+    held: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        held.append(match.group(1))
+        return f"\ue000{len(held) - 1}\ue001"
+
+    text = _ESCAPED.sub(hold, raw)  # escaped characters are literal, never markup
+    text = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", text)
+    text = re.sub("\ue000(\\d+)\ue001", lambda m: held[int(m.group(1))], text)
     return " ".join(text.split())
 
 
