@@ -6,6 +6,7 @@ import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Literal
 
 from docshelf.parsing.markdown import parse_page
@@ -13,7 +14,7 @@ from docshelf.parsing.markdown import parse_page
 PageStatus = Literal["added", "removed", "renamed", "modified"]
 SectionStatus = Literal["added", "removed", "changed"]
 
-RENAME_THRESHOLD = 0.6  # word-level similarity a removed/added pair needs to count as a rename
+RENAME_THRESHOLD = 0.6  # word similarity a removed and an added page need to count as a rename
 _RENAME_CANDIDATES = 5  # added pages scored per removed page, best shared shingles first
 _MAX_EDITS = 1000  # beyond this many edits a minimal line diff is too slow in Python
 _STATUS_MARKS: dict[PageStatus, str] = {
@@ -124,7 +125,7 @@ def split_lines(text: str) -> list[str]:
 def count_changed_lines(old: str, new: str) -> tuple[int, int]:
     """(added, removed) line counts of a minimal unified diff from `old` to `new`."""
     a, b = split_lines(old), split_lines(new)
-    common = len(_matching_pairs(a, b))
+    common = len(_diff_pairs(a, b))
     return len(b) - common, len(a) - common
 
 
@@ -138,7 +139,7 @@ def page_unified_diff(
 ) -> str:
     """Unified diff of one page; None for `old` (`new`) means the page was added (removed)."""
     a, b = split_lines(old or ""), split_lines(new or "")
-    opcodes = _opcodes(a, b, _matching_pairs(a, b))
+    opcodes = _opcodes(a, b, _diff_pairs(a, b))
     if not any(tag != "equal" for tag, *_ in opcodes):
         return ""
     old_name = "/dev/null" if old is None else f"a/{old_path or path}.md"
@@ -152,44 +153,61 @@ def page_unified_diff(
 _Opcode = tuple[str, int, int, int, int]  # tag, a start, a end, b start, b end
 
 
-def _matching_pairs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
-    """(i, j) of lines kept unchanged by a minimal edit script, in order."""
+def _diff_pairs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """Lines a diff keeps: minimal like `diff`, or difflib's guess on huge rewrites."""
+    return _matching_pairs(a, b, len(a) + len(b)) or []
+
+
+def _matching_pairs(
+    a: Sequence[str], b: Sequence[str], max_edits: int
+) -> list[tuple[int, int]] | None:
+    """(i, j) of items a minimal edit script keeps, in order; None past `max_edits` edits.
+
+    When the minimal script is too costly to find, difflib's guess (a longer script)
+    stands in, so a result is not always minimal but never longer than `max_edits`.
+    """
     head = 0
     while head < len(a) and head < len(b) and a[head] == b[head]:
         head += 1
     tail = 0
     while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
         tail += 1
-    # A line found on one side only can never be matched, so leaving it out keeps the
+    # An item found on one side only can never be matched, so leaving it out keeps the
     # result minimal while shrinking the search, often to nothing on rewritten pages.
     mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
     in_a, in_b = set(mid_a), set(mid_b)
-    keep_a = [i for i, line in enumerate(mid_a) if line in in_b]
-    keep_b = [j for j, line in enumerate(mid_b) if line in in_a]
+    keep_a = [i for i, item in enumerate(mid_a) if item in in_b]
+    keep_b = [j for j, item in enumerate(mid_b) if item in in_a]
+    budget = max_edits - (len(mid_a) - len(keep_a)) - (len(mid_b) - len(keep_b))
+    if budget < 0:
+        return None
     codes: dict[str, int] = {}
     seq_a = [codes.setdefault(mid_a[i], len(codes)) for i in keep_a]
     seq_b = [codes.setdefault(mid_b[j], len(codes)) for j in keep_b]
-    middle = _myers_pairs(seq_a, seq_b)
+    middle = _myers_pairs(seq_a, seq_b, min(budget, _MAX_EDITS))
     if middle is None:
-        matcher = difflib.SequenceMatcher(None, seq_a, seq_b, autojunk=False)
-        middle = [
-            (block.a + k, block.b + k)
-            for block in matcher.get_matching_blocks()
-            for k in range(block.size)
-        ]
+        if budget <= _MAX_EDITS:
+            return None  # the search was not cut short: more edits are needed
+        # autojunk keeps difflib fast on repetitive text, at the cost of a longer diff.
+        blocks = difflib.SequenceMatcher(None, seq_a, seq_b).get_matching_blocks()
+        middle = [(m.a + k, m.b + k) for m in blocks for k in range(m.size)]
+        if len(seq_a) + len(seq_b) - 2 * len(middle) > budget:
+            return None
     pairs = [(i, i) for i in range(head)]
     pairs.extend((head + keep_a[i], head + keep_b[j]) for i, j in middle)
     pairs.extend((len(a) - tail + k, len(b) - tail + k) for k in range(tail))
     return pairs
 
 
-def _myers_pairs(a: Sequence[int], b: Sequence[int]) -> list[tuple[int, int]] | None:
-    """Longest common subsequence by Myers' O(ND) greedy search; None when D is too big."""
+def _myers_pairs(
+    a: Sequence[int], b: Sequence[int], max_edits: int
+) -> list[tuple[int, int]] | None:
+    """Longest common subsequence by Myers' O(ND) greedy search; None past `max_edits`."""
     n, m = len(a), len(b)
     offset = n + m + 1
     furthest = [0] * (2 * offset + 1)  # furthest x reached on each diagonal k = x - y
     trace: list[list[int]] = []
-    for d in range(min(n + m, _MAX_EDITS) + 1):
+    for d in range(min(n + m, max_edits) + 1):
         for k in range(-d, d + 1, 2):
             if k == -d or (k != d and furthest[offset + k - 1] < furthest[offset + k + 1]):
                 x = furthest[offset + k + 1]
@@ -303,46 +321,81 @@ def match_renames(
     """Pair removed with added pages by content, one to one, best match first.
 
     Returns (old path, new path, similarity) for pairs at or above `threshold`, where
-    similarity is difflib's ratio over the pages' words.
+    similarity is the share of the two pages' words a minimal word diff keeps.
     """
-    words = {("old", p): text.split() for p, text in removed.items()}
-    words.update({("new", p): text.split() for p, text in added.items()})
-    shingles = {key: _shingles(w) for key, w in words.items()}
+    pairs = _match_identical(removed, added)
+    taken_old = {old for old, _new, _score in pairs}
+    taken_new = {new for _old, new, _score in pairs}
+    removed = {p: text for p, text in removed.items() if p not in taken_old}
+    added = {p: text for p, text in added.items() if p not in taken_new}
+
+    words = {p: text.split() for p, text in added.items()}
+    shingles = {p: _shingles(w) for p, w in words.items()}
     # Shingles shared by many pages (licence footers, boilerplate) say nothing about
     # which page became which and would make the index lookups quadratic.
     postings: defaultdict[int, list[str]] = defaultdict(list)
-    for path in added:
-        for shingle in shingles[("new", path)]:
+    for path, page_shingles in shingles.items():
+        for shingle in page_shingles:
             postings[shingle].append(path)
     common_cutoff = max(10, len(added) // 20)
 
     scored: list[tuple[float, str, str]] = []
     for old_path in sorted(removed):
-        old_words = words[("old", old_path)]
-        shared: Counter[str] = Counter()
-        for shingle in shingles[("old", old_path)]:
-            paths = postings.get(shingle, ())
-            if len(paths) <= common_cutoff:
-                shared.update(paths)
+        old_words = removed[old_path].split()
+        old_shingles = _shingles(old_words)
+        hits = [postings[s] for s in old_shingles if s in postings]
+        shared = Counter(chain.from_iterable(p for p in hits if len(p) <= common_cutoff))
         ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
-        for new_path, _count in ranked[:_RENAME_CANDIDATES]:
-            matcher = difflib.SequenceMatcher(None, old_words, words[("new", new_path)])
-            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                continue
-            score = matcher.ratio()
-            if score >= threshold:
-                scored.append((score, old_path, new_path))
+        candidates = [
+            (_jaccard(old_shingles, shingles[p]), p) for p, _n in ranked[:_RENAME_CANDIDATES]
+        ]
+        best = max((j for j, _p in candidates), default=0.0)
+        for jaccard, new_path in candidates:
+            if jaccard >= best / 2:  # far behind the best: not worth a full comparison
+                score = _word_similarity(old_words, words[new_path], threshold)
+                if score >= threshold:
+                    scored.append((score, old_path, new_path))
 
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    taken_old: set[str] = set()
-    taken_new: set[str] = set()
-    pairs: list[tuple[str, str, float]] = []
     for score, old_path, new_path in scored:
         if old_path not in taken_old and new_path not in taken_new:
             taken_old.add(old_path)
             taken_new.add(new_path)
-            pairs.append((old_path, new_path, round(score, 3)))
+            pairs.append((old_path, new_path, score))
     return pairs
+
+
+def _match_identical(
+    removed: Mapping[str, str], added: Mapping[str, str]
+) -> list[tuple[str, str, float]]:
+    """Pages moved without an edit, paired in path order when contents repeat."""
+    by_text: defaultdict[str, list[str]] = defaultdict(list)
+    for path in sorted(added):
+        by_text[added[path]].append(path)
+    pairs = []
+    for path in sorted(removed):
+        same = by_text.get(removed[path])
+        if same:
+            pairs.append((path, same.pop(0), 1.0))
+    return pairs
+
+
+def _word_similarity(a: list[str], b: list[str], threshold: float) -> float:
+    """Share of words kept in order, 2 * LCS / (len a + len b); 0.0 when under threshold."""
+    total = len(a) + len(b)
+    if not total:
+        return 1.0
+    # Words shared regardless of order bound the similarity from above, cheaply.
+    if 2 * (Counter(a) & Counter(b)).total() < threshold * total:
+        return 0.0
+    # Fewer than this many word edits keeps the similarity at or above the threshold.
+    pairs = _matching_pairs(a, b, int(total * (1 - threshold)))
+    return 0.0 if pairs is None else 2 * len(pairs) / total
+
+
+def _jaccard(a: set[int], b: set[int]) -> float:
+    common = len(a & b)
+    return common / (len(a) + len(b) - common) if common else 0.0
 
 
 def _shingles(words: list[str]) -> set[int]:
@@ -406,7 +459,8 @@ def format_diff_summary(diff: DocsDiff) -> str:
         line = f"{_STATUS_MARKS[change.status]} {name:<{width}}  "
         line += f"+{change.added_lines} -{change.removed_lines}"
         if change.similarity is not None:
-            line += f"  ({change.similarity:.0%} similar)"
+            # Truncated, not rounded, so "100%" never hides an edited word.
+            line += f"  ({int(change.similarity * 100)}% similar)"
         lines.append(line.rstrip())
     counts = ", ".join(
         f"{len(diff.with_status(status))} {status} ({mark})"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from docshelf.errors import DocshelfError, LibraryNotFoundError, StoreError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
@@ -23,6 +25,31 @@ from docshelf.store.indexing import delete_version, write_version
 
 MANIFEST = "libraries.json"  # sources of every indexed version, so the index can be rebuilt
 MAX_LIMIT = 50
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _snapshot(method: Callable[Concatenate[Shelf, _P], _R]) -> Callable[Concatenate[Shelf, _P], _R]:
+    """Run a multi-statement read in one read transaction.
+
+    Every statement then sees the same snapshot, so a library re-indexed meanwhile (even
+    by another process) is seen entirely old or entirely new, never half of each.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: Shelf, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        conn = self.conn
+        if conn.in_transaction:
+            return method(self, *args, **kwargs)
+        conn.execute("BEGIN")
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
+    return wrapper
 
 
 class Shelf:
@@ -95,8 +122,23 @@ class Shelf:
         return record
 
     def _index(self, fetched: FetchedDocs, library: str, reporter: Reporter) -> LibraryVersion:
-        files = list(fetched.iter_files())
-        reporter.message(f"Indexing {len(files)} pages of {library}@{fetched.version}")
+        return self.index_files(
+            library, fetched.version, fetched.source, fetched.iter_files(), reporter=reporter
+        )
+
+    def index_files(
+        self,
+        library: str,
+        version: str,
+        source: str,
+        files: Iterable[tuple[str, str]],
+        *,
+        reporter: Reporter | None = None,
+    ) -> LibraryVersion:
+        """Index (page path, markdown) pairs as `library@version`, atomically."""
+        reporter = reporter or SilentReporter()
+        files = list(files)
+        reporter.message(f"Indexing {len(files)} pages of {library}@{version}")
         done = 0
 
         def pages() -> Iterator[Page]:
@@ -109,9 +151,7 @@ class Shelf:
             reporter.index(done, len(files))
 
         with self._write_lock:
-            return write_version(
-                self.conn, library, fetched.version, fetched.source, pages(), on_page=tick
-            )
+            return write_version(self.conn, library, version, source, pages(), on_page=tick)
 
     def remove_library(self, ref: str) -> list[LibraryVersion]:
         """Remove `LIB` (every version) or `LIB@VERSION`; returns what was removed."""
@@ -134,6 +174,7 @@ class Shelf:
         self._forget(targets)
         return targets
 
+    @_snapshot
     def list_libraries(self) -> list[Library]:
         return catalog.list_libraries(self.conn)
 
@@ -160,19 +201,24 @@ class Shelf:
 
     # -- search and read ---------------------------------------------------------------
 
+    @_snapshot
     def search(
         self,
         query: str,
         *,
-        library: str | None = None,
+        library: str | list[str] | None = None,
         path_prefix: str = "",
         limit: int = 10,
     ) -> list[Hit]:
-        """Pages ranked for `query`, best first, each with its best section and a snippet."""
+        """Pages ranked for `query`, best first, each with its best section and a snippet.
+
+        `library` is a name, NAME@VERSION, a list of those, or None for every library.
+        """
         if not isinstance(query, str):
             raise UsageError("query must be a string, e.g. 'configure memory for an agent'.")
         limit = max(1, min(int(limit), MAX_LIMIT))
-        refs = catalog.resolve_versions(self.conn, library)
+        wanted = library if isinstance(library, list) else [library]
+        refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name)]
         by_id = {r.id: r.record for r in refs}
         matches = rank_pages(self.conn, query, refs, path_prefix=path_prefix, limit=limit)
         hits = []
@@ -199,6 +245,7 @@ class Shelf:
             )
         return hits
 
+    @_snapshot
     def read(
         self,
         paths: list[str],
@@ -233,10 +280,19 @@ class Shelf:
                 budget = max(budget - len(result.text) // 4, 1)
         return results
 
+    @_snapshot
     def list_directory(self, directory: str = "", *, library: str | None = None) -> Listing:
         """Subdirectories and pages directly under `directory` ('' for the top)."""
         ref = catalog.resolve_version(self.conn, library)
         return list_directory(self.conn, ref, directory)
+
+    @_snapshot
+    def list_paths(
+        self, library: str | None = None, prefix: str = "", limit: int = 100
+    ) -> list[str]:
+        """Page paths of a library version that start with `prefix` (for completion)."""
+        ref = catalog.resolve_version(self.conn, library)
+        return catalog.page_paths(self.conn, ref.id, prefix, limit)
 
     # -- manifest ----------------------------------------------------------------------
 

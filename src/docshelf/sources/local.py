@@ -53,7 +53,7 @@ def iter_markdown(root: Path) -> Iterator[tuple[str, str]]:
             if not filename.lower().endswith(MARKDOWN_SUFFIXES) or file.is_symlink():
                 continue
             rel = file.relative_to(root).as_posix()
-            found.append((_strip_suffix(rel), file))
+            found.append((strip_markdown_suffix(rel), file))
     seen: set[str] = set()
     for page_path, file in sorted(found):
         if page_path in seen or file.stat().st_size > MAX_FILE_BYTES:
@@ -71,10 +71,14 @@ def iter_fallback_files(package_root: Path) -> Iterator[tuple[str, str]]:
         if key in seen or not file.is_file() or file.is_symlink():
             continue
         seen.add(key)
-        yield _strip_suffix(name).upper(), file.read_text(encoding="utf-8", errors="replace")
+        yield (
+            strip_markdown_suffix(name).upper(),
+            file.read_text(encoding="utf-8", errors="replace"),
+        )
 
 
-def _strip_suffix(rel: str) -> str:
+def strip_markdown_suffix(rel: str) -> str:
+    """`a/b.md` -> `a/b`; other names unchanged."""
     lowered = rel.lower()
     for suffix in MARKDOWN_SUFFIXES:
         if lowered.endswith(suffix):
