@@ -180,7 +180,7 @@ def _missing(
         lines += [f"- {h.path}: {h.title}" for h in hits]
     lines.append(f"\nNearest existing directory: '{parent or '/'}'.\n")
     lines.append(format_listing(entries, parent))
-    lines.append("\nRead one of these paths, or use search_docs to find the page by topic.")
+    lines.append("\nRead one of these paths, or search the docs by topic.")
     return ReadResult(lib, version, path, "missing", "\n".join(lines), suggestions=hits)
 
 

@@ -15,8 +15,10 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from docshelf import __version__
-from docshelf.errors import DocshelfError
+from docshelf.errors import DocshelfError, UsageError
 from docshelf.models import Hit, Library, ReadResult
+from docshelf.resources import register_completion, register_logging, register_resources
+from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
 
 log = logging.getLogger("docshelf.server")
@@ -91,8 +93,23 @@ class ServerState:
             raise ToolError(f"{self.pending} Try again in a few seconds.")
 
 
-def build_server(shelf: Shelf, *, add_default: bool = False) -> MCPServer:
-    """An MCP server over `shelf`; with `add_default`, index the default docs if none exist."""
+PROFILES = ("default", "mastra")
+
+
+def build_server(
+    shelf: Shelf,
+    *,
+    add_default: bool = False,
+    profile: str = "default",
+    library: str | None = None,
+) -> MCPServer:
+    """An MCP server over `shelf`; with `add_default`, index the default docs if none exist.
+
+    `profile` picks the tool surface: "default" (docshelf's generic tools) or "mastra" (the
+    tools and prompts of @mastra/mcp-docs-server over `library`, default 'mastra').
+    """
+    if profile not in PROFILES:
+        raise UsageError(f"Unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}.")
     state = ServerState(shelf)
 
     @asynccontextmanager
@@ -110,7 +127,15 @@ def build_server(shelf: Shelf, *, add_default: bool = False) -> MCPServer:
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
     )
-    register_core_tools(server, state)
+    if profile == "mastra":
+        from docshelf.profiles.mastra import register_mastra_profile
+
+        register_mastra_profile(server, state, library or get_setting("default_name"))
+    else:
+        register_core_tools(server, state)
+    register_resources(server, shelf)
+    register_completion(server, shelf)
+    register_logging(server)
     return server
 
 
@@ -191,8 +216,6 @@ def tool_errors() -> Iterator[None]:
 
 def start_default_library(state: ServerState) -> None:
     """Index the default library in the background when nothing is indexed yet."""
-    from docshelf.settings import get_setting
-
     shelf = state.shelf
     try:
         if shelf.list_libraries():

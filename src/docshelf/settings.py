@@ -60,6 +60,24 @@ SETTINGS: tuple[Setting, ...] = (
         ("DOCSHELF_LOG_LEVEL",),
         "Log level for `serve` (debug, info, warning, error); logs go to stderr.",
     ),
+    Setting(
+        "token",
+        "",
+        ("DOCSHELF_TOKEN",),
+        "Bearer token HTTP clients must send (`serve --http`); required off localhost.",
+    ),
+    Setting(
+        "allowed_origins",
+        "",
+        ("DOCSHELF_ALLOWED_ORIGINS",),
+        "Comma-separated browser origins the HTTP server accepts besides localhost ones.",
+    ),
+    Setting(
+        "max_request_kb",
+        "1024",
+        ("DOCSHELF_MAX_REQUEST_KB",),
+        "Largest HTTP request body the server reads (KiB); bigger ones get 413.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
