@@ -54,34 +54,45 @@ def rank_pages(
     )
     pages_under = f"AND rowid IN ({pages_under})" if pages_under else ""
 
-    section_rows = conn.execute(
-        "SELECT f.rowid, s.page_id, r FROM ("
-        f"SELECT rowid, bm25(sections_fts, {_w(SECTION_WEIGHTS)}) AS r FROM sections_fts "
-        f"WHERE sections_fts MATCH ? {sections_under} ORDER BY r LIMIT ?) f "
-        "JOIN sections s ON s.id = f.rowid ORDER BY r",
-        (match, *params, SECTION_POOL),
-    ).fetchall()
-    page_rows = conn.execute(
-        f"SELECT rowid, bm25(pages_fts, {_w(PAGE_WEIGHTS)}) AS r FROM pages_fts "
-        f"WHERE pages_fts MATCH ? {pages_under} ORDER BY r LIMIT ?",
-        (match, *params, PAGE_POOL),
-    ).fetchall()
-    pair_rows: list[sqlite3.Row] = []
+    section_rows = (
+        _plain(conn)
+        .execute(
+            f"SELECT rowid, bm25(sections_fts, {_w(SECTION_WEIGHTS)}) AS r FROM sections_fts "
+            f"WHERE sections_fts MATCH ? {sections_under} ORDER BY r LIMIT ?",
+            (match, *params, SECTION_POOL),
+        )
+        .fetchall()
+    )
+    page_of = _pages_of(conn, [row[0] for row in section_rows])
+    page_rows = (
+        _plain(conn)
+        .execute(
+            f"SELECT rowid, bm25(pages_fts, {_w(PAGE_WEIGHTS)}) AS r FROM pages_fts "
+            f"WHERE pages_fts MATCH ? {pages_under} ORDER BY r LIMIT ?",
+            (match, *params, PAGE_POOL),
+        )
+        .fetchall()
+    )
+    pair_rows: list[tuple[int, float]] = []
     if len(terms) > 1:
         # Sequential dependence: pages where consecutive query words stand close together.
         near = " OR ".join(
             f"NEAR({fts_match([a])} {fts_match([b])}, {NEAR_DISTANCE})"
             for a, b in itertools.pairwise(terms)
         )
-        pair_rows = conn.execute(
-            f"SELECT rowid, bm25(pages_fts, {_w(PAGE_WEIGHTS)}) AS r FROM pages_fts "
-            f"WHERE pages_fts MATCH ? {pages_under} ORDER BY r LIMIT ?",
-            (f"vid : ({tags}) AND ({near})", *params, PAGE_POOL),
-        ).fetchall()
+        pair_rows = (
+            _plain(conn)
+            .execute(
+                f"SELECT rowid, bm25(pages_fts, {_w(PAGE_WEIGHTS)}) AS r FROM pages_fts "
+                f"WHERE pages_fts MATCH ? {pages_under} ORDER BY r LIMIT ?",
+                (f"vid : ({tags}) AND ({near})", *params, PAGE_POOL),
+            )
+            .fetchall()
+        )
 
     best_section: dict[int, int] = {}
     for row in section_rows:
-        best_section.setdefault(row[1], row[0])
+        best_section.setdefault(page_of[row[0]], row[0])
     rankings = [list(best_section), [r[0] for r in page_rows], [r[0] for r in pair_rows]]
     scores = reciprocal_rank_fusion(rankings)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
@@ -106,22 +117,28 @@ def section_snippet(conn: sqlite3.Connection, query: str, section_id: int, token
     """A short excerpt of the section around the query words."""
     terms = query_terms(query)
     if terms:
-        row = conn.execute(
-            f"SELECT snippet(sections_fts, 3, '', '', '…', {int(tokens)}) FROM sections_fts "
-            "WHERE sections_fts MATCH ? AND rowid = ?",
-            (fts_match(terms), section_id),
-        ).fetchone()
+        row = (
+            _plain(conn)
+            .execute(
+                f"SELECT snippet(sections_fts, 3, '', '', '…', {int(tokens)}) FROM sections_fts "
+                "WHERE sections_fts MATCH ? AND rowid = ?",
+                (fts_match(terms), section_id),
+            )
+            .fetchone()
+        )
         if row and row[0] and row[0].strip():
             return " ".join(row[0].split())
-    row = conn.execute("SELECT text FROM sections WHERE id = ?", (section_id,)).fetchone()
+    row = _plain(conn).execute("SELECT text FROM sections WHERE id = ?", (section_id,)).fetchone()
     return " ".join((row[0] if row else "").split())[: tokens * 7]
 
 
 def section_heading(conn: sqlite3.Connection, section_id: int) -> tuple[str, str]:
     """(heading path joined by ' > ', anchor) of a section."""
-    row = conn.execute(
-        "SELECT heading_path, anchor FROM sections WHERE id = ?", (section_id,)
-    ).fetchone()
+    row = (
+        _plain(conn)
+        .execute("SELECT heading_path, anchor FROM sections WHERE id = ?", (section_id,))
+        .fetchone()
+    )
     if row is None:
         return "", ""
     return " > ".join(json.loads(row[0])), row[1]
@@ -140,11 +157,31 @@ def _prefix_filter(version_ids: list[int], path_prefix: str) -> tuple[str, list[
     return sql, [*version_ids, prefix, len(prefix) + 1, prefix + "/"]
 
 
+def _plain(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    """A cursor yielding plain tuples: much cheaper than sqlite3.Row on hot paths."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor
+
+
+def _pages_of(conn: sqlite3.Connection, section_ids: list[int]) -> dict[int, int]:
+    """Page id of each section; one lookup after the sort is cheaper than a join before it."""
+    if not section_ids:
+        return {}
+    marks = ",".join("?" * len(section_ids))
+    rows = _plain(conn).execute(
+        f"SELECT id, page_id FROM sections WHERE id IN ({marks})", section_ids
+    )
+    return {r[0]: r[1] for r in rows}
+
+
 def _versions_of(conn: sqlite3.Connection, page_ids: set[int]) -> dict[int, int]:
     if not page_ids:
         return {}
     marks = ",".join("?" * len(page_ids))
-    rows = conn.execute(f"SELECT id, version_id FROM pages WHERE id IN ({marks})", tuple(page_ids))
+    rows = _plain(conn).execute(
+        f"SELECT id, version_id FROM pages WHERE id IN ({marks})", tuple(page_ids)
+    )
     return {r[0]: r[1] for r in rows}
 
 
