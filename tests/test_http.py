@@ -325,6 +325,20 @@ async def test_concurrent_readers_see_no_errors_while_the_library_is_reindexed(
 # -- shutdown --------------------------------------------------------------------------------
 
 
+def server_has_read(client: socket.socket, port: int) -> bool:
+    """Whether the server took everything sent on `client` off the wire (Linux /proc).
+
+    Then uvicorn has parsed the request line and headers: the request is in flight.
+    """
+    mine = client.getsockname()[1]
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, queues = fields[1], fields[2], fields[4]
+        if local.endswith(f":{port:04X}") and remote.endswith(f":{mine:04X}"):
+            return int(queues.split(":")[1], 16) == 0
+    return False
+
+
 def open_notification_stream(server: Server) -> socket.socket:
     """A session's GET stream for server notifications, open and idle."""
     init = httpx.post(server.url, json=INITIALIZE, headers=MCP_HEADERS)
@@ -352,8 +366,8 @@ def test_sigterm_lets_the_in_flight_request_finish_then_exits_0(home: Path, tmp_
         ).encode()
         stream = open_notification_stream(server)  # an idle client must not hold up the exit
         with stream, socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
-            sock.sendall(head + body[:10])  # the request is now in flight
-            wait_for(lambda: server.log.read_text().count("\n") >= 1, "the server to log")
+            sock.sendall(head + body[:10])
+            wait_for(lambda: server_has_read(sock, server.port), "the server to read the headers")
             server.proc.send_signal(signal.SIGTERM)
             wait_for(lambda: "SIGTERM received" in server.log.read_text(), "SIGTERM to land")
             sock.sendall(body[10:])

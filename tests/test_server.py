@@ -19,7 +19,10 @@ def anyio_backend():
 async def test_tools_are_listed_with_agent_descriptions(shelf: Shelf):
     async with Client(build_server(shelf)) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-    assert set(tools) == {"list_libraries", "search_docs", "read_docs"}
+    assert set(tools) == {
+        *("list_libraries", "search_docs", "read_docs"),
+        *("list_versions", "diff_docs", "get_changelog", "whats_new"),
+    }
     assert "read_docs" in tools["search_docs"].description
     assert tools["search_docs"].input_schema["required"] == ["query"]
     assert tools["read_docs"].output_schema is not None

@@ -94,6 +94,19 @@ class StoreError(DocshelfError):
     """The index database is missing, corrupted, or from an incompatible version."""
 
 
+class DiskFullError(StoreError):
+    """The disk filled up while writing the index; the write was rolled back."""
+
+    def __init__(self, ref: str, detail: str) -> None:
+        self.ref = ref
+        self.detail = detail
+        super().__init__(
+            f"Ran out of disk space while indexing {ref} ({detail}). Nothing was changed: the "
+            "previous index is intact and keeps serving. Free some disk space (or point "
+            "DOCSHELF_HOME at a bigger disk) and run the same `docshelf add` again."
+        )
+
+
 class CorruptArchiveError(SourceError):
     """A downloaded archive is truncated or not a valid gzip/tar file."""
 

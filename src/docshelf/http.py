@@ -129,7 +129,7 @@ class Guard:
         self.shelf = shelf
         self.options = options
         self._token = options.token.encode()
-        self.busy = 0  # requests in flight, not counting GET notification streams
+        self._closing: anyio.Event | None = None  # set at shutdown; made inside the loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -148,14 +148,42 @@ class Guard:
             status, message, extra = refusal
             await _send_json(send, status, {"error": message}, extra)
             return
-        if scope["method"] == "GET":
-            await _finished(self.app, scope, receive, send)
-            return
-        self.busy += 1
-        try:
-            await _finished(self.app, scope, receive, send)
-        finally:
-            self.busy -= 1
+        if scope["method"] == "GET":  # a notification stream: it ends when the server stops
+            receive = self._until_closing(receive)
+        await _finished(self.app, scope, receive, send)
+
+    def close_streams(self) -> None:
+        """End the idle GET streams (as if their clients left); POSTs run to completion."""
+        self._closing_event().set()
+
+    def _closing_event(self) -> anyio.Event:
+        if self._closing is None:
+            self._closing = anyio.Event()
+        return self._closing
+
+    def _until_closing(self, receive: Receive) -> Receive:
+        closing = self._closing_event()
+
+        async def receive_or_disconnect() -> Message:
+            message: Message = {"type": "http.disconnect"}
+            if closing.is_set():
+                return message
+            async with anyio.create_task_group() as tg:
+
+                async def from_client() -> None:
+                    nonlocal message
+                    message = await receive()
+                    tg.cancel_scope.cancel()
+
+                async def on_close() -> None:
+                    await closing.wait()
+                    tg.cancel_scope.cancel()
+
+                tg.start_soon(from_client)
+                tg.start_soon(on_close)
+            return message
+
+        return receive_or_disconnect
 
     def _check_host(self, headers: Headers) -> _Refusal | None:
         # Only a loopback server can know its own names; off loopback the token protects it.
@@ -272,7 +300,7 @@ def serve_http(
     check_options(options)
     guard = build_http_app(server, shelf, options)
     # sse-starlette ends every SSE response as soon as uvicorn sees a signal, which would
-    # cut off in-flight answers; _Uvicorn.shutdown ends the streams once those are done.
+    # cut off in-flight answers; Guard.close_streams ends only the idle GET streams.
     AppStatus.disable_automatic_graceful_drain()
     sock = _bind(options.host, options.port)
     port = sock.getsockname()[1]
@@ -336,15 +364,8 @@ class _Uvicorn(uvicorn.Server):
             self._on_started()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        async def end_streams_when_idle() -> None:
-            with anyio.move_on_after(GRACE_SECONDS):
-                while self._guard.busy:
-                    await anyio.sleep(0.05)
-            AppStatus.should_exit = True  # now the GET notification streams may end
-
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(end_streams_when_idle)
-            await super().shutdown(sockets)
+        self._guard.close_streams()
+        await super().shutdown(sockets)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:

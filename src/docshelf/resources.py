@@ -1,7 +1,8 @@
-"""MCP resources, completion and logging: docs pages as `docs://LIB/VERSION/PATH` resources."""
+"""MCP resources, completion, logging and input hygiene; pages are `docs://LIB/VERSION/PATH`."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import OrderedDict
 from typing import Any
@@ -182,6 +183,35 @@ def register_logging(server: MCPServer) -> None:
         "logging/setLevel", types.SetLevelRequestParams, set_level
     )
     server.middleware.append(log_tool_calls)
+
+
+def register_input_hygiene(server: MCPServer) -> None:
+    """Replace lone surrogates in every request's arguments with U+FFFD.
+
+    JSON can carry them ("\\ud800") but they are not text: SQLite, the file system and
+    the UTF-8 encoder all refuse them, so they are dropped once, before any handler runs.
+    """
+
+    async def scrub_surrogates(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
+        if ctx.params:
+            ctx = dataclasses.replace(ctx, params=_scrub(dict(ctx.params)))
+        return await call_next(ctx)
+
+    server.middleware.append(scrub_surrogates)
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+        return value
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    return value
 
 
 def _session_key(ctx: ServerRequestContext[Any, Any]) -> str:

@@ -17,9 +17,15 @@ from pydantic import BaseModel, Field
 from docshelf import __version__
 from docshelf.errors import DocshelfError, UsageError
 from docshelf.models import Hit, Library, ReadResult
-from docshelf.resources import register_completion, register_logging, register_resources
+from docshelf.resources import (
+    register_completion,
+    register_input_hygiene,
+    register_logging,
+    register_resources,
+)
 from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
+from docshelf.version_tools import register_changes_tools
 
 log = logging.getLogger("docshelf.server")
 
@@ -133,9 +139,11 @@ def build_server(
         register_mastra_profile(server, state, library or get_setting("default_name"))
     else:
         register_core_tools(server, state)
+        register_changes_tools(server, state)
     register_resources(server, shelf)
     register_completion(server, shelf)
     register_logging(server)
+    register_input_hygiene(server)
     return server
 
 

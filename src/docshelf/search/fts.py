@@ -14,8 +14,8 @@ from docshelf.store.indexing import version_token
 # BM25 column weights; the version tag column never scores.
 SECTION_WEIGHTS = (6.0, 3.0, 3.0, 1.0, 0.0)  # title, headings, path words, body, tag
 PAGE_WEIGHTS = (6.0, 2.0, 4.0, 3.0, 1.0, 0.0)  # title, headings, path words, intro, body, tag
-SECTION_POOL = 400  # best sections considered before grouping to pages
-PAGE_POOL = 200
+SECTION_POOL = 200  # best sections considered before grouping to pages
+PAGE_POOL = 100
 FUSION_K = 20.0  # reciprocal rank fusion constant: small k trusts the top ranks more
 NEAR_DISTANCE = 4  # tokens allowed between two consecutive query words
 

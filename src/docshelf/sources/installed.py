@@ -156,8 +156,12 @@ def list_installed_packages(
 
 
 def _project_dir(project_path: str | Path) -> Path:
-    path = Path(project_path).expanduser()
-    if not path.exists():
+    try:
+        path = Path(project_path).expanduser()
+        exists = path.exists()
+    except (OSError, ValueError, RuntimeError):  # name too long, NUL byte, ~unknown-user
+        exists = False
+    if not exists:
         raise ProjectNotFoundError(str(project_path))
     path = path.resolve()
     return path if path.is_dir() else path.parent

@@ -53,6 +53,9 @@ def iter_markdown(root: Path) -> Iterator[tuple[str, str]]:
             if not filename.lower().endswith(MARKDOWN_SUFFIXES) or file.is_symlink():
                 continue
             rel = file.relative_to(root).as_posix()
+            # A name that is not UTF-8 arrives with surrogate escapes, which SQLite
+            # refuses; U+FFFD keeps the page findable and its path typeable.
+            rel = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             found.append((strip_markdown_suffix(rel), file))
     seen: set[str] = set()
     for page_path, file in sorted(found):

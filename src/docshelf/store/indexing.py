@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from docshelf.errors import DiskFullError
 from docshelf.models import LibraryVersion, Page
 from docshelf.parsing.markdown import page_summary
 
@@ -66,8 +67,11 @@ def write_version(
             (page_count, section_count, version_id),
         )
         conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as exc:
+        if conn.in_transaction:  # SQLite may have rolled back already (e.g. disk full)
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+            raise DiskFullError(f"{library}@{version}", str(exc)) from exc
         raise
     return LibraryVersion(library, version, source, page_count, section_count, indexed_at)
 
