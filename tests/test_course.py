@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_tree
-from docshelf import course
+from docshelf import course, course_progress
 from docshelf.course import (
     clear_history,
     get_course_status,
@@ -139,7 +139,7 @@ def test_a_failed_write_leaves_the_previous_progress_and_no_temp_file(
     def crash(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(course.os, "replace", crash)
+    monkeypatch.setattr(course_progress.os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
         next_step(shelf, "mastra")
     assert progress_file(shelf).read_bytes() == before

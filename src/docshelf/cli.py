@@ -368,7 +368,10 @@ def changes(
     prereleases: bool,
     as_json: bool,
 ) -> None:
-    """Print an npm package's changelog entries, from the CHANGELOG.md it ships.
+    """Print an npm package's changelog between two versions (or one version's entry).
+
+    Read from the CHANGELOG.md in the package's tarball; --from is excluded, --to
+    (default: the latest release) included.
 
     \b
     Examples:
@@ -406,7 +409,9 @@ def news(
     lines: int,
     as_json: bool,
 ) -> None:
-    """Recent releases of npm packages: dates, dist-tags and changelog notes, newest first.
+    """Recent releases of npm packages, newest first, with their changelog notes.
+
+    Publish dates and dist-tags come from the registry.
 
     A scope pattern such as 'npm:@mastra/*' stands for the packages of that scope you
     have added docs from.

@@ -11,23 +11,23 @@ course service is replaced by a plain note saying so.
 from __future__ import annotations
 
 import difflib
-import json
-import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
 
-from docshelf.errors import CourseNotFoundError, LessonNotFoundError, StoreError
+from docshelf.course_progress import (
+    Progress,
+    StepStatus,
+    blank_progress,
+    merge_progress,
+    read_progress,
+    write_progress,
+)
+from docshelf.errors import CourseNotFoundError, LessonNotFoundError
 from docshelf.shelf import Shelf
 from docshelf.store.catalog import VersionRef, resolve_version
 
-StepStatus = Literal["todo", "started", "done"]
-FORMAT = 1
-_STATUSES = ("todo", "started", "done")
 _MARK = {"todo": "[ ]", "started": "[~]", "done": "[x]"}
 _PREFIX = re.compile(r"^\d+[-_. ]*")
 _ROOT_NAMES = ("course", "courses")
@@ -179,7 +179,7 @@ def clear_history(
             return s.finish(text, save=False)
         existed = s.file.exists()
         s.file.unlink(missing_ok=True)
-        s.progress = _blank(s.lessons)
+        s.progress = blank_progress(_outline(s.lessons))
         s.current = None
         text = (
             f"Course progress cleared: {s.file} was deleted. Call `{tools.start}` to begin again "
@@ -199,7 +199,7 @@ class _Session:
     ref: VersionRef
     lessons: list[Lesson]
     file: Path
-    progress: dict[str, dict[str, StepStatus]]
+    progress: Progress
     current: tuple[Lesson, CourseStep] | None
     existed: bool
     notices: list[str] = field(default_factory=list)
@@ -209,13 +209,22 @@ class _Session:
         ref = resolve_version(shelf.conn, library)
         lessons = _scan(shelf, ref)
         file = shelf.home / "course" / f"{ref.record.name}.json"
-        s = cls(shelf, ref, lessons, file, _blank(lessons), None, False)
-        data, notice = _read(file)
+        s = cls(shelf, ref, lessons, file, blank_progress(_outline(lessons)), None, False)
+        saved, notice = read_progress(file)
         if notice:
             s.notices.append(notice)
-        if data is not None:
+        if saved is not None:
             s.existed = True
-            s.notices += _merge(s, data)
+            s.progress, changed = merge_progress(_outline(lessons), saved.lessons, ref.record.ref)
+            s.notices += changed
+            if saved.current:
+                s.current = _locate(lessons, *saved.current)
+                if s.current is None:
+                    lesson, step = saved.current
+                    s.notices.append(
+                        f'Your open step "{step}" of lesson "{lesson}" is not in this version '
+                        "of the course; continuing with the next unfinished step."
+                    )
         return s
 
     def state(self, lesson: Lesson, step: CourseStep) -> StepStatus:
@@ -239,11 +248,8 @@ class _Session:
 
     def finish(self, text: str, *, save: bool = True) -> CourseReply:
         if save:
-            here = self.current
-            current = {"lesson": here[0].name, "step": here[1].name} if here else None
-            stamp = datetime.now(UTC).isoformat(timespec="seconds")
-            data = {"format": FORMAT, "content": self.ref.record.ref, "current": current}
-            _write(self.file, {**data, "lessons": self.progress, "updated_at": stamp})
+            here = (self.current[0].name, self.current[1].name) if self.current else None
+            write_progress(self.file, self.ref.record.ref, here, self.progress)
         notes = "".join(f"> Note: {n}\n\n" for n in self.notices)
         return CourseReply(notes + text, self.status(), tuple(self.notices))
 
@@ -281,38 +287,8 @@ def _name(file: str) -> str:
     return _PREFIX.sub("", file) or file
 
 
-def _blank(lessons: list[Lesson]) -> dict[str, dict[str, StepStatus]]:
-    return {lesson.name: {t.name: "todo" for t in lesson.steps} for lesson in lessons}
-
-
-def _merge(s: _Session, data: dict[str, Any]) -> list[str]:
-    """Carry saved statuses over to this version's lessons; say what changed."""
-    saved: dict[str, dict[str, StepStatus]] = data["lessons"]
-    for lesson in s.lessons:
-        kept = saved.get(lesson.name, {})
-        s.progress[lesson.name] = {t.name: kept.get(t.name, "todo") for t in lesson.steps}
-    old = {(name, step) for name, steps in saved.items() for step in steps}
-    new = {(name, step) for name, steps in s.progress.items() for step in steps}
-    notices = []
-    if old != new:
-        added = [n for n in s.progress if n not in saved]
-        gone = [n for n in saved if n not in s.progress]
-        notices.append(
-            f"The course changed in {s.ref.record.ref}: {len(new - old)} new step(s), "
-            f"{len(old - new)} step(s) dropped"
-            + (f"; new lessons: {', '.join(added)}" if added else "")
-            + (f"; lessons no longer in the course: {', '.join(gone)}" if gone else "")
-            + ". Steps you finished keep their status."
-        )
-    current = data.get("current")
-    if current:
-        s.current = _locate(s.lessons, current["lesson"], current["step"])
-        if s.current is None:
-            notices.append(
-                f'Your open step "{current["step"]}" of lesson "{current["lesson"]}" is not in '
-                "this version of the course; continuing with the next unfinished step."
-            )
-    return notices
+def _outline(lessons: list[Lesson]) -> dict[str, list[str]]:
+    return {lesson.name: [t.name for t in lesson.steps] for lesson in lessons}
 
 
 def _locate(lessons: list[Lesson], lesson: str, step: str) -> tuple[Lesson, CourseStep] | None:
@@ -337,62 +313,6 @@ def _find_lesson(lessons: list[Lesson], wanted: str) -> Lesson:
         return partial[0]
     close = [x.name for x in partial] or difflib.get_close_matches(_name(key), names, cutoff=0.5)
     raise LessonNotFoundError(str(wanted), names, close[:3])
-
-
-# -- progress file -------------------------------------------------------------------------
-
-
-def _read(file: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """The saved progress, or None; a damaged file is moved aside and reported."""
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        return None, None
-    except OSError as exc:
-        raise StoreError(
-            f"Cannot read course progress {file}: {exc}. Check the file's permissions, or "
-            "delete it to start the course over."
-        ) from exc
-    try:
-        return _validate(json.loads(raw.decode("utf-8"))), None
-    except (ValueError, KeyError, TypeError) as exc:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        backup = file.with_name(f"{file.name}.corrupt-{stamp}")
-        os.replace(file, backup)
-        return None, (
-            f"Your course progress file {file} could not be read ({exc}); progress was reset "
-            f"and the old file backed up to {backup}."
-        )
-
-
-def _validate(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(f"not a format-{FORMAT} progress file")
-    lessons, current = data["lessons"], data.get("current")
-    if not isinstance(lessons, dict) or not all(
-        isinstance(steps, dict) and set(steps.values()) <= set(_STATUSES)
-        for steps in lessons.values()
-    ):
-        raise ValueError("lessons must map each lesson to {step: todo|started|done}")
-    if current is not None and not (
-        isinstance(current, dict)
-        and all(isinstance(current.get(k), str) for k in ("lesson", "step"))
-    ):
-        raise ValueError("current must be null or {lesson, step}")
-    return data
-
-
-def _write(file: Path, data: dict[str, Any]) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2)
-            out.write("\n")
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # -- text ------------------------------------------------------------------------------------

@@ -38,6 +38,10 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 GRACE_SECONDS = 10  # after SIGTERM, in-flight requests get this long to finish
 MAX_CONNECTIONS = 1000  # beyond this uvicorn answers 503 instead of exhausting the process
+# Tool calls run in worker threads, each with its own SQLite connection and page cache.
+# More threads than this add memory (caches, malloc arenas), not speed: SQLite and the
+# GIL keep a few cores busy with a few threads; the rest of the callers queue.
+WORKER_THREADS = 8
 _TOKEN = re.compile(r"[\x21-\x7e]{16,}")  # visible ASCII: it travels in an HTTP header
 
 
@@ -133,6 +137,7 @@ class Guard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
+            anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
             await self.app(scope, receive, send)
             return
         if scope["type"] != "http":

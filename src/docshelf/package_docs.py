@@ -7,7 +7,8 @@ from pathlib import Path
 
 from docshelf.models import Hit
 from docshelf.shelf import Shelf
-from docshelf.sources.installed import InstalledPackage, package_doc_pages
+from docshelf.sources.embedded_docs import package_doc_pages
+from docshelf.sources.installed import InstalledPackage
 from docshelf.sources.local import strip_markdown_suffix
 
 

@@ -48,7 +48,8 @@ async def test_tools_and_prompts_match_the_reference_surface(mastra_shelf):
     async with Client(build_server(mastra_shelf, profile="mastra")) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         prompts = {p.name: p for p in (await client.list_prompts()).prompts}
-    assert set(tools) == set(expected["tools"])
+    assert set(tools) - set(expected["tools"]) == {"mastraChanges"}  # docshelf's addition
+    assert set(expected["tools"]) <= set(tools)
     for name, spec in expected["tools"].items():
         schema = tools[name].input_schema
         params = {k: schema_type(v) for k, v in schema.get("properties", {}).items()}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from docshelf import apisurface
+from docshelf import tsmodules
 from docshelf.apisurface import get_export_details, list_exports
 from docshelf.errors import (
     DocFileNotFoundError,
@@ -24,15 +24,17 @@ from docshelf.errors import (
     UnsafeDocPathError,
     UsageError,
 )
-from docshelf.sources import installed
-from docshelf.sources.installed import (
-    find_node_modules_package,
+from docshelf.sources import embedded_docs, installed
+from docshelf.sources.embedded_docs import (
     find_skill_info,
-    get_installed_package,
     list_doc_topics,
-    list_installed_packages,
     package_doc_pages,
     read_package_doc,
+)
+from docshelf.sources.installed import (
+    find_node_modules_package,
+    get_installed_package,
+    list_installed_packages,
 )
 
 # --- fixtures: small packages in the two layouts, written by the tests ----------------
@@ -472,7 +474,7 @@ def test_read_skill_topic_returns_skill_md(memory: installed.InstalledPackage) -
 def test_read_large_topic_returns_a_listing_with_skill_descriptions(
     memory: installed.InstalledPackage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(installed, "MAX_TOPIC_CHARS", 10)
+    monkeypatch.setattr(embedded_docs, "MAX_TOPIC_CHARS", 10)
     result = read_package_doc(memory, topic="references")
     assert result.kind == "listing"
     assert (
@@ -730,7 +732,7 @@ def test_implementation_lines_must_be_positive(memory: installed.InstalledPackag
 def test_entry_points_without_an_exports_map_use_main_and_types(
     core: installed.InstalledPackage,
 ) -> None:
-    assert [e.import_path for e in apisurface._Surface(core).entries] == ["@mastra/core"]
+    assert [e.import_path for e in tsmodules.PackageModules(core).entries] == ["@mastra/core"]
 
 
 # --- against a real install ------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Mastra drop-in profile: the 13 tools and 2 prompts of @mastra/mcp-docs-server.
 
+Plus `mastraChanges`, which older versions of the reference had (package changelogs).
+
 Same names, parameter names, types and required sets as the reference; each tool is a
 thin mapping onto docshelf's core functions over the library named at start-up.
 
@@ -15,7 +17,7 @@ from mcp.server.mcpserver.prompts.base import AssistantMessage, Message, UserMes
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
-from docshelf import course, migrations, prompts
+from docshelf import course, migrations, prompts, version_answers
 from docshelf.mastra_docs import browse_docs, top_level_paths
 from docshelf.package_docs import PackageDocsIndex
 from docshelf.profiles import mastra_packages as packages
@@ -102,6 +104,31 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
                     list_sections=bool(listSections),
                     query_keywords=queryKeywords,
                 ).text
+            )
+        )
+
+    @server.tool(
+        name="mastraChanges",
+        annotations=READ_ONLY,
+        description=(
+            "The changelog of an @mastra package from its npm tarball: one version's entry, "
+            "or the entries after fromVersion up to toVersion, e.g. package='@mastra/core', "
+            "fromVersion='1.25.0', toVersion='1.26.0'. Long answers come in parts: pass "
+            "`offset` as the answer says."
+        ),
+    )
+    def mastra_changes(
+        package: Annotated[str, Field(description="Package, e.g. '@mastra/core' or 'core'.")],
+        version: Annotated[str | None, Field(description="One version's entry.")] = None,
+        fromVersion: Annotated[str | None, Field(description="Entries after this version.")] = None,
+        toVersion: Annotated[
+            str | None, Field(description="Entries up to this version (included).")
+        ] = None,
+        offset: Annotated[int, Field(ge=0, description="Where the next part starts.")] = 0,
+    ) -> CallToolResult:
+        return call(
+            lambda: version_answers.mastra_changes(
+                shelf, package, version, fromVersion, toVersion, offset=offset
             )
         )
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from docshelf.apisurface import get_export_details, list_exports
 from docshelf.package_docs import PackageDocsIndex
 from docshelf.shelf import Shelf
+from docshelf.sources.embedded_docs import read_package_doc
 from docshelf.sources.installed import (
     InstalledPackage,
     get_installed_package,
     list_installed_packages,
-    read_package_doc,
 )
 
 MAX_EXPORTS_LISTED = 400

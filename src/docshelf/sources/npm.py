@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import os
@@ -19,15 +17,15 @@ from typing import Any, NoReturn, TypeVar
 import httpx
 
 from docshelf import __version__
-from docshelf.errors import (
-    IntegrityError,
-    PackageNotFoundError,
-    RegistryError,
-    SourceError,
-    UsageError,
-)
+from docshelf.errors import PackageNotFoundError, RegistryError, SourceError, UsageError
 from docshelf.settings import get_setting
 from docshelf.sources.archive import extract_tarball
+from docshelf.sources.integrity import (
+    check_digest,
+    file_matches,
+    get_strongest_hash,
+    sri_from_shasum,
+)
 from docshelf.versions import find_version, max_satisfying, sort_versions
 
 ProgressFn = Callable[[int, int | None], None]
@@ -38,7 +36,6 @@ _PART = r"[a-z0-9~-][a-z0-9._~-]*"
 _NAME_RE = re.compile(rf"^(?:@{_PART}/)?{_PART}$", re.IGNORECASE)
 _RESERVED_NAMES = {"node_modules", "favicon.ico"}
 _SPEC_EXAMPLE = "npm:@mastra/mcp-docs-server@1.1.45 (or npm:lodash, npm:lodash@^4, npm:x@next)"
-_HASHES = ("sha512", "sha384", "sha256", "sha1")  # strongest first
 _CHUNK = 64 * 1024
 _RELEASE_FILE = "release.json"
 
@@ -108,44 +105,6 @@ def _name_problem(name: str) -> str | None:
             "'~', not starting with '.' or '_', optionally '@scope/' in front)"
         )
     return None
-
-
-def _sri_from_shasum(shasum: str) -> str:
-    try:
-        digest = bytes.fromhex(shasum)
-    except ValueError:
-        return ""
-    return _sri("sha1", digest) if len(digest) == 20 else ""
-
-
-def _pick_hash(integrity: str) -> tuple[str, bytes] | None:
-    """The strongest (algorithm, digest) in an SRI string that we can check."""
-    found: dict[str, bytes] = {}
-    for token in integrity.split():
-        algo, _, rest = token.partition("-")
-        algo = algo.lower()
-        try:
-            digest = base64.b64decode(rest.split("?")[0], validate=True)
-        except (binascii.Error, ValueError):
-            continue
-        if algo in _HASHES and len(digest) == hashlib.new(algo).digest_size:
-            found.setdefault(algo, digest)
-    return next(((a, found[a]) for a in _HASHES if a in found), None)
-
-
-def _sri(algo: str, digest: bytes) -> str:
-    return f"{algo}-{base64.b64encode(digest).decode()}"
-
-
-def _file_matches(path: Path, integrity: str) -> bool:
-    picked = _pick_hash(integrity)
-    if picked is None or not path.is_file():
-        return False
-    hasher = hashlib.new(picked[0])
-    with path.open("rb") as file:
-        while chunk := file.read(_CHUNK):
-            hasher.update(chunk)
-    return hasher.digest() == picked[1]
 
 
 class _Retry(Exception):
@@ -286,7 +245,7 @@ class NpmRegistry:
             name=spec.name,
             version=version,
             tarball=str(dist["tarball"]),
-            integrity=str(dist.get("integrity") or _sri_from_shasum(str(dist.get("shasum", "")))),
+            integrity=str(dist.get("integrity") or sri_from_shasum(str(dist.get("shasum", "")))),
             published=published if isinstance(published, str) else None,
         )
 
@@ -332,14 +291,8 @@ class NpmRegistry:
         max_bytes: int | None = None,
     ) -> Path:
         """Download and verify the release's tarball, then move it to `dest` at once."""
-        picked = _pick_hash(release.integrity)
-        if picked is None:
-            raise IntegrityError(
-                f"The registry published no usable integrity hash for {release.name}@"
-                f"{release.version} (got {release.integrity!r}); docshelf does not use "
-                "unverified downloads. Use a registry that publishes dist.integrity or "
-                "dist.shasum."
-            )
+        package = f"{release.name}@{release.version}"
+        picked = get_strongest_hash(release.integrity, package)
         cap = max_bytes if max_bytes is not None else _max_archive_bytes()
         dest.parent.mkdir(parents=True, exist_ok=True)
         what = f"GET {release.tarball}"
@@ -381,14 +334,7 @@ class NpmRegistry:
             return hasher.digest()
 
         try:
-            digest = self._call(what, attempt)
-            if digest != picked[1]:
-                raise IntegrityError(
-                    f"The download of {release.name}@{release.version} does not match the "
-                    f"registry's hash: expected {_sri(picked[0], picked[1])}, got "
-                    f"{_sri(picked[0], digest)}. It was deleted. Try again; if it keeps "
-                    "failing, a proxy or mirror (npm_config_registry) is altering downloads."
-                )
+            check_digest(picked, self._call(what, attempt), package)
             os.replace(part, dest)
         finally:
             part.unlink(missing_ok=True)
@@ -472,7 +418,7 @@ def fetch_npm_package(
         if cached is not None:
             return cached
         tgz = version_dir / "package.tgz"
-        if not _file_matches(tgz, release.integrity):
+        if not file_matches(tgz, release.integrity):
             active.download(release, tgz, progress)
         try:
             extract_tarball(tgz, version_dir / "unpacked", max_bytes=_max_archive_bytes())
