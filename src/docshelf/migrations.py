@@ -13,7 +13,7 @@ from docshelf.errors import (
     MigrationGuidesNotFoundError,
 )
 from docshelf.parsing.markdown import clean_heading
-from docshelf.read import normalize_path
+from docshelf.read import directory_contents, normalize_path
 from docshelf.shelf import Shelf
 from docshelf.store.catalog import VersionRef, resolve_version
 
@@ -296,25 +296,15 @@ def _answer(ctx: _Context, rel: str, kind: MigrationKind, text: str) -> Migratio
 def _listing(ctx: _Context, directory: str, *, footer: bool = True) -> str:
     """Markdown listing of the folders and guides directly under `directory`."""
     prefix = f"{directory}/" if directory else ""
-    folders: dict[str, int] = {}
-    guides: list[MigrationGuide] = []
-    for guide in ctx.guides:
-        if not guide.path.startswith(prefix):
-            continue
-        rest = guide.path[len(prefix) :]
-        if "/" in rest:
-            head = rest.split("/", 1)[0]
-            folders[head] = folders.get(head, 0) + 1
-        else:
-            guides.append(guide)
+    listing = directory_contents(ctx.guides, directory)
     lines = [f"# Migration guides in {ctx.root}/{prefix} ({ctx.label})", ""]
-    if folders:
+    if listing.subdirs:
         lines.append("Folders:")
-        lines += [f"- {prefix}{d}/ ({n} guides)" for d, n in sorted(folders.items())]
+        lines += [f"- {d} ({n} guides)" for d, n in listing.subdirs]
         lines.append("")
-    if guides:
+    if listing.pages:
         lines.append("Guides:")
-        lines += [f"- {g.path}: {g.title}" for g in guides]
+        lines += [f"- {g.path}: {g.title}" for g in listing.pages]
         lines.append("")
     if footer:
         lines += [

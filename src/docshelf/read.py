@@ -7,8 +7,9 @@ import posixpath
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 from urllib.parse import unquote
 
 from docshelf.errors import InvalidPathError
@@ -47,7 +48,9 @@ class _StoredPage:
 
 
 @dataclass(frozen=True)
-class _Entry:
+class PageEntry:
+    """A page as listed in a directory: its path and title."""
+
     path: str
     title: str
 
@@ -120,19 +123,30 @@ def select_sections(sections: list[Section], wanted: str) -> list[Section]:
     return [sections[i] for i in sorted(chosen)]
 
 
+class _HasPath(Protocol):
+    @property
+    def path(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_HasPath)
+
+
 @dataclass(frozen=True)
-class Listing:
+class Listing(Generic[_T]):
     """What lies directly under a directory: subdirectories (with page counts) and pages."""
 
     directory: str
     subdirs: tuple[tuple[str, int], ...]  # ("reference/agents/", 12)
-    pages: tuple[_Entry, ...]
+    pages: tuple[_T, ...]
 
 
-def directory_contents(entries: list[_Entry], directory: str) -> Listing:
+def directory_contents(entries: Iterable[_T], directory: str) -> Listing[_T]:
+    """Split `entries` (anything with a '/'-separated `path`) into what lies directly under
+    `directory`: its subdirectories with their entry counts, and its own entries (an
+    `index` page excepted: it is the directory's own page)."""
     prefix = f"{directory}/" if directory else ""
     subdirs: dict[str, int] = {}
-    pages: list[_Entry] = []
+    pages: list[_T] = []
     for entry in entries:
         if not entry.path.startswith(prefix):
             continue
@@ -146,11 +160,11 @@ def directory_contents(entries: list[_Entry], directory: str) -> Listing:
     return Listing(directory, dirs, tuple(pages))
 
 
-def list_directory(conn: sqlite3.Connection, ref: VersionRef, directory: str) -> Listing:
+def list_directory(conn: sqlite3.Connection, ref: VersionRef, directory: str) -> Listing[PageEntry]:
     return directory_contents(_entries(conn, ref.id), normalize_path(directory))
 
 
-def format_listing(entries: list[_Entry], directory: str) -> str:
+def format_listing(entries: list[PageEntry], directory: str) -> str:
     """Markdown listing of the subdirectories and pages directly under `directory`."""
     listing = directory_contents(entries, directory)
     lines = [f"## Contents of {directory or '/'}"]
@@ -164,7 +178,7 @@ def format_listing(entries: list[_Entry], directory: str) -> str:
 
 
 def _missing(
-    entries: list[_Entry],
+    entries: list[PageEntry],
     lib: str,
     version: str,
     path: str,
@@ -233,14 +247,14 @@ def _page(conn: sqlite3.Connection, version_id: int, path: str) -> _StoredPage |
     return _StoredPage(row["title"], row["content"], sections)
 
 
-def _entries(conn: sqlite3.Connection, version_id: int) -> list[_Entry]:
+def _entries(conn: sqlite3.Connection, version_id: int) -> list[PageEntry]:
     rows = conn.execute(
         "SELECT path, title FROM pages WHERE version_id = ? ORDER BY path", (version_id,)
     )
-    return [_Entry(r[0], r[1]) for r in rows]
+    return [PageEntry(r[0], r[1]) for r in rows]
 
 
-def _is_dir(entries: list[_Entry], path: str) -> bool:
+def _is_dir(entries: list[PageEntry], path: str) -> bool:
     if not path:
         return True
     prefix = path + "/"

@@ -16,7 +16,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from docshelf.errors import DocshelfError, LibraryNotFoundError, StoreError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
 from docshelf.parsing.markdown import parse_page
-from docshelf.read import Listing, list_directory, read_path
+from docshelf.read import Listing, PageEntry, list_directory, read_path
 from docshelf.search.fts import rank_pages, section_heading, section_snippet
 from docshelf.settings import data_home
 from docshelf.sources import FetchedDocs, Reporter, SilentReporter, ensure_files, fetch_source
@@ -281,7 +281,9 @@ class Shelf:
         return results
 
     @_snapshot
-    def list_directory(self, directory: str = "", *, library: str | None = None) -> Listing:
+    def list_directory(
+        self, directory: str = "", *, library: str | None = None
+    ) -> Listing[PageEntry]:
         """Subdirectories and pages directly under `directory` ('' for the top)."""
         ref = catalog.resolve_version(self.conn, library)
         return list_directory(self.conn, ref, directory)
