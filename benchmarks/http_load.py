@@ -104,7 +104,7 @@ async def run(args: argparse.Namespace, counts: list[int], queries: list[str]) -
         # Warm up at the highest concurrency, so the worker threads and their SQLite
         # connections exist before the first reading: growth after it would be a leak.
         warm = Level(clients=max(counts))
-        await drive(url, warm, args, queries, seconds=min(args.seconds, 5.0))
+        await drive(url, warm, args, queries, seconds=args.seconds)
         before = read_tree_memory(server.pid)
         levels = []
         for count in counts:
