@@ -15,14 +15,12 @@ from docshelf.diff import (
     DocsDiff,
     PageChange,
     SectionChange,
-    count_changed_lines,
     diff_docs,
     diff_sections,
     format_diff_summary,
     match_renames,
-    page_unified_diff,
-    split_lines,
 )
+from docshelf.linediff import count_changed_lines, page_unified_diff, split_lines
 
 MEMORY = """\
 # Memory
