@@ -2,12 +2,69 @@
 
 The public API (everything else may change):
 
-- Libraries: ``add_library``, ``remove_library``, ``list_libraries``, ``open_store``
-- Search and read: ``search_docs``, ``read_docs``
-- Data: ``Library``, ``Page``, ``Section``, ``Hit``, ``ReadResult``
-- Errors: ``DocshelfError`` and its subclasses in ``docshelf.errors``
+- ``Shelf(home=None)``: a data directory and its index.
+  ``add_library(source, name=..., docs_root=...)``, ``remove_library("LIB[@VERSION]")``,
+  ``list_libraries()``, ``search(query, library=..., path_prefix=..., limit=...)``,
+  ``read(paths, library=..., section=..., max_tokens=...)``, ``list_directory(path)``,
+  ``reindex()``.
+- ``build_server(shelf, profile="default"|"mastra")``: the MCP server over a shelf.
+- Records: ``Library``, ``LibraryVersion``, ``Page``, ``Section``, ``Hit``, ``ReadResult``.
+- Versions and changes: ``diff_versions``, ``get_changelog``, ``whats_new``.
+- Errors: ``DocshelfError`` and its subclasses in ``docshelf.errors``.
+
+Names are imported on first use, so ``import docshelf`` stays cheap.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "Shelf": "docshelf.shelf",
+    "build_server": "docshelf.server",
+    "Library": "docshelf.models",
+    "LibraryVersion": "docshelf.models",
+    "Page": "docshelf.models",
+    "Section": "docshelf.models",
+    "Hit": "docshelf.models",
+    "ReadResult": "docshelf.models",
+    "diff_versions": "docshelf.version_diff",
+    "get_changelog": "docshelf.changes",
+    "whats_new": "docshelf.news",
+    "DocshelfError": "docshelf.errors",
+}
+
+__all__ = [
+    "DocshelfError",
+    "Hit",
+    "Library",
+    "LibraryVersion",
+    "Page",
+    "ReadResult",
+    "Section",
+    "Shelf",
+    "__version__",
+    "build_server",
+    "diff_versions",
+    "get_changelog",
+    "whats_new",
+]
+
+if TYPE_CHECKING:
+    from docshelf.changes import get_changelog
+    from docshelf.errors import DocshelfError
+    from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult, Section
+    from docshelf.news import whats_new
+    from docshelf.server import build_server
+    from docshelf.shelf import Shelf
+    from docshelf.version_diff import diff_versions
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'docshelf' has no attribute {name!r}")
+    return getattr(import_module(module), name)
