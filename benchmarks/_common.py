@@ -15,6 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# The full-text benchmarks measure full text: semantic search (if its extra is installed)
+# is off unless the caller says otherwise (benchmarks/semantic.py turns it on).
+os.environ.setdefault("DOCSHELF_SEMANTIC", "off")
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO_ROOT / "benchmarks" / "out"
 DEFAULT_HOME = OUT_DIR / "home"

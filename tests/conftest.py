@@ -48,6 +48,13 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def _full_text_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests rank with full text alone unless they turn semantic search on themselves, so
+    results do not depend on whether the `semantic` extra is installed."""
+    monkeypatch.setenv("DOCSHELF_SEMANTIC", "off")
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     return write_tree(tmp_path / "docs-src", CORPUS)

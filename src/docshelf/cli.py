@@ -89,6 +89,25 @@ def add(
     click.echo(
         f"Added {record.ref}: {record.pages} pages, {record.sections} sections ({record.source})"
     )
+    _embed(shelf, record.ref, quiet)
+
+
+def _embed(shelf: Shelf, library: str | None, quiet: bool, *, required: bool = False) -> None:
+    """Build missing vectors with a progress bar; without the extra, say so once."""
+    from docshelf.progress import RichReporter
+
+    if not shelf.semantic.available and not required:
+        if shelf.semantic.enabled:
+            click.echo(shelf.semantic.status(), err=True)
+        return
+    with RichReporter(quiet=quiet) as reporter:
+        builds = shelf.build_vectors(reporter.embed, library=library)
+    for build in builds:
+        if build.embedded or build.reused:
+            click.echo(
+                f"Embedded {build.ref} for semantic search: {build.embedded} sections embedded, "
+                f"{build.reused} reused, {build.seconds:.1f} s"
+            )
 
 
 @main.command()
@@ -131,6 +150,13 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 50))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option(
+    "--mode",
+    type=click.Choice(["auto", "fulltext", "semantic", "hybrid"]),
+    default="auto",
+    show_default=True,
+    help="auto: hybrid once vectors are built, else full text.",
+)
+@click.option(
     "--queries",
     type=click.File("r"),
     help="JSON lines with a field 'q' ('-' for stdin); prints one JSON line per query.",
@@ -143,6 +169,7 @@ def search(
     path_prefix: str,
     limit: int,
     as_json: bool,
+    mode: Any,
     queries: Any,
 ) -> None:
     """Search the docs: ranked pages with their best section and a snippet."""
@@ -155,12 +182,12 @@ def search(
                 q = json.loads(line)["q"]
             except (ValueError, KeyError, TypeError):
                 _fail(f"line {n} of {queries.name} is not a JSON object with a field 'q'.")
-            hits = shelf.search(q, library=library, path_prefix=path_prefix, limit=limit)
+            hits = shelf.search(q, library=library, path_prefix=path_prefix, limit=limit, mode=mode)
             click.echo(json.dumps({"q": q, "hits": [_hit_json(h) for h in hits]}))
         return
     if query is None:
         _fail("give a QUERY or --queries FILE, e.g. docshelf search 'configure memory'.")
-    hits = shelf.search(query, library=library, path_prefix=path_prefix, limit=limit)
+    hits = shelf.search(query, library=library, path_prefix=path_prefix, limit=limit, mode=mode)
     if as_json:
         click.echo(json.dumps([asdict(h) for h in hits], indent=2))
         return
@@ -171,6 +198,52 @@ def search(
 
 def _hit_json(hit: Any) -> dict[str, Any]:
     return {k: getattr(hit, k) for k in ("path", "title", "heading", "score", "snippet")}
+
+
+@main.command()
+@click.option("--library", "-l", help="Only this library (or NAME@VERSION); default: all.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def embed(ctx: click.Context, library: str | None, quiet: bool) -> None:
+    """Build the vectors for semantic search (only sections not embedded yet).
+
+    `add` does this itself once `pip install 'docshelf[semantic]'` is done; run it for
+    libraries added before, or let `serve` do it in the background.
+    """
+    shelf = _shelf(ctx)
+    _embed(shelf, library, quiet, required=True)
+    click.echo(shelf.semantic.status())
+
+
+@main.command("eval")
+@click.argument("queries", type=click.File("r"))
+@click.option("--library", "-l", required=True, help="Library name or NAME@VERSION to search.")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(10, 50))
+@click.option("--verbose", "-v", is_flag=True, help="Also each query's first relevant rank.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def eval_(
+    ctx: click.Context, queries: Any, library: str, limit: int, verbose: bool, quiet: bool
+) -> None:
+    """Measure search on judged queries: recall@1/5/10, MRR@10, nDCG@10 per mode.
+
+    QUERIES is JSON lines, {"q": "question", "rel": ["page/path", ...]}; prints full text,
+    semantic and hybrid side by side (vectors are built first if missing).
+
+    \b
+    Example:
+      docshelf eval my-queries.jsonl --library mastra
+    """
+    from docshelf.evaluation import evaluate, format_per_query, format_report, load_queries
+
+    judged = load_queries(queries.read(), queries.name)
+    shelf = _shelf(ctx)
+    if shelf.semantic.available:
+        _embed(shelf, library, quiet)
+    report = evaluate(shelf, judged, library=library, limit=limit)
+    click.echo(format_report(report, source=queries.name))
+    if verbose:
+        click.echo(format_per_query(report))
 
 
 @main.command()
@@ -276,6 +349,8 @@ def reindex(ctx: click.Context, quiet: bool) -> None:
         rebuilt = shelf.reindex(reporter=reporter)
     for record in rebuilt:
         click.echo(f"Re-indexed {record.ref}: {record.pages} pages")
+    if rebuilt:
+        _embed(shelf, None, quiet)
     if not rebuilt:
         click.echo("Nothing recorded to re-index; add libraries with `docshelf add`.")
 

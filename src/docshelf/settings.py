@@ -55,6 +55,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest package archive, unpacked, that docshelf accepts (MiB).",
     ),
     Setting(
+        "semantic",
+        "auto",
+        ("DOCSHELF_SEMANTIC",),
+        "Semantic search: auto (hybrid once `docshelf[semantic]` is installed and vectors are "
+        "built) or off (full text only).",
+    ),
+    Setting(
         "log_level",
         "warning",
         ("DOCSHELF_LOG_LEVEL",),

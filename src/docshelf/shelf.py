@@ -17,8 +17,10 @@ from docshelf.errors import DocshelfError, LibraryNotFoundError, StoreError, Usa
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
 from docshelf.parsing.markdown import parse_page
 from docshelf.read import Listing, PageEntry, list_directory, read_path
-from docshelf.search.fts import rank_pages, section_heading, section_snippet
-from docshelf.settings import data_home
+from docshelf.search import hybrid
+from docshelf.search.fts import section_heading, section_snippet
+from docshelf.search.semantic import SearchMode, SemanticSearch, VectorBuild
+from docshelf.settings import data_home, get_setting
 from docshelf.sources import FetchedDocs, Reporter, SilentReporter, ensure_files, fetch_source
 from docshelf.store import catalog, db
 from docshelf.store.indexing import delete_version, write_version
@@ -67,6 +69,14 @@ class Shelf:
         self._write_lock = threading.Lock()
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []
+        self.semantic = SemanticSearch(
+            self.cache_dir / "models", enabled=get_setting("semantic") != "off"
+        )
+
+    @property
+    def write_lock(self) -> threading.Lock:
+        """Held while this process writes the index (SQLite serialises other processes)."""
+        return self._write_lock
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -178,6 +188,31 @@ class Shelf:
     def list_libraries(self) -> list[Library]:
         return catalog.list_libraries(self.conn)
 
+    @_snapshot
+    def version_refs(self) -> list[catalog.VersionRef]:
+        """Every indexed version: the newest of each library first, then older ones."""
+        libraries = catalog.list_libraries(self.conn)
+        depth = max((len(lib.versions) for lib in libraries), default=0)
+        return [
+            catalog.resolve_version(self.conn, lib.versions[i].ref)
+            for i in range(depth)
+            for lib in libraries
+            if i < len(lib.versions)
+        ]
+
+    def build_vectors(
+        self, progress: Callable[[int, int], None] | None = None, *, library: str | None = None
+    ) -> list[VectorBuild]:
+        """Embed the sections that have no vector yet (all versions, or `library`'s).
+
+        Raises SemanticUnavailableError when the `semantic` extra is not installed.
+        """
+        refs = self.version_refs()
+        if library is not None:
+            wanted = {r.id for r in catalog.resolve_versions(self.conn, library)}
+            refs = [r for r in refs if r.id in wanted]
+        return self.semantic.build(self.conn, refs, progress=progress, write_lock=self._write_lock)
+
     def reindex(self, reporter: Reporter | None = None) -> list[LibraryVersion]:
         """Rebuild the index from the source manifest (a damaged file is moved aside)."""
         reporter = reporter or SilentReporter()
@@ -209,10 +244,13 @@ class Shelf:
         library: str | list[str] | None = None,
         path_prefix: str = "",
         limit: int = 10,
+        mode: SearchMode = "auto",
     ) -> list[Hit]:
         """Pages ranked for `query`, best first, each with its best section and a snippet.
 
         `library` is a name, NAME@VERSION, a list of those, or None for every library.
+        `mode`: auto (hybrid once vectors are built, else full text), fulltext, semantic,
+        or hybrid.
         """
         if not isinstance(query, str):
             raise UsageError("query must be a string, e.g. 'configure memory for an agent'.")
@@ -220,12 +258,16 @@ class Shelf:
         wanted = library if isinstance(library, list) else [library]
         refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name)]
         by_id = {r.id: r.record for r in refs}
-        matches = rank_pages(self.conn, query, refs, path_prefix=path_prefix, limit=limit)
+        matches = hybrid.rank(
+            self.conn, self.semantic, query, refs, path_prefix=path_prefix, limit=limit, mode=mode
+        )
         hits = []
         for match in matches:
             row = self.conn.execute(
                 "SELECT path, title FROM pages WHERE id = ?", (match.page_id,)
             ).fetchone()
+            if row is None:  # vectors cached in memory for a page just re-indexed away
+                continue
             heading, anchor, snippet = "", "", ""
             if match.section_id is not None:
                 heading, anchor = section_heading(self.conn, match.section_id)

@@ -30,6 +30,14 @@ class PageMatch:
     score: float
 
 
+@dataclass(frozen=True)
+class PageRankings:
+    """The full-text rankings of page ids that rank_pages fuses, for other fusions to reuse."""
+
+    rankings: list[list[int]]  # best section's page, page BM25, query words near each other
+    best_section: dict[int, int]  # page id -> its best section by BM25
+
+
 def rank_pages(
     conn: sqlite3.Connection,
     query: str,
@@ -39,9 +47,23 @@ def rank_pages(
     limit: int = 10,
 ) -> list[PageMatch]:
     """Pages ranked by reciprocal rank fusion of section-level and page-level BM25."""
+    found = page_rankings(conn, query, versions, path_prefix=path_prefix)
+    scores = reciprocal_rank_fusion(found.rankings)
+    ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
+    version_of = _versions_of(conn, set(ranked))
+    return [
+        PageMatch(pid, version_of[pid], found.best_section.get(pid), round(scores[pid] * 100, 4))
+        for pid in ranked
+    ]
+
+
+def page_rankings(
+    conn: sqlite3.Connection, query: str, versions: list[VersionRef], *, path_prefix: str = ""
+) -> PageRankings:
+    """Section BM25, page BM25 and word-proximity rankings of the pages matching `query`."""
     terms = query_terms(query)
     if not terms or not versions:
-        return []
+        return PageRankings([], {})
     ids = [v.id for v in versions]
     # The version filter is part of MATCH (a tag column), so FTS5 never scores other versions.
     tags = " OR ".join(version_token(i) for i in ids)
@@ -94,13 +116,7 @@ def rank_pages(
     for row in section_rows:
         best_section.setdefault(page_of[row[0]], row[0])
     rankings = [list(best_section), [r[0] for r in page_rows], [r[0] for r in pair_rows]]
-    scores = reciprocal_rank_fusion(rankings)
-    ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
-    version_of = _versions_of(conn, set(ranked))
-    return [
-        PageMatch(pid, version_of[pid], best_section.get(pid), round(scores[pid] * 100, 4))
-        for pid in ranked
-    ]
+    return PageRankings(rankings, best_section)
 
 
 def reciprocal_rank_fusion(rankings: list[list[int]], k: float = 0.0) -> dict[int, float]:

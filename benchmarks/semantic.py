@@ -1,0 +1,251 @@
+"""Semantic and hybrid search: embedding cost, quality next to full text, and stdio latency.
+
+Needs the `semantic` extra and the model package (see the README). Copies the benchmark home's
+index into a scratch home without vectors, then measures:
+
+1. embedding: model preparation and load, embedding every section, and a second build
+   (nothing changed, so nothing is embedded: the content-hash reuse);
+2. quality on the judged set: recall@1/5/10, MRR@10, nDCG@10 for full text, semantic
+   and hybrid, with the targets;
+3. per query: the first relevant rank in each mode and hybrid's change against full text
+   (a query more than 3 ranks worse than full text fails the "no regression" target);
+4. MCP over stdio: start-up to tools/list with semantic search on and off, and the
+   latency of search_docs once hybrid is on (p50/p95 over `--passes` - 1 passes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import shutil
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+import anyio
+from mcp import Client
+from mcp.client.stdio import stdio_client
+
+from _common import (
+    DEFAULT_EVAL,
+    DEFAULT_HOME,
+    MASTRA_NAME,
+    MASTRA_SOURCE,
+    OUT_DIR,
+    BenchmarkError,
+    ensure_library,
+    percentile,
+    print_table,
+    run_main,
+    verdict,
+)
+from _servers import Timer, docshelf_spec, ranked_paths, stderr_sink, tool_call
+from docshelf.evaluation import EvalReport, evaluate, load_queries
+from docshelf.search.embed import missing_packages
+from docshelf.shelf import Shelf
+from docshelf.store import db
+
+TARGETS = {"recall@5": 0.95, "MRR@10": 0.88}
+EMBED_TARGET_S = 60.0
+P50_TARGET_MS = 25.0
+MAX_WORSE_RANKS = 3
+TIMEOUT_S = 120
+
+
+def scratch_home(source_home: Path) -> Path:
+    """A copy of the benchmark index without any vectors, so embedding starts from zero."""
+    target = OUT_DIR / "semantic-home"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    source = sqlite3.connect(db.database_path(source_home))
+    copy = sqlite3.connect(db.database_path(target))
+    source.backup(copy)
+    source.close()
+    copy.executescript("DROP TABLE IF EXISTS section_vectors; DROP TABLE IF EXISTS embeddings;")
+    copy.close()
+    return target
+
+
+def measure_embedding(home: Path) -> list[tuple[str, object]]:
+    with Shelf(home) as shelf:
+        started = time.perf_counter()
+        shelf.semantic.require()
+        load_s = time.perf_counter() - started
+        (build,) = shelf.build_vectors()
+        (again,) = shelf.build_vectors()
+    return [
+        ("model preparation + load (s)", load_s),
+        ("sections", build.total),
+        ("embedded (distinct texts)", build.embedded),
+        ("embed all sections (s)", build.seconds),
+        ("sections per second", build.total / build.seconds),
+        ("second build: embedded", again.embedded),
+        ("second build (s)", again.seconds),
+    ]
+
+
+def print_quality(report: EvalReport) -> None:
+    modes = {m.mode: m for m in report.modes}
+    if "hybrid" not in modes:
+        raise BenchmarkError(report.note or "Hybrid search did not run.")
+    rows = []
+    for name, attr in (
+        ("recall@1", "recall1"),
+        ("recall@5", "recall5"),
+        ("recall@10", "recall10"),
+        ("MRR@10", "mrr10"),
+        ("nDCG@10", "ndcg10"),
+        ("ms per query (in process)", "ms_per_query"),
+    ):
+        values = [getattr(modes[m], attr) for m in ("fulltext", "semantic", "hybrid")]
+        target = TARGETS.get(name)
+        rows.append(
+            [
+                name,
+                *values,
+                f">= {target:.2f}" if target else "",
+                verdict(values[2], target) if target else "",
+            ]
+        )
+    print_table(["metric", "full text", "semantic", "hybrid", "target", "status"], rows)
+
+
+def print_deltas(report: EvalReport) -> int:
+    """Per-query ranks; returns how many queries hybrid ranks > 3 places below full text."""
+    modes = {m.mode: m for m in report.modes}
+    worst = 0
+    lines = []
+    for i, query in enumerate(report.queries):
+        fulltext, semantic, hybrid = (modes[m].ranks[i] for m in ("fulltext", "semantic", "hybrid"))
+        # A page missing from the top 10 counts as rank 11; positive = hybrid ranks it higher.
+        gain = (fulltext or 11) - (hybrid or 11)
+        worst += -gain > MAX_WORSE_RANKS
+        mark = "!" if -gain > MAX_WORSE_RANKS else ("+" if gain > 0 else ("-" if gain else " "))
+        cells = [f"{r or '-':>4}" for r in (fulltext, semantic, hybrid)]
+        lines.append(f"{mark} {''.join(cells)}  {gain:+3d}  {query.q}")
+    print("\nper query: first relevant rank in full text, semantic, hybrid; ranks hybrid gains")
+    print("(+ better than full text, - worse, ! worse by more than 3; '-' = not in the top 10)")
+    print("\n".join(lines))
+    return worst
+
+
+async def stdio_figures(
+    home: Path, library: str, queries: list[str], passes: int, starts: int, expected: list[str]
+) -> list[tuple[str, object]]:
+    spec = docshelf_spec(home, library)
+    specs = {
+        mode: dataclasses.replace(spec, env={**spec.env, "DOCSHELF_SEMANTIC": mode})
+        for mode in ("off", "auto")
+    }
+    rows: list[tuple[str, object]] = []
+    for mode in ("off", "auto"):
+        times = []
+        with stderr_sink(f"semantic-{mode}") as errlog:
+            for _ in range(starts):
+                with anyio.fail_after(TIMEOUT_S):
+                    timer = Timer()
+                    transport = stdio_client(specs[mode].parameters(), errlog=errlog)
+                    async with Client(transport, mode="legacy") as client:
+                        await client.list_tools()
+                        times.append(timer.ms())
+        rows.append(
+            (f"start-up to tools/list, semantic {mode}, median (ms)", statistics.median(times))
+        )
+    latencies: list[float] = []
+    hybrid_spec = specs["auto"]
+    with stderr_sink("semantic-auto") as errlog:
+        transport = stdio_client(hybrid_spec.parameters(), errlog=errlog)
+        async with Client(transport, mode="legacy", read_timeout_seconds=TIMEOUT_S) as client:
+            waited = Timer()
+            # The server answers with full text until its background thread has loaded the
+            # model; wait (bounded) for the hybrid ranking before timing anything.
+            with anyio.fail_after(TIMEOUT_S):
+                while True:
+                    name, arguments = tool_call(hybrid_spec, queries[0], 10, "content")
+                    result = await client.call_tool(name, arguments)
+                    if ranked_paths(hybrid_spec, result) == expected:
+                        break
+                    await anyio.sleep(0.05)
+            rows.append(("hybrid on after start (ms)", waited.ms()))
+            for number in range(passes):
+                for query in queries:
+                    name, arguments = tool_call(hybrid_spec, query, 10, "content")
+                    timer = Timer()
+                    await client.call_tool(name, arguments)
+                    if number:
+                        latencies.append(timer.ms())
+    rows += [
+        ("hybrid search_docs p50 (ms)", percentile(latencies, 50)),
+        ("hybrid search_docs p95 (ms)", percentile(latencies, 95)),
+    ]
+    return rows
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="judged query set (.jsonl)")
+    parser.add_argument(
+        "--home", type=Path, default=DEFAULT_HOME, help="docshelf home (indexed once, then reused)"
+    )
+    parser.add_argument("--source", default=MASTRA_SOURCE, help="docs source to index if missing")
+    parser.add_argument("--library", default=MASTRA_NAME, help="library name in docshelf")
+    parser.add_argument("--passes", type=int, default=5, help="stdio passes; the first warms up")
+    parser.add_argument("--starts", type=int, default=5, help="fresh starts timed per setting")
+    parser.add_argument("--no-stdio", action="store_true", help="skip the stdio measurements")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    missing = missing_packages()
+    if missing:
+        raise BenchmarkError(
+            f"The semantic extra is not installed (missing {', '.join(missing)}); run "
+            "`pip install -e '.[semantic]'` in this environment."
+        )
+    os.environ["DOCSHELF_SEMANTIC"] = "auto"
+    ensure_library(args.home.resolve(), args.source, args.library)
+    home = scratch_home(args.home.resolve())
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"scratch home {home}; {os.cpu_count()} cores, load average {load:.2f}\n")
+
+    embedding = measure_embedding(home)
+    seconds = next(v for k, v in embedding if k == "embed all sections (s)")
+    assert isinstance(seconds, float)
+    print_table(["embedding", "value"], embedding)
+    print(f"embed target <= {EMBED_TARGET_S:.0f} s: {verdict(seconds, EMBED_TARGET_S, False)}\n")
+
+    queries = load_queries(args.eval.read_text(encoding="utf-8"), args.eval.name)
+    with Shelf(home) as shelf:
+        report = evaluate(shelf, queries, library=args.library)
+        expected = [h.path for h in shelf.search(queries[0].q, library=args.library)]
+    print(f"{len(queries)} queries from {args.eval.name} on {report.library}\n")
+    print_quality(report)
+    worse = print_deltas(report)
+    print(
+        f"\nqueries > {MAX_WORSE_RANKS} ranks worse than full text: {worse} "
+        f"({'PASS' if worse == 0 else 'MISS'})"
+    )
+
+    if args.no_stdio:
+        return
+    rows = anyio.run(
+        stdio_figures,
+        home,
+        args.library,
+        [q.q for q in queries],
+        args.passes,
+        args.starts,
+        expected,
+    )
+    print()
+    print_table(["MCP over stdio", "value"], rows)
+    p50 = next(v for k, v in rows if k == "hybrid search_docs p50 (ms)")
+    assert isinstance(p50, float)
+    print(f"p50 target <= {P50_TARGET_MS:.0f} ms: {verdict(p50, P50_TARGET_MS, False)}")
+
+
+if __name__ == "__main__":
+    run_main(main)

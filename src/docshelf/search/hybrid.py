@@ -1,0 +1,146 @@
+"""Hybrid ranking: full-text and vector rankings of pages fused by reciprocal rank.
+
+The vector ranking joins full text's own three (section BM25, page BM25, proximity) as a
+fourth vote with the same weight and constant: a page both find rises, a page only the
+vectors find (the agent's words are not the docs' words) still gets in, and a page full
+text ranks high keeps most of its score when the vectors disagree.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from docshelf.errors import UsageError
+from docshelf.search.fts import PageMatch, page_rankings, rank_pages, reciprocal_rank_fusion
+from docshelf.search.query import query_terms
+from docshelf.store.catalog import VersionRef
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from docshelf.search.semantic import SemanticSearch
+    from docshelf.search.vectors import SectionVector, VectorIndex
+
+SEMANTIC_POOL = 200  # pages the vector ranking contributes, as full text's page pool
+
+
+def rank(
+    conn: sqlite3.Connection,
+    semantic: SemanticSearch,
+    query: str,
+    versions: list[VersionRef],
+    *,
+    path_prefix: str = "",
+    limit: int = 10,
+    mode: str = "auto",
+) -> list[PageMatch]:
+    """Pages for `query` by `mode`: fulltext, semantic, hybrid, or auto (hybrid when ready).
+
+    auto never waits: while the model loads or vectors are being built, it is full text.
+    """
+    if mode not in ("auto", "fulltext", "semantic", "hybrid"):
+        raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
+    if mode == "fulltext" or (mode == "auto" and not semantic.available):
+        return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+    if not query_terms(query) or not versions:
+        return []
+    if mode == "auto":
+        # Vectors first: loading the model is worth it only when they are complete.
+        model = semantic.model_id
+        indexes = semantic.indexes(conn, versions, model) if model else None
+        queries = (
+            semantic.embedder(wait=not semantic.load_in_background) if indexes is not None else None
+        )
+        if indexes is None or queries is None:
+            return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+    else:
+        queries = semantic.require()
+        indexes = semantic.indexes(conn, versions, queries.embedder.model_id)
+        if indexes is None:
+            raise UsageError(
+                f"The vectors of {', '.join(v.record.ref for v in versions)} are not built "
+                "yet. Run `docshelf embed` (or wait for `docshelf serve` to build them), or "
+                "search with mode 'fulltext'."
+            )
+    vector = queries.vector(query)
+    if mode == "semantic":
+        return rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit)
+    return rank_hybrid(conn, query, versions, indexes, vector, path_prefix=path_prefix, limit=limit)
+
+
+def rank_hybrid(
+    conn: sqlite3.Connection,
+    query: str,
+    versions: list[VersionRef],
+    indexes: list[VectorIndex],
+    vector: np.ndarray,
+    *,
+    path_prefix: str = "",
+    limit: int = 10,
+) -> list[PageMatch]:
+    """Full text's rankings plus the vector ranking, fused; the snippet's section is full
+    text's best when it found the page, else the section closest to the query."""
+    found = page_rankings(conn, query, versions, path_prefix=path_prefix)
+    near = semantic_pages(conn, indexes, vector, path_prefix)[:SEMANTIC_POOL]
+    scores = reciprocal_rank_fusion([*found.rankings, [m.page_id for m in near]])
+    ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
+    by_page = {m.page_id: m for m in near}
+    version_of = _versions_of(conn, [pid for pid in ranked if pid not in by_page])
+    version_of.update((m.page_id, m.version_id) for m in near)
+    return [
+        PageMatch(
+            pid,
+            version_of[pid],
+            found.best_section[pid] if pid in found.best_section else by_page[pid].section_id,
+            round(scores[pid] * 100, 4),
+        )
+        for pid in ranked
+    ]
+
+
+def rank_semantic(
+    conn: sqlite3.Connection,
+    indexes: list[VectorIndex],
+    vector: np.ndarray,
+    *,
+    path_prefix: str = "",
+    limit: int = 10,
+) -> list[PageMatch]:
+    """Pages by vectors alone (for evaluation); score is the cosine x 100."""
+    return [
+        PageMatch(m.page_id, m.version_id, m.section_id, round(m.score * 100, 4))
+        for m in semantic_pages(conn, indexes, vector, path_prefix)[:limit]
+    ]
+
+
+def semantic_pages(
+    conn: sqlite3.Connection, indexes: list[VectorIndex], vector: np.ndarray, path_prefix: str
+) -> list[SectionVector]:
+    """Every page of the indexes (under `path_prefix`), closest first."""
+    allowed = _pages_under(conn, [i.version_id for i in indexes], path_prefix)
+    pages = [m for index in indexes for m in index.rank(vector, allowed)]
+    if len(indexes) > 1:
+        pages.sort(key=lambda m: -m.score)
+    return pages
+
+
+def _pages_under(conn: sqlite3.Connection, version_ids: list[int], prefix: str) -> set[int] | None:
+    prefix = prefix.strip().strip("/")
+    if not prefix:
+        return None
+    marks = ",".join("?" * len(version_ids))
+    rows = conn.execute(
+        f"SELECT id FROM pages WHERE version_id IN ({marks}) "
+        "AND (path = ? OR substr(path, 1, ?) = ?)",
+        (*version_ids, prefix, len(prefix) + 1, prefix + "/"),
+    )
+    return {r[0] for r in rows}
+
+
+def _versions_of(conn: sqlite3.Connection, page_ids: list[int]) -> dict[int, int]:
+    if not page_ids:
+        return {}
+    marks = ",".join("?" * len(page_ids))
+    rows = conn.execute(f"SELECT id, version_id FROM pages WHERE id IN ({marks})", page_ids)
+    return {r[0]: r[1] for r in rows}

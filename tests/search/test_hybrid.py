@@ -1,0 +1,206 @@
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("numpy", reason="semantic search tests need numpy (pip install -e .[dev])")
+
+from fake_embedder import FakeEmbedder, with_fake_semantic
+
+from docshelf.errors import SemanticUnavailableError, UsageError
+from docshelf.search import embed, semantic
+from docshelf.search.semantic import SemanticSearch, start_vector_builder
+from docshelf.shelf import Shelf
+
+# "customers" and "boxes" are the fake model's synonyms of "tenant" and "sandbox"; the
+# docs never use them, so full text cannot find the sandbox page with these words.
+OTHER_WORDS = "boxes for customers"
+
+
+@pytest.fixture
+def fake() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def semantic_shelf(tmp_path: Path, corpus: Path, fake: FakeEmbedder):
+    with Shelf(tmp_path / "home") as shelf:
+        yield with_fake_semantic(shelf, fake, corpus)
+
+
+def test_auto_search_is_full_text_until_the_vectors_are_built(semantic_shelf: Shelf):
+    assert semantic_shelf.search(OTHER_WORDS) == []  # full text: none of these words
+    semantic_shelf.build_vectors()
+    assert semantic_shelf.search(OTHER_WORDS)[0].path == "docs/workspace/sandbox"
+
+
+def test_a_page_found_only_by_vectors_shows_its_closest_section(semantic_shelf: Shelf):
+    semantic_shelf.build_vectors()
+    hit = semantic_shelf.search(OTHER_WORDS, mode="hybrid")[0]
+    assert (hit.path, hit.heading) == ("docs/workspace/sandbox", "Sandbox > Dynamic sandbox")
+    assert "tenant" in hit.snippet
+
+
+def test_hybrid_keeps_what_full_text_ranks_first(semantic_shelf: Shelf):
+    semantic_shelf.build_vectors()
+    for query in ("get agent by id", "give each tenant its own sandbox", "zod input schema"):
+        fulltext = semantic_shelf.search(query, mode="fulltext")[0]
+        assert semantic_shelf.search(query, mode="hybrid")[0].path == fulltext.path
+
+
+def test_semantic_mode_ranks_by_vectors_alone(semantic_shelf: Shelf):
+    semantic_shelf.build_vectors()
+    hits = semantic_shelf.search("customer isolated", mode="semantic", limit=3)
+    assert hits[0].path == "docs/workspace/sandbox"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_each_page_appears_once_and_limit_holds(semantic_shelf: Shelf):
+    semantic_shelf.build_vectors()
+    hits = semantic_shelf.search("agent tools memory", mode="hybrid", limit=4)
+    assert len(hits) == 4
+    assert len({h.path for h in hits}) == 4
+
+
+def test_path_prefix_filters_vector_hits_too(semantic_shelf: Shelf):
+    semantic_shelf.build_vectors()
+    for mode in ("semantic", "hybrid"):
+        hits = semantic_shelf.search(OTHER_WORDS, path_prefix="reference/", mode=mode)
+        assert hits and all(h.path.startswith("reference/") for h in hits)
+
+
+def test_a_query_without_words_finds_nothing_in_every_mode(semantic_shelf: Shelf):
+    semantic_shelf.build_vectors()
+    for mode in ("auto", "fulltext", "semantic", "hybrid"):
+        assert semantic_shelf.search("  ?! ", mode=mode) == []
+
+
+def test_query_vectors_are_embedded_once(semantic_shelf: Shelf, fake: FakeEmbedder):
+    semantic_shelf.build_vectors()
+    semantic_shelf.search(OTHER_WORDS)
+    calls = len(fake.calls)
+    semantic_shelf.search(OTHER_WORDS, limit=3)
+    semantic_shelf.search(OTHER_WORDS, mode="semantic")
+    assert len(fake.calls) == calls
+
+
+def test_vectors_of_several_libraries_are_searched_together(semantic_shelf: Shelf, tmp_path: Path):
+    other = tmp_path / "other"
+    (other / "guide").mkdir(parents=True)
+    (other / "guide" / "boxes.md").write_text("# Boxes\n\nA box for every customer.\n")
+    semantic_shelf.add_library(str(other), name="other")
+    semantic_shelf.build_vectors()
+    libraries = {h.library for h in semantic_shelf.search(OTHER_WORDS, mode="semantic")}
+    assert libraries == {"demo", "other"}
+
+
+def test_asking_for_vectors_not_built_says_how_to_build_them(semantic_shelf: Shelf):
+    with pytest.raises(UsageError, match="docshelf embed"):
+        semantic_shelf.search("sandbox", mode="hybrid")
+
+
+def test_unknown_mode_lists_the_modes(semantic_shelf: Shelf):
+    with pytest.raises(UsageError, match="auto, fulltext, semantic or hybrid"):
+        semantic_shelf.search("sandbox", mode="fuzzy")  # type: ignore[arg-type]
+
+
+def test_without_the_extra_auto_is_full_text_and_asking_says_what_to_install(
+    shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(embed, "missing_packages", lambda: ["onnxruntime"])
+    monkeypatch.setattr(semantic, "missing_packages", lambda: ["onnxruntime"])
+    shelf.semantic = SemanticSearch(shelf.cache_dir / "models")
+    assert not shelf.semantic.available
+    assert "pip install 'docshelf[semantic]'" in shelf.semantic.status()
+    assert shelf.search("tenant sandbox")[0].path == "docs/workspace/sandbox"
+    with pytest.raises(SemanticUnavailableError, match=r"docshelf\[semantic\]"):
+        shelf.search("tenant sandbox", mode="hybrid")
+
+
+def test_turned_off_semantic_search_is_full_text_and_says_so(shelf: Shelf):
+    assert not shelf.semantic.enabled  # DOCSHELF_SEMANTIC=off in every test by default
+    assert "off" in shelf.semantic.status()
+    with pytest.raises(UsageError, match="DOCSHELF_SEMANTIC"):
+        shelf.search("sandbox", mode="semantic")
+
+
+def test_background_builder_switches_hybrid_on_when_vectors_are_complete(
+    semantic_shelf: Shelf,
+):
+    semantic_shelf.semantic.load_in_background = True
+    assert semantic_shelf.search(OTHER_WORDS) == []  # full text: none of these words
+    thread = start_vector_builder(semantic_shelf)
+    assert thread is not None
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert semantic_shelf.search(OTHER_WORDS)[0].path == "docs/workspace/sandbox"
+
+
+def test_background_builder_waits_for_the_indexer(semantic_shelf: Shelf, corpus: Path):
+    import threading
+
+    release = threading.Event()
+
+    def indexer() -> None:
+        release.wait(timeout=30)
+        with Shelf(semantic_shelf.home) as other:
+            other.add_library(str(corpus), name="later")
+
+    first = threading.Thread(target=indexer)
+    first.start()
+    builder = start_vector_builder(semantic_shelf, after=first)
+    assert builder is not None
+    release.set()
+    builder.join(timeout=30)
+    first.join(timeout=30)
+    built = {r.record.name for r in semantic_shelf.version_refs()}
+    assert built == {"demo", "later"}
+    assert semantic_shelf.search(OTHER_WORDS, library="later", mode="hybrid")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_the_server_serves_full_text_then_hybrid_once_built_in_the_background(
+    semantic_shelf: Shelf, anyio_backend: str
+):
+    import threading
+
+    import anyio
+    from mcp import Client
+
+    from docshelf.server import build_server
+
+    arguments = {"query": OTHER_WORDS, "library": "demo"}
+    async with Client(build_server(semantic_shelf)) as client:
+        assert semantic_shelf.semantic.load_in_background  # never block a tool call
+        builders = [t for t in threading.enumerate() if t.name == "docshelf-vectors"]
+        for builder in builders:
+            await anyio.to_thread.run_sync(builder.join, 30)
+        result = await client.call_tool("search_docs", arguments)
+    hits = (result.structured_content or {})["hits"]
+    assert hits[0]["path"] == "docs/workspace/sandbox"
+
+
+def test_shutdown_stops_the_background_build_between_batches(
+    semantic_shelf: Shelf, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+):
+    import threading
+
+    from docshelf.search import vectors
+
+    monkeypatch.setattr(vectors, "WRITE_BATCH", 2)
+    embedding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        embedding.set()
+        release.wait(timeout=30)
+
+    fake.before_embed = hold
+    builder = start_vector_builder(semantic_shelf)
+    assert builder is not None and embedding.wait(timeout=30)
+    semantic_shelf.semantic.shutdown(timeout=0)  # asks to stop; the batch in hand finishes
+    release.set()
+    builder.join(timeout=30)
+    assert not builder.is_alive()
+    assert len(fake.calls) == 1
+    with pytest.raises(UsageError, match="not built yet"):
+        semantic_shelf.search("sandbox", mode="hybrid")

@@ -1,0 +1,141 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+np = pytest.importorskip("numpy", reason="semantic search tests need numpy (pip install -e .[dev])")
+
+from fake_embedder import FakeEmbedder, with_fake_semantic  # noqa: E402
+
+from docshelf.search.semantic import SemanticSearch  # noqa: E402
+from docshelf.search.vectors import (  # noqa: E402
+    build_vectors,
+    coverage,
+    has_tables,
+    load_index,
+)
+from docshelf.shelf import Shelf  # noqa: E402
+from docshelf.store import catalog, db  # noqa: E402
+
+
+@pytest.fixture
+def fake() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def semantic_shelf(tmp_path: Path, corpus: Path, fake: FakeEmbedder):
+    with Shelf(tmp_path / "home") as shelf:
+        yield with_fake_semantic(shelf, fake, corpus)
+
+
+def demo_id(shelf: Shelf) -> int:
+    return catalog.resolve_version(shelf.conn, "demo").id
+
+
+def count(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_build_embeds_every_section_and_completes_the_version(
+    semantic_shelf: Shelf, fake: FakeEmbedder
+):
+    vid = demo_id(semantic_shelf)
+    assert not coverage(semantic_shelf.conn, vid, fake.model_id).complete
+    seen: list[tuple[int, int]] = []
+    (build,) = semantic_shelf.build_vectors(lambda done, total: seen.append((done, total)))
+    total = semantic_shelf.list_libraries()[0].latest.sections
+    assert (build.total, build.reused) == (total, 0)
+    assert build.embedded <= total  # identical section texts are embedded once
+    assert coverage(semantic_shelf.conn, vid, fake.model_id).complete
+    assert seen[0] == (0, total) and seen[-1] == (total, total)
+
+
+def test_building_again_embeds_nothing(semantic_shelf: Shelf, fake: FakeEmbedder):
+    semantic_shelf.build_vectors()
+    calls = len(fake.calls)
+    (again,) = semantic_shelf.build_vectors()
+    assert (again.embedded, again.reused) == (0, 0)
+    assert len(fake.calls) == calls
+
+
+def test_reindexing_reembeds_only_the_changed_sections(
+    semantic_shelf: Shelf, fake: FakeEmbedder, corpus: Path
+):
+    semantic_shelf.build_vectors()
+    page = corpus / "docs" / "workspace" / "sandbox.md"
+    page.write_text(page.read_text() + "\n## Cleanup\n\nDelete the sandbox when done.\n")
+    semantic_shelf.add_library(str(corpus), name="demo")
+    (build,) = semantic_shelf.build_vectors()
+    assert build.embedded == 1  # the new section; the others are reused by content hash
+    assert build.reused == build.total - 1
+    assert coverage(semantic_shelf.conn, demo_id(semantic_shelf), fake.model_id).complete
+
+
+def test_vectors_nobody_uses_are_collected(semantic_shelf: Shelf, corpus: Path):
+    semantic_shelf.build_vectors()
+    before = count(semantic_shelf.conn, "embeddings")
+    (corpus / "docs" / "agents" / "using-tools.md").unlink()
+    semantic_shelf.add_library(str(corpus), name="demo")
+    semantic_shelf.build_vectors()
+    assert count(semantic_shelf.conn, "embeddings") < before
+    semantic_shelf.remove_library("demo")
+    assert count(semantic_shelf.conn, "section_vectors") == 0  # gone with the sections
+
+
+def test_a_section_changed_while_being_embedded_gets_no_stale_vector(
+    semantic_shelf: Shelf, fake: FakeEmbedder, corpus: Path
+):
+    page = corpus / "reference" / "core" / "getAgentById.md"
+
+    def reindex_meanwhile() -> None:
+        fake.before_embed = None
+        page.write_text("# Mastra.getAgentById()\n\nLooks an agent up by its id.\n")
+        with Shelf(semantic_shelf.home) as other:  # another process, as far as SQLite knows
+            other.add_library(str(corpus), name="demo")
+
+    fake.before_embed = reindex_meanwhile
+    semantic_shelf.build_vectors()
+    vid = demo_id(semantic_shelf)
+    partial = coverage(semantic_shelf.conn, vid, fake.model_id)
+    assert not partial.complete  # the new page's sections were not given the old vectors
+    semantic_shelf.build_vectors()
+    assert coverage(semantic_shelf.conn, vid, fake.model_id).complete
+
+
+def test_an_index_from_before_vectors_opens_and_searches(tmp_path: Path, corpus: Path):
+    with Shelf(tmp_path / "home") as plain:
+        plain.add_library(str(corpus), name="demo")
+    conn = db.connect(tmp_path / "home" / db.DB_NAME)
+    assert not has_tables(conn)
+    assert load_index(conn, 1, "fake-64") is None
+    conn.close()
+    with Shelf(tmp_path / "home") as shelf:
+        shelf.semantic = SemanticSearch(shelf.cache_dir / "models", embedder=FakeEmbedder())
+        assert shelf.search("sandbox per tenant")[0].path == "docs/workspace/sandbox"
+
+
+def test_index_ranks_pages_by_centroid_and_best_section(semantic_shelf: Shelf, fake: FakeEmbedder):
+    semantic_shelf.build_vectors()
+    index = load_index(semantic_shelf.conn, demo_id(semantic_shelf), fake.model_id)
+    assert index is not None
+    assert len(index.page_ids) == semantic_shelf.list_libraries()[0].latest.pages
+    assert np.allclose(np.linalg.norm(index.centroids, axis=1), 1.0, atol=1e-5)
+    query = fake.embed(["dynamic sandbox tenant requestContext"])[0]
+    best = index.rank(query)[0]
+    path, heading = semantic_shelf.conn.execute(
+        "SELECT p.path, s.heading FROM sections s JOIN pages p ON p.id = s.page_id WHERE s.id = ?",
+        (best.section_id,),
+    ).fetchone()
+    assert (path, heading) == ("docs/workspace/sandbox", "Dynamic sandbox")
+
+
+def test_build_vectors_writes_nothing_for_an_empty_version(tmp_path: Path, fake: FakeEmbedder):
+    with Shelf(tmp_path / "home") as shelf:
+        record = shelf.index_files("empty", "1.0", "test", [])
+        vid = catalog.resolve_version(shelf.conn, record.ref).id
+        stats = build_vectors(shelf.conn, fake, vid)
+        assert (stats.embedded, stats.total) == (0, 0)
+        assert coverage(shelf.conn, vid, fake.model_id).complete
+        index = load_index(shelf.conn, vid, fake.model_id)
+        assert index is not None and index.rank(np.ones(64, np.float32)) == []
