@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_tree
+from corpus import write_tree
 from docshelf import course, course_progress
 from docshelf.course import (
     clear_history,

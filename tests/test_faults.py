@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_tree
+from corpus import write_tree
 from docshelf import shelf as shelf_module
 from docshelf.errors import DiskFullError, RegistryError
 from docshelf.shelf import Shelf

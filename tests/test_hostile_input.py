@@ -27,7 +27,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, CallToolResult, Tool
 
-from conftest import CORPUS, write_tree
+from corpus import CORPUS, write_tree
 from docshelf.server import build_server
 from docshelf.shelf import Shelf
 

@@ -24,7 +24,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from conftest import CORPUS, write_tree
+from corpus import CORPUS, write_tree
 from docshelf.errors import UsageError
 from docshelf.http import HttpOptions, check_options, is_loopback
 from docshelf.shelf import Shelf

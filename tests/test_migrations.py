@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_tree
+from corpus import write_tree
 from docshelf.errors import (
     GuideSectionNotFoundError,
     InvalidPathError,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from conftest import CORPUS, write_tree
+from corpus import CORPUS, write_tree
 from docshelf.server import build_server
 from docshelf.shelf import Shelf
 

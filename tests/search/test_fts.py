@@ -75,7 +75,7 @@ def test_any_text_is_a_valid_query(shelf_for_hypothesis, text):
 
 @pytest.fixture(scope="module")
 def shelf_for_hypothesis(tmp_path_factory):
-    from conftest import CORPUS, write_tree
+    from corpus import CORPUS, write_tree
 
     root = tmp_path_factory.mktemp("hyp")
     with Shelf(root / "home") as s:

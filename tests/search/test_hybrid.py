@@ -4,7 +4,7 @@ import pytest
 
 pytest.importorskip("numpy", reason="semantic search tests need numpy (pip install -e .[dev])")
 
-from fake_embedder import FakeEmbedder, with_fake_semantic
+from fake_embedder import FakeEmbedder
 
 from docshelf.errors import SemanticUnavailableError, UsageError
 from docshelf.search import embed, semantic
@@ -14,17 +14,6 @@ from docshelf.shelf import Shelf
 # "customers" and "boxes" are the fake model's synonyms of "tenant" and "sandbox"; the
 # docs never use them, so full text cannot find the sandbox page with these words.
 OTHER_WORDS = "boxes for customers"
-
-
-@pytest.fixture
-def fake() -> FakeEmbedder:
-    return FakeEmbedder()
-
-
-@pytest.fixture
-def semantic_shelf(tmp_path: Path, corpus: Path, fake: FakeEmbedder):
-    with Shelf(tmp_path / "home") as shelf:
-        yield with_fake_semantic(shelf, fake, corpus)
 
 
 def test_auto_search_is_full_text_until_the_vectors_are_built(semantic_shelf: Shelf):

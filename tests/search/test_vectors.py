@@ -5,7 +5,7 @@ import pytest
 
 np = pytest.importorskip("numpy", reason="semantic search tests need numpy (pip install -e .[dev])")
 
-from fake_embedder import FakeEmbedder, with_fake_semantic  # noqa: E402
+from fake_embedder import FakeEmbedder  # noqa: E402
 
 from docshelf.search.semantic import SemanticSearch  # noqa: E402
 from docshelf.search.vectors import (  # noqa: E402
@@ -16,17 +16,6 @@ from docshelf.search.vectors import (  # noqa: E402
 )
 from docshelf.shelf import Shelf  # noqa: E402
 from docshelf.store import catalog, db  # noqa: E402
-
-
-@pytest.fixture
-def fake() -> FakeEmbedder:
-    return FakeEmbedder()
-
-
-@pytest.fixture
-def semantic_shelf(tmp_path: Path, corpus: Path, fake: FakeEmbedder):
-    with Shelf(tmp_path / "home") as shelf:
-        yield with_fake_semantic(shelf, fake, corpus)
 
 
 def demo_id(shelf: Shelf) -> int:
