@@ -15,6 +15,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from docshelf.errors import DocshelfError
+from docshelf.evaluation import (
+    JudgedQuery,
+    first_relevant_rank,
+    load_queries,
+    ndcg,
+    normalize_page,
+)
+
 # The full-text benchmarks measure full text: semantic search (if its extra is installed)
 # is off unless the caller says otherwise (benchmarks/semantic.py turns it on).
 os.environ.setdefault("DOCSHELF_SEMANTIC", "off")
@@ -38,44 +47,22 @@ class BenchmarkError(Exception):
 # ---------------------------------------------------------------- eval sets
 
 
-@dataclass(frozen=True)
-class EvalQuery:
-    q: str
-    rel: frozenset[str]
+EvalQuery = JudgedQuery  # a judged query: the product's own record, used as is
 
 
 def load_eval(path: Path) -> list[EvalQuery]:
     """Read a judged query set: one `{"q": ..., "rel": [...]}` object a line."""
     if not path.is_file():
         raise BenchmarkError(f"Eval set {path} not found; pass --eval PATH to a .jsonl query set.")
-    queries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            queries.append(
-                EvalQuery(q=record["q"], rel=frozenset(normalize_page(p) for p in record["rel"]))
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BenchmarkError(
-                f'{path}:{number} is not a {{"q": str, "rel": [str]}} object ({exc}).'
-            ) from exc
-    if not queries:
-        raise BenchmarkError(f"Eval set {path} holds no queries.")
-    return queries
+    try:
+        return load_queries(path.read_text(encoding="utf-8"), str(path))
+    except DocshelfError as exc:
+        raise BenchmarkError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------- metrics
-
-
-def normalize_page(path: str) -> str:
-    """A page path as the eval sets write it: docs-root relative, no `.md`, no anchor."""
-    page = path.strip().split("#", 1)[0].strip()
-    page = page.removeprefix("./").lstrip("/")
-    for suffix in (".md", ".mdx"):
-        page = page.removesuffix(suffix)
-    return page
+# The metrics are docshelf's own (`docshelf eval`), so the benchmarks and the feature
+# can never disagree on what recall or nDCG means.
 
 
 def distinct_pages(paths: Iterable[str]) -> list[str]:
@@ -84,21 +71,6 @@ def distinct_pages(paths: Iterable[str]) -> list[str]:
     for path in paths:
         seen.setdefault(normalize_page(path), None)
     return list(seen)
-
-
-def first_relevant_rank(pages: Sequence[str], rel: frozenset[str]) -> int | None:
-    """1-based rank of the first relevant page, or None when none was returned."""
-    for rank, page in enumerate(pages, start=1):
-        if page in rel:
-            return rank
-    return None
-
-
-def ndcg_at(pages: Sequence[str], rel: frozenset[str], k: int = 10) -> float:
-    """nDCG@k with binary gains over distinct pages."""
-    dcg = sum(1 / math.log2(rank + 1) for rank, p in enumerate(pages[:k], start=1) if p in rel)
-    ideal = sum(1 / math.log2(rank + 1) for rank in range(1, min(len(rel), k) + 1))
-    return dcg / ideal if ideal else 0.0
 
 
 @dataclass(frozen=True)
@@ -131,7 +103,7 @@ def score_rankings(queries: Sequence[EvalQuery], rankings: Sequence[Sequence[str
                 query=query,
                 pages=tuple(pages),
                 rank=first_relevant_rank(pages, query.rel),
-                ndcg10=ndcg_at(pages, query.rel, 10),
+                ndcg10=ndcg(pages, query.rel, 10),
             )
         )
     n = len(per_query)
