@@ -21,16 +21,17 @@ class LogReporter:
         pass
 
     def index(self, done: int, total: int) -> None:
-        quarter = done * 4 // max(total, 1)
-        if quarter != self._last:
-            self._last = quarter
-            self.log.info("indexed %d/%d pages", done, total)
+        self._quarterly("indexed %d/%d pages", done, total)
 
     def embed(self, done: int, total: int) -> None:
+        self._quarterly("embedded %d/%d sections", done, total)
+
+    def _quarterly(self, message: str, done: int, total: int) -> None:
+        """Log at each quarter of the work, not at every item."""
         quarter = done * 4 // max(total, 1)
         if quarter != self._last:
             self._last = quarter
-            self.log.info("embedded %d/%d sections", done, total)
+            self.log.info(message, done, total)
 
 
 class RichReporter:

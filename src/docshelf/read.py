@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from docshelf.errors import InvalidPathError
 from docshelf.models import Hit, ReadResult, Section
 from docshelf.store.catalog import VersionRef
-from docshelf.tokens import approx_tokens
+from docshelf.tokens import CHARS_PER_TOKEN, approx_tokens
 
 _SUFFIX = re.compile(r"\.(md|mdx|markdown)$", re.IGNORECASE)
 MAX_PATH_CHARS = 1024
@@ -215,7 +215,7 @@ def _cap(
         kept.append(section.text)
         used += cost
     if not kept and sections:
-        budget_chars = max(max_tokens, 1) * 4
+        budget_chars = max(max_tokens, 1) * CHARS_PER_TOKEN
         head = sections[0].text[:budget_chars].rsplit("\n", 1)[0]
         kept.append(head + "\n\n[… section cut at the token limit]")
         cut = 1

@@ -24,6 +24,7 @@ from docshelf.settings import data_home, get_setting
 from docshelf.sources import FetchedDocs, Reporter, SilentReporter, ensure_files, fetch_source
 from docshelf.store import catalog, db
 from docshelf.store.indexing import delete_version, write_version
+from docshelf.tokens import approx_tokens
 
 MANIFEST = "libraries.json"  # sources of every indexed version, so the index can be rebuilt
 MAX_LIMIT = 50
@@ -319,7 +320,7 @@ class Shelf:
             )
             results.append(result)
             if budget is not None:
-                budget = max(budget - len(result.text) // 4, 1)
+                budget = max(budget - approx_tokens(result.text), 1)
         return results
 
     @_snapshot

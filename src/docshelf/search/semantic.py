@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from docshelf.errors import SemanticUnavailableError, UsageError
+from docshelf.progress import LogReporter
 from docshelf.search.embed import QueryCache, load_embedder, missing_packages
 from docshelf.store.catalog import VersionRef
 
@@ -281,16 +282,8 @@ def start_vector_builder(
                 log.warning(
                     "Embedding %s for semantic search (full text serves meanwhile)", ref.record.ref
                 )
-                last = [-1]
-
-                def tick(done: int, total: int, last: list[int] = last) -> None:
-                    quarter = done * 4 // max(total, 1)
-                    if quarter != last[0]:
-                        last[0] = quarter
-                        log.info("embedded %d/%d sections", done, total)
-
                 (build,) = semantic.build(
-                    shelf.conn, [ref], progress=tick, write_lock=shelf.write_lock
+                    shelf.conn, [ref], progress=LogReporter(log).embed, write_lock=shelf.write_lock
                 )
                 log.warning(
                     "Semantic search on for %s: %d sections embedded, %d reused, %.1f s",
