@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docshelf.search.query import fts_match, query_terms
@@ -50,7 +51,7 @@ def rank_pages(
     found = page_rankings(conn, query, versions, path_prefix=path_prefix)
     scores = reciprocal_rank_fusion(found.rankings)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
-    version_of = _versions_of(conn, set(ranked))
+    version_of = page_versions(conn, ranked)
     return [
         PageMatch(pid, version_of[pid], found.best_section.get(pid), round(scores[pid] * 100, 4))
         for pid in ranked
@@ -68,7 +69,7 @@ def page_rankings(
     # The version filter is part of MATCH (a tag column), so FTS5 never scores other versions.
     tags = " OR ".join(version_token(i) for i in ids)
     match = f"vid : ({tags}) AND ({fts_match(terms)})"
-    pages_under, params = _prefix_filter(ids, path_prefix)
+    pages_under, params = prefix_filter(ids, path_prefix)
     sections_under = (
         f"AND rowid IN (SELECT id FROM sections WHERE page_id IN ({pages_under}))"
         if pages_under
@@ -160,7 +161,7 @@ def section_heading(conn: sqlite3.Connection, section_id: int) -> tuple[str, str
     return " > ".join(json.loads(row[0])), row[1]
 
 
-def _prefix_filter(version_ids: list[int], path_prefix: str) -> tuple[str, list[object]]:
+def prefix_filter(version_ids: list[int], path_prefix: str) -> tuple[str, list[object]]:
     """A subquery selecting the ids of pages under `path_prefix` ("" when no prefix)."""
     prefix = path_prefix.strip().strip("/")
     if not prefix:
@@ -191,7 +192,9 @@ def _pages_of(conn: sqlite3.Connection, section_ids: list[int]) -> dict[int, int
     return {r[0]: r[1] for r in rows}
 
 
-def _versions_of(conn: sqlite3.Connection, page_ids: set[int]) -> dict[int, int]:
+def page_versions(conn: sqlite3.Connection, page_ids: Iterable[int]) -> dict[int, int]:
+    """Version id of each page."""
+    page_ids = set(page_ids)
     if not page_ids:
         return {}
     marks = ",".join("?" * len(page_ids))

@@ -12,7 +12,14 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from docshelf.errors import UsageError
-from docshelf.search.fts import PageMatch, page_rankings, rank_pages, reciprocal_rank_fusion
+from docshelf.search.fts import (
+    PageMatch,
+    page_rankings,
+    page_versions,
+    prefix_filter,
+    rank_pages,
+    reciprocal_rank_fusion,
+)
 from docshelf.search.query import query_terms
 from docshelf.store.catalog import VersionRef
 
@@ -86,7 +93,7 @@ def rank_hybrid(
     scores = reciprocal_rank_fusion([*found.rankings, [m.page_id for m in near]])
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     by_page = {m.page_id: m for m in near}
-    version_of = _versions_of(conn, [pid for pid in ranked if pid not in by_page])
+    version_of = page_versions(conn, [pid for pid in ranked if pid not in by_page])
     version_of.update((m.page_id, m.version_id) for m in near)
     return [
         PageMatch(
@@ -126,21 +133,6 @@ def semantic_pages(
 
 
 def _pages_under(conn: sqlite3.Connection, version_ids: list[int], prefix: str) -> set[int] | None:
-    prefix = prefix.strip().strip("/")
-    if not prefix:
-        return None
-    marks = ",".join("?" * len(version_ids))
-    rows = conn.execute(
-        f"SELECT id FROM pages WHERE version_id IN ({marks}) "
-        "AND (path = ? OR substr(path, 1, ?) = ?)",
-        (*version_ids, prefix, len(prefix) + 1, prefix + "/"),
-    )
-    return {r[0] for r in rows}
-
-
-def _versions_of(conn: sqlite3.Connection, page_ids: list[int]) -> dict[int, int]:
-    if not page_ids:
-        return {}
-    marks = ",".join("?" * len(page_ids))
-    rows = conn.execute(f"SELECT id, version_id FROM pages WHERE id IN ({marks})", page_ids)
-    return {r[0]: r[1] for r in rows}
+    """Ids of the pages under `prefix`, or None when there is no prefix (every page)."""
+    sql, params = prefix_filter(version_ids, prefix)
+    return {r[0] for r in conn.execute(sql, params)} if sql else None
