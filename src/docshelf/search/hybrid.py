@@ -21,6 +21,7 @@ from docshelf.search.fts import (
     reciprocal_rank_fusion,
 )
 from docshelf.search.query import query_terms
+from docshelf.search.semantic import MODES
 from docshelf.store.catalog import VersionRef
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def rank(
 
     auto never waits: while the model loads or vectors are being built, it is full text.
     """
-    if mode not in ("auto", "fulltext", "semantic", "hybrid"):
+    if mode not in MODES:
         raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
     if mode == "fulltext" or (mode == "auto" and not semantic.available):
         return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)

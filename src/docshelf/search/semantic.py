@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from docshelf.errors import SemanticUnavailableError, UsageError
 from docshelf.progress import LogReporter
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from docshelf.shelf import Shelf
 
 SearchMode = Literal["auto", "fulltext", "semantic", "hybrid"]
-MODES: tuple[str, ...] = ("auto", "fulltext", "semantic", "hybrid")
+MODES: tuple[str, ...] = get_args(SearchMode)
 RECHECK_SECONDS = 1.0  # how often a search re-checks a version whose vectors are incomplete
 OFF_HINT = "set DOCSHELF_SEMANTIC=off to silence this"
 
