@@ -162,7 +162,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
             libraries = shelf.list_libraries()
         status = (state.pending or "") if not libraries else ""
         out = LibrariesOut(libraries=[_library_out(lib) for lib in libraries], status=status)
-        return _result(_libraries_text(libraries, status), out)
+        return tool_result(_libraries_text(libraries, status), out)
 
     @server.tool(annotations=READ_ONLY)
     def search_docs(
@@ -184,7 +184,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         with tool_errors():
             hits = shelf.search(query, library=library, path_prefix=path_prefix or "", limit=limit)
         out = SearchOut(query=query, hits=[HitOut(**asdict(h)) for h in hits])
-        return _result(format_hits(query, hits), out)
+        return tool_result(format_hits(query, hits), out)
 
     @server.tool(annotations=READ_ONLY)
     def read_docs(
@@ -212,7 +212,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         with tool_errors():
             results = shelf.read(paths, library=library, section=section, max_tokens=max_tokens)
         out = ReadOut(results=[_doc_out(r) for r in results])
-        return _result(format_reads(results), out, is_error=any(r.is_error for r in results))
+        return tool_result(format_reads(results), out, is_error=any(r.is_error for r in results))
 
 
 @contextmanager
@@ -285,7 +285,8 @@ def format_reads(results: list[ReadResult]) -> str:
     return "\n\n---\n\n".join(blocks)
 
 
-def _result(text: str, out: BaseModel, *, is_error: bool = False) -> CallToolResult:
+def tool_result(text: str, out: BaseModel, *, is_error: bool = False) -> CallToolResult:
+    """A tool's answer: readable text plus the same data as structured content."""
     return CallToolResult(
         content=[TextContent(type="text", text=text)],
         structured_content=out.model_dump(mode="json"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 from mcp.server.mcpserver import MCPServer
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from docshelf.paging import DEFAULT_MAX_TOKENS, TextPart
@@ -105,7 +105,7 @@ class NewsOut(BaseModel):
 
 def register_changes_tools(server: MCPServer, state: ServerState) -> None:
     """list_versions, diff_docs, get_changelog and whats_new, over the state's shelf."""
-    from docshelf.server import tool_errors
+    from docshelf.server import tool_errors, tool_result
 
     shelf = state.shelf
 
@@ -129,7 +129,7 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
         with tool_errors():
             listings = answers.list_versions(shelf, library, registry)
         out = ListVersionsOut(libraries=[_versions_out(v) for v in listings])
-        return _answer(answers.versions_text(listings, registry), out)
+        return tool_result(answers.versions_text(listings, registry), out)
 
     @server.tool(annotations=_MAY_INDEX)
     def diff_docs(
@@ -183,7 +183,7 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
                     unified_diff=part.text,
                     part=_part_out(part),
                 )
-                return _answer(text, out)
+                return tool_result(text, out)
             found = answers.diff_summary(
                 shelf,
                 library,
@@ -204,7 +204,7 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
             changes=[_change_out(c) for c in found.selected[found.part.start : found.part.end]],
             part=_part_out(found.part),
         )
-        return _answer(found.text, out)
+        return tool_result(found.text, out)
 
     @server.tool(annotations=_READ_REGISTRY)
     def get_changelog(
@@ -253,7 +253,7 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
             entries=[EntryOut(version=e.version, date=e.date, body=e.body) for e in shown],
             part=_part_out(part),
         )
-        return _answer(text, out)
+        return tool_result(text, out)
 
     @server.tool(annotations=_READ_REGISTRY)
     def whats_new(
@@ -281,14 +281,7 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
                 shelf, packages, since, limit, max_tokens=max_tokens, offset=offset
             )
         releases = [_release_out(package, release) for package, release in shown]
-        return _answer(text, NewsOut(releases=releases, part=_part_out(part)))
-
-
-def _answer(text: str, out: BaseModel) -> CallToolResult:
-    return CallToolResult(
-        content=[TextContent(type="text", text=text)],
-        structured_content=out.model_dump(mode="json"),
-    )
+        return tool_result(text, NewsOut(releases=releases, part=_part_out(part)))
 
 
 def _part_out(part: TextPart) -> PartOut:
