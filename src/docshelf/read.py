@@ -73,8 +73,11 @@ def read_path(
     path = normalize_path(raw_path)
     lib, version = ref.record.name, ref.record.version
     page = _page(conn, ref.id, path) if path else None
-    entries = _entries(conn, ref.id)
-    if page is None and _is_dir(entries, path):
+    if page is None:
+        # Only a directory or a miss needs the list of every page of the version.
+        entries = _entries(conn, ref.id)
+        if not _is_dir(entries, path):
+            return _missing(entries, lib, version, path, suggest)
         index = _page(conn, ref.id, f"{path}/index" if path else "index")
         listing = format_listing(entries, path)
         if index is None:
@@ -83,8 +86,6 @@ def read_path(
         if not truncated:
             text = f"{text}\n\n{listing}"
         return ReadResult(lib, version, path, "index", text, index.title, truncated, omitted)
-    if page is None:
-        return _missing(entries, lib, version, path, suggest)
     sections = page.sections
     if section:
         chosen = select_sections(sections, section)
