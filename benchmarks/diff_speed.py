@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from docshelf.diff import diff_docs, format_diff_summary
+from docshelf.versions.docs_diff import diff_docs, format_diff_summary
 
 WORDS = (
     "the a to of and is in for you it with that this on can be your as an by or use from "

@@ -59,9 +59,9 @@ def timed(repeat: int, action: Callable[[], object]) -> list[float]:
 
 
 def in_process(home: Path, repeat: int) -> tuple[list[float], list[float], str]:
-    from docshelf import version_diff
-    from docshelf.changes import get_changelog
     from docshelf.shelf import Shelf
+    from docshelf.versions import compare as version_diff
+    from docshelf.versions.npm_changelog import get_changelog
 
     with Shelf(home) as shelf:
 

@@ -36,6 +36,73 @@ CORPUS = {
 }
 
 
+# Two versions of one library, for diffs: a modified page, a rename, an added and a removed one.
+SETUP_V1 = """\
+# Setup
+
+Install the package and create a client.
+
+## Install
+
+```sh
+npm install @acme/docs
+```
+
+## Configure
+
+Set `ACME_KEY` in the environment.
+
+## Legacy options
+
+The `retries` option is deprecated.
+"""
+
+SETUP_V2 = """\
+# Setup
+
+Install the package and create a client.
+
+## Install
+
+```sh
+npm install @acme/docs@2
+```
+
+## Configure
+
+Set `ACME_KEY` in the environment.
+
+## Streaming
+
+Pass `stream: true` to get tokens as they arrive.
+"""
+
+MOVED = """\
+# Agents
+
+Agents call models and tools in a loop until the task is done or a step limit is hit.
+They keep memory across threads, stream their output and can be suspended for approval.
+
+## Tools
+
+Give an agent tools with an input schema; the model picks which one to call.
+"""
+
+V1 = {
+    "index": "# Demo\n\nWelcome to the demo docs.\n",
+    "guide/setup": SETUP_V1,
+    "guide/agents": MOVED,
+    "guide/legacy": "# Legacy\n\nThe old API, kept for reference.\n",
+}
+V2 = {
+    "index": V1["index"],
+    "guide/setup": SETUP_V2,
+    "concepts/agents": MOVED.replace("step limit", "maximum step count"),
+    "guide/streaming": "# Streaming\n\nStream tokens with `agent.stream()`.\n",
+}
+SOURCE = "npm:@acme/docs@{}"
+
+
 def write_tree(root: Path, files: dict[str, str]) -> Path:
     for rel, text in files.items():
         target = root / rel

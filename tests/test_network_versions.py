@@ -7,10 +7,10 @@ import subprocess
 
 import pytest
 
-from docshelf.changes import get_changelog
-from docshelf.news import whats_new
 from docshelf.shelf import Shelf
-from docshelf.version_diff import diff_page, diff_versions
+from docshelf.versions.compare import diff_page, diff_versions
+from docshelf.versions.news import whats_new
+from docshelf.versions.npm_changelog import get_changelog
 
 pytestmark = pytest.mark.network
 

@@ -24,16 +24,16 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "Shelf": "docshelf.shelf",
-    "build_server": "docshelf.server",
+    "build_server": "docshelf.server.app",
     "Library": "docshelf.models",
     "LibraryVersion": "docshelf.models",
     "Page": "docshelf.models",
     "Section": "docshelf.models",
     "Hit": "docshelf.models",
     "ReadResult": "docshelf.models",
-    "diff_versions": "docshelf.version_diff",
-    "get_changelog": "docshelf.changes",
-    "whats_new": "docshelf.news",
+    "diff_versions": "docshelf.versions.compare",
+    "get_changelog": "docshelf.versions.npm_changelog",
+    "whats_new": "docshelf.versions.news",
     "DocshelfError": "docshelf.errors",
 }
 
@@ -54,13 +54,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from docshelf.changes import get_changelog
     from docshelf.errors import DocshelfError
     from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult, Section
-    from docshelf.news import whats_new
-    from docshelf.server import build_server
+    from docshelf.server.app import build_server
     from docshelf.shelf import Shelf
-    from docshelf.version_diff import diff_versions
+    from docshelf.versions.compare import diff_versions
+    from docshelf.versions.news import whats_new
+    from docshelf.versions.npm_changelog import get_changelog
 
 
 def __getattr__(name: str) -> Any:

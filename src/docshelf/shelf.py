@@ -16,7 +16,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 from docshelf.errors import DocshelfError, LibraryNotFoundError, StoreError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
 from docshelf.parsing.markdown import parse_page
-from docshelf.read import Listing, PageEntry, list_directory, read_path
+from docshelf.reading.read import Listing, PageEntry, list_directory, read_path
+from docshelf.reading.tokens import approx_tokens
 from docshelf.search import hybrid
 from docshelf.search.fts import section_heading, section_snippet
 from docshelf.search.semantic import SearchMode, SemanticSearch, VectorBuild
@@ -24,7 +25,6 @@ from docshelf.settings import data_home, get_setting
 from docshelf.sources import FetchedDocs, Reporter, SilentReporter, ensure_files, fetch_source
 from docshelf.store import catalog, db
 from docshelf.store.indexing import delete_version, write_version
-from docshelf.tokens import approx_tokens
 
 MANIFEST = "libraries.json"  # sources of every indexed version, so the index can be rebuilt
 MAX_LIMIT = 50

@@ -156,7 +156,7 @@ async def test_the_server_serves_full_text_then_hybrid_once_built_in_the_backgro
     import anyio
     from mcp import Client
 
-    from docshelf.server import build_server
+    from docshelf.server.app import build_server
 
     arguments = {"query": OTHER_WORDS, "library": "demo"}
     async with Client(build_server(semantic_shelf)) as client:

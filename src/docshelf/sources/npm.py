@@ -18,6 +18,7 @@ import httpx
 
 from docshelf import __version__
 from docshelf.errors import PackageNotFoundError, RegistryError, SourceError, UsageError
+from docshelf.semver import find_version, max_satisfying, sort_versions
 from docshelf.settings import get_setting
 from docshelf.sources.archive import extract_tarball
 from docshelf.sources.integrity import (
@@ -26,7 +27,6 @@ from docshelf.sources.integrity import (
     get_strongest_hash,
     sri_from_shasum,
 )
-from docshelf.versions import find_version, max_satisfying, sort_versions
 
 ProgressFn = Callable[[int, int | None], None]
 T = TypeVar("T")

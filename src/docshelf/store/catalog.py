@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from docshelf.errors import LibraryNotFoundError, UsageError
 from docshelf.models import Library, LibraryVersion
-from docshelf.versions import version_key
+from docshelf.semver import version_key
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

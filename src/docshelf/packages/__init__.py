@@ -1,0 +1,1 @@
+"""A project's installed packages: their embedded docs and their API surfaces."""
