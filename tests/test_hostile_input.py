@@ -28,7 +28,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, CallToolResult, Tool
 
 from corpus import CORPUS, write_tree
-from docshelf.server.app import build_server
+from docshelf.server import build_server
 from docshelf.shelf import Shelf
 
 CANARY = "CANARY-7f3a9e-must-never-be-served"

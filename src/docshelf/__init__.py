@@ -20,11 +20,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from docshelf.constants import VERSION as __version__
 
 _EXPORTS = {
     "Shelf": "docshelf.shelf",
-    "build_server": "docshelf.server.app",
+    "build_server": "docshelf.server",
     "Library": "docshelf.models",
     "LibraryVersion": "docshelf.models",
     "Page": "docshelf.models",
@@ -56,7 +56,7 @@ __all__ = [
 if TYPE_CHECKING:
     from docshelf.errors import DocshelfError
     from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult, Section
-    from docshelf.server.app import build_server
+    from docshelf.server import build_server
     from docshelf.shelf import Shelf
     from docshelf.versions.compare import diff_versions
     from docshelf.versions.news import whats_new

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docshelf.constants import SearchMode
 from docshelf.errors import UsageError
 
 if TYPE_CHECKING:
-    from docshelf.search.semantic import SearchMode
     from docshelf.shelf import Shelf
 
 MODES: tuple[SearchMode, ...] = ("fulltext", "semantic", "hybrid")
@@ -120,16 +120,12 @@ def evaluate(
     shelf: Shelf, queries: Sequence[JudgedQuery], *, library: str, limit: int = 10
 ) -> EvalReport:
     """Run every query in every mode that can run on `library` and score the rankings."""
-    from docshelf.search.semantic import SemanticSearch
-    from docshelf.store import catalog
-
-    ref = catalog.resolve_version(shelf.conn, library).record.ref
+    ref = shelf.resolve_version(library).record.ref
     modes: list[SearchMode] = ["fulltext"]
-    semantic: SemanticSearch = shelf.semantic
     note = ""
-    if not semantic.available:
-        note = semantic.status()
-    elif semantic.missing(shelf.conn, catalog.resolve_versions(shelf.conn, ref)):
+    if not shelf.semantic.available:
+        note = shelf.semantic.status()
+    elif shelf.missing_vectors(ref):
         note = f"The vectors of {ref} are not built; run `docshelf embed --library {ref}`."
     else:
         modes += ["semantic", "hybrid"]

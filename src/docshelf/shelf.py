@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
+from docshelf.constants import SearchMode
 from docshelf.errors import DocshelfError, LibraryNotFoundError, StoreError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
 from docshelf.parsing.markdown import parse_page
@@ -20,7 +21,7 @@ from docshelf.reading.read import Listing, PageEntry, list_directory, read_path
 from docshelf.reading.tokens import approx_tokens
 from docshelf.search import hybrid
 from docshelf.search.fts import section_heading, section_snippet
-from docshelf.search.semantic import SearchMode, SemanticSearch, VectorBuild
+from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_setting
 from docshelf.sources import FetchedDocs, Reporter, SilentReporter, ensure_files, fetch_source
 from docshelf.store import catalog, db
@@ -190,6 +191,11 @@ class Shelf:
         return catalog.list_libraries(self.conn)
 
     @_snapshot
+    def resolve_version(self, library: str | None = None) -> catalog.VersionRef:
+        """The one version `LIB`, `LIB@VERSION` or None (when one library is indexed) names."""
+        return catalog.resolve_version(self.conn, library)
+
+    @_snapshot
     def version_refs(self) -> list[catalog.VersionRef]:
         """Every indexed version: the newest of each library first, then older ones."""
         libraries = catalog.list_libraries(self.conn)
@@ -213,6 +219,22 @@ class Shelf:
             wanted = {r.id for r in catalog.resolve_versions(self.conn, library)}
             refs = [r for r in refs if r.id in wanted]
         return self.semantic.build(self.conn, refs, progress=progress, write_lock=self._write_lock)
+
+    @_snapshot
+    def missing_vectors(self, library: str | None = None) -> list[catalog.VersionRef]:
+        """The versions (all, or `library`'s newest or named one) whose sections lack
+        vectors for the installed model; loads the model."""
+        refs = (
+            self.version_refs() if library is None else catalog.resolve_versions(self.conn, library)
+        )
+        return self.semantic.missing(self.conn, refs)
+
+    @_snapshot
+    def load_vectors(self) -> None:
+        """Load the vectors of each library's newest version, when complete, into memory."""
+        model = self.semantic.model_id
+        if model:
+            self.semantic.indexes(self.conn, catalog.resolve_versions(self.conn, None), model)
 
     def reindex(self, reporter: Reporter | None = None) -> list[LibraryVersion]:
         """Rebuild the index from the source manifest (a damaged file is moved aside)."""

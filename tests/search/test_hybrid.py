@@ -8,7 +8,8 @@ from fake_embedder import FakeEmbedder
 
 from docshelf.errors import SemanticUnavailableError, UsageError
 from docshelf.search import embed, semantic
-from docshelf.search.semantic import SemanticSearch, start_vector_builder
+from docshelf.search.semantic import SemanticSearch
+from docshelf.server.background import start_vector_builder
 from docshelf.shelf import Shelf
 
 # "customers" and "boxes" are the fake model's synonyms of "tenant" and "sandbox"; the
@@ -156,7 +157,7 @@ async def test_the_server_serves_full_text_then_hybrid_once_built_in_the_backgro
     import anyio
     from mcp import Client
 
-    from docshelf.server.app import build_server
+    from docshelf.server import build_server
 
     arguments = {"query": OTHER_WORDS, "library": "demo"}
     async with Client(build_server(semantic_shelf)) as client:

@@ -5,7 +5,7 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from docshelf.server.app import build_server
+from docshelf.server import build_server
 from docshelf.shelf import Shelf
 
 pytestmark = pytest.mark.anyio

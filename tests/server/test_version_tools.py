@@ -6,7 +6,7 @@ import pytest
 from mcp import Client
 
 from corpus import SOURCE, V1, V2
-from docshelf.server.app import build_server
+from docshelf.server import build_server
 from docshelf.shelf import Shelf
 from docshelf.sources import npm as npm_source
 from docshelf.versions import npm_changelog

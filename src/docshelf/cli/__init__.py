@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from docshelf import __version__
+from docshelf.constants import LOG_LEVELS, PAGE_STATUSES, PROFILES, SEARCH_MODES, VERSION
 from docshelf.errors import DocshelfError
 from docshelf.settings import SETTINGS
 
 if TYPE_CHECKING:
     from docshelf.shelf import Shelf
-
-LOG_LEVELS = ("debug", "info", "warning", "error", "none")
 
 
 def _settings_epilog() -> str:
@@ -44,7 +42,7 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 @click.group(cls=_Group, epilog=_settings_epilog(), context_settings={"max_content_width": 100})
-@click.version_option(__version__, prog_name="docshelf")
+@click.version_option(VERSION, prog_name="docshelf")
 @click.option(
     "--home",
     type=click.Path(file_okay=False),
@@ -151,7 +149,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option(
     "--mode",
-    type=click.Choice(["auto", "fulltext", "semantic", "hybrid"]),
+    type=click.Choice(SEARCH_MODES),
     default="auto",
     show_default=True,
     help="auto: hybrid once vectors are built, else full text.",
@@ -191,7 +189,7 @@ def search(
     if as_json:
         click.echo(json.dumps([asdict(h) for h in hits], indent=2))
         return
-    from docshelf.server.app import format_hits
+    from docshelf.reading.answers import format_hits
 
     click.echo(format_hits(query, hits))
 
@@ -264,7 +262,7 @@ def read(
     if len(results) == 1:
         click.echo(results[0].text)
     else:
-        from docshelf.server.app import format_reads
+        from docshelf.reading.answers import format_reads
 
         click.echo(format_reads(results))
     if any(r.is_error for r in results):
@@ -280,7 +278,7 @@ def read(
 )
 @click.option(
     "--profile",
-    type=click.Choice(["default", "mastra"]),
+    type=click.Choice(PROFILES),
     default="default",
     show_default=True,
     help="Tool surface: docshelf's tools, or a drop-in for @mastra/mcp-docs-server.",
@@ -323,18 +321,21 @@ def serve(
     from docshelf.settings import get_setting
 
     _configure_logging(log_level or get_setting("log_level"))
-    from docshelf.server.app import build_server
+    from docshelf.server import serve as run_server  # the CLI's one door into the server
 
     shelf = _shelf(ctx)
     shelf.list_libraries()  # a damaged index fails here, as one line, not in every tool call
-    server = build_server(shelf, add_default=not no_default, profile=profile, library=library)
-    if not http:
-        server.run("stdio")
-        return
-    from docshelf.server.http import HttpOptions, serve_http
-
-    options = HttpOptions.from_settings(host, port, token)
-    serve_http(server, shelf, options, say=lambda line: click.echo(f"docshelf: {line}", err=True))
+    run_server(
+        shelf,
+        profile=profile,
+        library=library,
+        add_default=not no_default,
+        http=http,
+        host=host,
+        port=port,
+        token=token,
+        say=lambda line: click.echo(f"docshelf: {line}", err=True),
+    )
 
 
 @main.command()
@@ -365,7 +366,7 @@ def reindex(ctx: click.Context, quiet: bool) -> None:
 @click.option(
     "--status",
     multiple=True,
-    type=click.Choice(["added", "removed", "renamed", "modified"]),
+    type=click.Choice(PAGE_STATUSES),
     help="Only pages with this change (repeatable).",
 )
 @click.option("--no-fetch", is_flag=True, help="Do not fetch a version that is not indexed.")

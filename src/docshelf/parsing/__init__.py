@@ -1,0 +1,1 @@
+"""Markdown (and later reStructuredText, HTML) -> pages -> sections with heading paths."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from docshelf.constants import SEARCH_MODES
 from docshelf.errors import UsageError
 from docshelf.search.fts import (
     PageMatch,
@@ -21,7 +22,6 @@ from docshelf.search.fts import (
     reciprocal_rank_fusion,
 )
 from docshelf.search.query import query_terms
-from docshelf.search.semantic import MODES
 from docshelf.store.catalog import VersionRef
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def rank(
 
     auto never waits: while the model loads or vectors are being built, it is full text.
     """
-    if mode not in MODES:
+    if mode not in SEARCH_MODES:
         raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
     if mode == "fulltext" or (mode == "auto" and not semantic.available):
         return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)

@@ -14,10 +14,9 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING
 
 from docshelf.errors import SemanticUnavailableError, UsageError
-from docshelf.progress import LogReporter
 from docshelf.search.embed import QueryCache, load_embedder, missing_packages
 from docshelf.store.catalog import VersionRef
 
@@ -26,10 +25,7 @@ if TYPE_CHECKING:
 
     from docshelf.search.embed import Embedder
     from docshelf.search.vectors import VectorIndex
-    from docshelf.shelf import Shelf
 
-SearchMode = Literal["auto", "fulltext", "semantic", "hybrid"]
-MODES: tuple[str, ...] = get_args(SearchMode)
 RECHECK_SECONDS = 1.0  # how often a search re-checks a version whose vectors are incomplete
 OFF_HINT = "set DOCSHELF_SEMANTIC=off to silence this"
 
@@ -248,59 +244,3 @@ class SemanticSearch:
 
         model = self.require().embedder.model_id
         return [ref for ref in refs if not coverage(conn, ref.id, model).complete]
-
-
-def start_vector_builder(
-    shelf: Shelf, *, after: threading.Thread | None = None
-) -> threading.Thread | None:
-    """Build missing vectors in a background thread, once `after` (an indexer) is done.
-
-    Full-text search serves meanwhile; hybrid search switches on by itself when the
-    vectors of the searched versions are complete. Without the extra, it logs once.
-    """
-    semantic = shelf.semantic
-    if not semantic.enabled:
-        return None
-    if not semantic.available:
-        log.warning("%s", semantic.status())
-        return None
-
-    def work() -> None:
-        from docshelf.search.vectors import coverage
-
-        try:
-            if after is not None:
-                after.join()
-            semantic.embedder(wait=True)
-            if semantic.stopping:
-                return
-            refs = shelf.version_refs()
-            newest = {lib.latest.ref for lib in shelf.list_libraries()}
-            model = semantic.model_id or ""
-            todo = [r for r in refs if not coverage(shelf.conn, r.id, model).complete]
-            for ref in todo:
-                log.warning(
-                    "Embedding %s for semantic search (full text serves meanwhile)", ref.record.ref
-                )
-                (build,) = semantic.build(
-                    shelf.conn, [ref], progress=LogReporter(log).embed, write_lock=shelf.write_lock
-                )
-                log.warning(
-                    "Semantic search on for %s: %d sections embedded, %d reused, %.1f s",
-                    build.ref,
-                    build.embedded,
-                    build.reused,
-                    build.seconds,
-                )
-            # Load the vectors now, so the first hybrid search does not pay for it.
-            semantic.indexes(shelf.conn, [r for r in refs if r.record.ref in newest], model)
-        except SemanticUnavailableError as exc:
-            log.warning("%s", exc)
-        except Exception:  # the server must go on with full text whatever happens here
-            log.exception("Building vectors failed; search stays full text.")
-        finally:
-            shelf.close_thread()
-
-    thread = threading.Thread(target=work, name="docshelf-vectors", daemon=True)
-    semantic.track(thread)
-    return thread

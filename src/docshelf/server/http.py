@@ -25,7 +25,7 @@ from sse_starlette.sse import AppStatus
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from docshelf import __version__
+from docshelf.constants import VERSION
 from docshelf.errors import DocshelfError, UsageError
 from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
@@ -262,7 +262,7 @@ class Guard:
         except DocshelfError as exc:
             await _send_json(send, 503, {"status": "error", "error": str(exc)}, {})
             return
-        body = {"status": "ok", "version": __version__, "libraries": count}
+        body = {"status": "ok", "version": VERSION, "libraries": count}
         await _send_json(send, 200, body, {})
 
 

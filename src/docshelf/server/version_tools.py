@@ -5,25 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 from mcp.server.mcpserver import MCPServer
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
+from docshelf.constants import PAGE_STATUSES
 from docshelf.reading.paging import DEFAULT_MAX_TOKENS, TextPart
+from docshelf.server.tooling import MAY_INDEX, READ_REGISTRY, ServerState, tool, tool_result
 
 if TYPE_CHECKING:
-    from docshelf.server.app import ServerState
     from docshelf.versions.answers import VersionListing
     from docshelf.versions.docs_diff import PageChange
     from docshelf.versions.news import Release
 
 # The answers (and the cores under them) are imported when a tool is first called, so the
 # server starts without loading the npm client and the diff machinery.
-
-_READ_REGISTRY = ToolAnnotations(read_only_hint=True, open_world_hint=True)
-# diff_docs may index a missing version: a write, but one that repeating does not change.
-_MAY_INDEX = ToolAnnotations(
-    read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True
-)
 
 MaxTokens = Annotated[
     int, Field(description="Cap the answer to about this many tokens; page on with offset.")
@@ -105,11 +100,9 @@ class NewsOut(BaseModel):
 
 def register_changes_tools(server: MCPServer, state: ServerState) -> None:
     """list_versions, diff_docs, get_changelog and whats_new, over the state's shelf."""
-    from docshelf.server.app import tool_errors, tool_result
-
     shelf = state.shelf
 
-    @server.tool(annotations=_READ_REGISTRY)
+    @tool(server, state, annotations=READ_REGISTRY)
     def list_versions(
         library: Annotated[
             str | None, Field(description="Library name; default: every library.")
@@ -125,13 +118,11 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
         """
         from docshelf.versions import answers
 
-        state.check_ready()
-        with tool_errors():
-            listings = answers.list_versions(shelf, library, registry)
+        listings = answers.list_versions(shelf, library, registry)
         out = ListVersionsOut(libraries=[_versions_out(v) for v in listings])
         return tool_result(answers.versions_text(listings, registry), out)
 
-    @server.tool(annotations=_MAY_INDEX)
+    @tool(server, state, annotations=MAY_INDEX)
     def diff_docs(
         library: Annotated[str, Field(description="Library name, e.g. 'mastra'.")],
         from_version: Annotated[
@@ -163,50 +154,48 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
         """
         from docshelf.versions import answers
 
-        state.check_ready()
-        with tool_errors():
-            if path:
-                page, part, text = answers.page_diff(
-                    shelf,
-                    library,
-                    path,
-                    from_version,
-                    to_version,
-                    max_tokens=max_tokens,
-                    offset=offset,
-                )
-                out = DiffOut(
-                    library=page.old.name,
-                    from_version=page.old.version,
-                    to_version=page.new.version,
-                    path=page.path,
-                    unified_diff=part.text,
-                    part=_part_out(part),
-                )
-                return tool_result(text, out)
-            found = answers.diff_summary(
+        if path:
+            page, part, text = answers.page_diff(
                 shelf,
                 library,
+                path,
                 from_version,
                 to_version,
-                path_prefix=path_prefix or "",
-                statuses=tuple(status or ()),
                 max_tokens=max_tokens,
                 offset=offset,
             )
+            out = DiffOut(
+                library=page.old.name,
+                from_version=page.old.version,
+                to_version=page.new.version,
+                path=page.path,
+                unified_diff=part.text,
+                part=_part_out(part),
+            )
+            return tool_result(text, out)
+        found = answers.diff_summary(
+            shelf,
+            library,
+            from_version,
+            to_version,
+            path_prefix=path_prefix or "",
+            statuses=tuple(status or ()),
+            max_tokens=max_tokens,
+            offset=offset,
+        )
         diff = found.result.diff
         out = DiffOut(
             library=found.result.library,
             from_version=found.result.old.version,
             to_version=found.result.new.version,
-            counts={s: len(diff.with_status(s)) for s in answers.STATUSES},
+            counts={s: len(diff.with_status(s)) for s in PAGE_STATUSES},
             unchanged=diff.unchanged,
             changes=[_change_out(c) for c in found.selected[found.part.start : found.part.end]],
             part=_part_out(found.part),
         )
         return tool_result(found.text, out)
 
-    @server.tool(annotations=_READ_REGISTRY)
+    @tool(server, annotations=READ_REGISTRY)
     def get_changelog(
         package: Annotated[str, Field(description="npm package, e.g. '@mastra/core'.")],
         version: Annotated[
@@ -233,17 +222,16 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
         """
         from docshelf.versions import answers
 
-        with tool_errors():
-            result, part, text = answers.changelog(
-                shelf.cache_dir,
-                package,
-                version=version,
-                from_version=from_version,
-                to_version=to_version,
-                prereleases=prereleases,
-                max_tokens=max_tokens,
-                offset=offset,
-            )
+        result, part, text = answers.changelog(
+            shelf.cache_dir,
+            package,
+            version=version,
+            from_version=from_version,
+            to_version=to_version,
+            prereleases=prereleases,
+            max_tokens=max_tokens,
+            offset=offset,
+        )
         shown = result.entries[part.start : part.end]
         out = ChangelogOut(
             package=result.package,
@@ -255,7 +243,7 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
         )
         return tool_result(text, out)
 
-    @server.tool(annotations=_READ_REGISTRY)
+    @tool(server, annotations=READ_REGISTRY)
     def whats_new(
         packages: Annotated[
             list[str],
@@ -276,10 +264,9 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
         """
         from docshelf.versions import answers
 
-        with tool_errors():
-            part, shown, text = answers.release_news(
-                shelf, packages, since, limit, max_tokens=max_tokens, offset=offset
-            )
+        part, shown, text = answers.release_news(
+            shelf, packages, since, limit, max_tokens=max_tokens, offset=offset
+        )
         releases = [_release_out(package, release) for package, release in shown]
         return tool_result(text, NewsOut(releases=releases, part=_part_out(part)))
 

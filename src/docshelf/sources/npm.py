@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TypeVar
 
 import httpx
 
-from docshelf import __version__
+from docshelf.constants import VERSION
 from docshelf.errors import PackageNotFoundError, RegistryError, SourceError, UsageError
 from docshelf.semver import find_version, max_satisfying, sort_versions
 from docshelf.settings import get_setting
@@ -144,7 +144,7 @@ class NpmRegistry:
         self._sleep = sleep
         self._owns_client = client is None
         self._client = client or httpx.Client(
-            follow_redirects=True, headers={"User-Agent": f"docshelf/{__version__}"}
+            follow_redirects=True, headers={"User-Agent": f"docshelf/{VERSION}"}
         )
         self._packuments: dict[str, dict[str, Any]] = {}
 

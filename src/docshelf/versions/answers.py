@@ -17,7 +17,6 @@ from docshelf.store.catalog import split_library_ref
 from docshelf.versions import compare, news, npm_changelog
 from docshelf.versions.docs_diff import PageChange
 
-STATUSES = compare.STATUSES
 SECTIONS_PER_PAGE = 12  # section changes listed per page in a diff summary
 NEWS_ENTRY_LINES = 20  # changelog lines per release in news; the rest via get_changelog
 REGISTRY_VERSIONS = 15  # versions on npm listed by list_versions(registry=True)

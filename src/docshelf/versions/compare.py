@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from docshelf.constants import PAGE_STATUSES, PageStatus
 from docshelf.errors import DiffPageNotFoundError, LibraryNotFoundError, UsageError
 from docshelf.models import Library, LibraryVersion
 from docshelf.semver import version_key
@@ -21,14 +22,12 @@ from docshelf.store.pages import page_content, page_contents
 from docshelf.versions.docs_diff import (
     DocsDiff,
     PageChange,
-    PageStatus,
     SectionChange,
     diff_docs,
     diff_sections,
-    page_unified_diff,
 )
+from docshelf.versions.linediff import page_unified_diff
 
-STATUSES: tuple[PageStatus, ...] = ("added", "removed", "renamed", "modified")
 _MARKS = {"added": "A", "removed": "D", "renamed": "R", "modified": "M"}
 _SECTION_MARKS = {"added": "+", "removed": "-", "changed": "~"}
 _CACHED_DIFFS = 4  # an agent pages through one diff; keep a few so it is computed once
@@ -293,10 +292,10 @@ def filter_changes(
 ) -> tuple[PageChange, ...]:
     """Changes under `path_prefix` (either path of a rename) with one of `statuses` (any)."""
     wanted = set(statuses)
-    unknown = wanted - set(STATUSES)
+    unknown = wanted - set(PAGE_STATUSES)
     if unknown:
         raise UsageError(
-            f"Unknown status {', '.join(sorted(unknown))}; use any of {', '.join(STATUSES)}."
+            f"Unknown status {', '.join(sorted(unknown))}; use any of {', '.join(PAGE_STATUSES)}."
         )
     prefix = path_prefix.strip().lstrip("/")
     return tuple(
@@ -312,7 +311,7 @@ def filter_changes(
 
 def diff_totals(diff: DocsDiff) -> str:
     """One line: how many pages of each kind, unchanged pages, and line totals."""
-    counts = ", ".join(f"{len(diff.with_status(s))} {s} ({_MARKS[s]})" for s in STATUSES)
+    counts = ", ".join(f"{len(diff.with_status(s))} {s} ({_MARKS[s]})" for s in PAGE_STATUSES)
     return f"{counts}; {diff.unchanged} unchanged; +{diff.added_lines} -{diff.removed_lines} lines"
 
 
@@ -382,7 +381,7 @@ def diff_json(result: VersionDiff, changes: Iterable[PageChange] | None = None) 
         "library": result.library,
         "from": result.old.version,
         "to": result.new.version,
-        "counts": {s: len(diff.with_status(s)) for s in STATUSES},
+        "counts": {s: len(diff.with_status(s)) for s in PAGE_STATUSES},
         "unchanged": diff.unchanged,
         "added_lines": diff.added_lines,
         "removed_lines": diff.removed_lines,

@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Literal
 
+from docshelf.constants import PageStatus
 from docshelf.parsing.markdown import parse_page
 from docshelf.versions.linediff import count_changed_lines, matching_pairs, split_lines
-from docshelf.versions.linediff import (
-    page_unified_diff as page_unified_diff,  # version_diff imports it
-)
 
-PageStatus = Literal["added", "removed", "renamed", "modified"]
 SectionStatus = Literal["added", "removed", "changed"]
 
 RENAME_THRESHOLD = 0.6  # word similarity a removed and an added page need to count as a rename

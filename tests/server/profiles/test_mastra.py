@@ -7,7 +7,7 @@ import pytest
 from mcp import Client
 
 from corpus import CORPUS, write_tree
-from docshelf.server.app import build_server
+from docshelf.server import build_server
 from docshelf.shelf import Shelf
 
 pytestmark = pytest.mark.anyio

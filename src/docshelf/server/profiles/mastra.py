@@ -9,22 +9,20 @@ Annotations are evaluated when each tool is defined (no `from __future__ import 
 the `mastraDocs` parameter description embeds the library's top-level paths.
 """
 
-from collections.abc import Callable
 from typing import Annotated
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.prompts.base import AssistantMessage, Message, UserMessage
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
 
 from docshelf.guides import course, migrations, prompts
 from docshelf.packages.docs_index import PackageDocsIndex
-from docshelf.server.app import ServerState, tool_errors
 from docshelf.server.profiles import mastra_packages as packages
 from docshelf.server.profiles.mastra_docs import browse_docs, top_level_paths
+from docshelf.server.tooling import READ_ONLY, ServerState, prompt, tool, tool_result
 from docshelf.versions import answers
 
-READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 PROJECT_PATH = Field(
     description="Absolute path to your project root; node_modules is searched upwards from it."
 )
@@ -35,13 +33,9 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
     shelf = state.shelf
     package_index = PackageDocsIndex(shelf.home)
 
-    def call(fn: Callable[[], str]) -> CallToolResult:
-        state.check_ready()
-        with tool_errors():
-            text = fn()
-        return CallToolResult(content=[TextContent(type="text", text=text)])
-
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="mastraDocs",
         annotations=READ_ONLY,
         description=(
@@ -66,14 +60,12 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
             Field(description="Words from the user's question, for ranked suggestions."),
         ] = None,
     ) -> CallToolResult:
-        state.check_ready()
-        with tool_errors():
-            answer = browse_docs(shelf, library, paths, queryKeywords)
-        return CallToolResult(
-            content=[TextContent(type="text", text=answer.text)], is_error=answer.is_error
-        )
+        answer = browse_docs(shelf, library, paths, queryKeywords)
+        return tool_result(answer.text, is_error=answer.is_error)
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="mastraMigration",
         annotations=READ_ONLY,
         description=(
@@ -95,20 +87,19 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
             list[str] | None, Field(description="Words to search the guides for.")
         ] = None,
     ) -> CallToolResult:
-        return call(
-            lambda: (
-                migrations.browse_migrations(
-                    shelf,
-                    library,
-                    path,
-                    sections=sections,
-                    list_sections=bool(listSections),
-                    query_keywords=queryKeywords,
-                ).text
-            )
+        answer = migrations.browse_migrations(
+            shelf,
+            library,
+            path,
+            sections=sections,
+            list_sections=bool(listSections),
+            query_keywords=queryKeywords,
         )
+        return tool_result(answer.text)
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="mastraChanges",
         annotations=READ_ONLY,
         description=(
@@ -127,14 +118,13 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
         ] = None,
         offset: Annotated[int, Field(ge=0, description="Where the next part starts.")] = 0,
     ) -> CallToolResult:
-        return call(
-            lambda: answers.mastra_changes(
-                shelf, package, version, fromVersion, toVersion, offset=offset
-            )
+        text = answers.mastra_changes(
+            shelf, package, version, fromVersion, toVersion, offset=offset
         )
+        return tool_result(text)
 
-    _register_package_tools(server, state, library, package_index, call)
-    _register_course_tools(server, state, library, call)
+    _register_package_tools(server, state, library, package_index)
+    _register_course_tools(server, state, library)
     _register_prompts(server, state, library)
 
 
@@ -143,11 +133,12 @@ def _register_package_tools(
     state: ServerState,
     library: str,
     index: PackageDocsIndex,
-    call: Callable[[Callable[[], str]], CallToolResult],
 ) -> None:
     shelf = state.shelf
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="getMastraHelp",
         annotations=READ_ONLY,
         description=(
@@ -156,17 +147,21 @@ def _register_package_tools(
         ),
     )
     def get_help(projectPath: Annotated[str, PROJECT_PATH]) -> CallToolResult:
-        return call(lambda: packages.mastra_help(projectPath, library))
+        return tool_result(packages.mastra_help(projectPath, library))
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="listMastraPackages",
         annotations=READ_ONLY,
         description="List the @mastra packages installed in the project that embed docs.",
     )
     def list_packages(projectPath: Annotated[str, PROJECT_PATH]) -> CallToolResult:
-        return call(lambda: packages.mastra_packages(projectPath))
+        return tool_result(packages.mastra_packages(projectPath))
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="getMastraExports",
         annotations=READ_ONLY,
         description=(
@@ -179,9 +174,11 @@ def _register_package_tools(
         projectPath: Annotated[str, PROJECT_PATH],
         filter: Annotated[str | None, Field(description="Name substring, any case.")] = None,
     ) -> CallToolResult:
-        return call(lambda: packages.mastra_exports(projectPath, package, filter))
+        return tool_result(packages.mastra_exports(projectPath, package, filter))
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="getMastraExportDetails",
         annotations=READ_ONLY,
         description=(
@@ -201,18 +198,19 @@ def _register_package_tools(
             float, Field(description="How many implementation lines to show.", ge=1, le=2000)
         ] = 50,
     ) -> CallToolResult:
-        return call(
-            lambda: packages.mastra_export_details(
-                projectPath,
-                package,
-                exportName,
-                includeTypes,
-                includeImplementation,
-                int(implementationLines),
-            )
+        text = packages.mastra_export_details(
+            projectPath,
+            package,
+            exportName,
+            includeTypes,
+            includeImplementation,
+            int(implementationLines),
         )
+        return tool_result(text)
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="readMastraDocs",
         annotations=READ_ONLY,
         description=(
@@ -226,9 +224,11 @@ def _register_package_tools(
         topic: Annotated[str | None, Field(description="Topic, e.g. 'references'.")] = None,
         file: Annotated[str | None, Field(description="File within the docs or topic.")] = None,
     ) -> CallToolResult:
-        return call(lambda: packages.mastra_read_package_docs(projectPath, package, topic, file))
+        return tool_result(packages.mastra_read_package_docs(projectPath, package, topic, file))
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="searchMastraDocs",
         annotations=READ_ONLY,
         description=(
@@ -245,22 +245,22 @@ def _register_package_tools(
             float, Field(description="Most results to return.", ge=1, le=50)
         ] = 10,
     ) -> CallToolResult:
-        return call(
-            lambda: packages.mastra_search_package_docs(
-                shelf, index, library, projectPath, query, package, int(maxResults)
-            )
+        text = packages.mastra_search_package_docs(
+            shelf, index, library, projectPath, query, package, int(maxResults)
         )
+        return tool_result(text)
 
 
 def _register_course_tools(
     server: MCPServer,
     state: ServerState,
     library: str,
-    call: Callable[[Callable[[], str]], CallToolResult],
 ) -> None:
     shelf = state.shelf
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="startMastraCourse",
         description=(
             "Start the Mastra course, or resume where the user left off. Progress is kept on "
@@ -272,40 +272,48 @@ def _register_course_tools(
             str | None, Field(description="Accepted for compatibility; not sent.")
         ] = None,
     ) -> CallToolResult:
-        return call(lambda: course.start_course(shelf, library, email).text)
+        return tool_result(course.start_course(shelf, library, email).text)
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="getMastraCourseStatus",
         annotations=READ_ONLY,
         description="The user's progress through every lesson of the Mastra course.",
     )
     def status() -> CallToolResult:
-        return call(lambda: course.get_course_status(shelf, library).text)
+        return tool_result(course.get_course_status(shelf, library).text)
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="startMastraCourseLesson",
         description="Open a lesson of the Mastra course at its first unfinished step.",
     )
     def start_lesson(
         lessonName: Annotated[str, Field(description="Lesson name, e.g. 'first-agent'.")],
     ) -> CallToolResult:
-        return call(lambda: course.start_lesson(shelf, lessonName, library).text)
+        return tool_result(course.start_lesson(shelf, lessonName, library).text)
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="nextMastraCourseStep",
         description="Mark the open course step done and show the next one.",
     )
     def next_step() -> CallToolResult:
-        return call(lambda: course.next_step(shelf, library).text)
+        return tool_result(course.next_step(shelf, library).text)
 
-    @server.tool(
+    @tool(
+        server,
+        state,
         name="clearMastraCourseHistory",
         description="Delete all Mastra course progress (asks for confirm=true first).",
     )
     def clear(
         confirm: Annotated[bool | None, Field(description="True to really delete.")] = None,
     ) -> CallToolResult:
-        return call(lambda: course.clear_history(shelf, bool(confirm), library).text)
+        return tool_result(course.clear_history(shelf, bool(confirm), library).text)
 
 
 def _register_prompts(server: MCPServer, state: ServerState, library: str) -> None:
@@ -316,18 +324,18 @@ def _register_prompts(server: MCPServer, state: ServerState, library: str) -> No
             UserMessage(m.text) if m.role == "user" else AssistantMessage(m.text) for m in items
         ]
 
-    @server.prompt(
+    @prompt(
+        server,
         name="upgrade-to-v1",
         description="Guide an upgrade to Mastra v1, for every area or one (e.g. area='agent').",
     )
     def upgrade(area: str | None = None) -> list[Message]:
-        with tool_errors():
-            return to_messages(prompts.upgrade_to_v1(shelf, library, area))
+        return to_messages(prompts.upgrade_to_v1(shelf, library, area))
 
-    @server.prompt(
+    @prompt(
+        server,
         name="migration-checklist",
         description="A checklist for migrating to Mastra v1, built from the migration guides.",
     )
     def checklist() -> list[Message]:
-        with tool_errors():
-            return to_messages(prompts.migration_checklist(shelf, library))
+        return to_messages(prompts.migration_checklist(shelf, library))

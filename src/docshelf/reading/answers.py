@@ -1,0 +1,41 @@
+"""Answers as text for an agent or a person: search hits, pages read, the libraries indexed.
+
+Shared by both adapters: the MCP tools return this text beside their structured content,
+and the CLI prints it.
+"""
+
+from __future__ import annotations
+
+from docshelf.models import Hit, Library, ReadResult
+
+
+def format_hits(query: str, hits: list[Hit]) -> str:
+    if not hits:
+        return (
+            f"No pages match {query!r}. Try other words (API names work too), a shorter "
+            "query, or list_libraries to check the library name."
+        )
+    lines = [f"Top {len(hits)} pages for {query!r}:"]
+    for i, hit in enumerate(hits, 1):
+        where = f" — {hit.heading}" if hit.heading and hit.heading != hit.title else ""
+        lines.append(f"\n{i}. {hit.path} ({hit.library}@{hit.version}): {hit.title}{where}")
+        if hit.snippet:
+            lines.append(f"   {hit.snippet}")
+    lines.append("\nRead a page with read_docs(paths=[<path>]).")
+    return "\n".join(lines)
+
+
+def format_reads(results: list[ReadResult]) -> str:
+    blocks = [f"## {r.path or '/'}\n\n{r.text}" for r in results]
+    return "\n\n---\n\n".join(blocks)
+
+
+def format_libraries(libraries: list[Library], status: str = "") -> str:
+    """The indexed libraries, newest version first; `status` when nothing is indexed yet."""
+    if not libraries:
+        return status or "No libraries indexed. Add one with `docshelf add SOURCE --name NAME`."
+    lines = ["Indexed libraries (newest version first):"]
+    for lib in libraries:
+        versions = ", ".join(v.version for v in lib.versions)
+        lines.append(f"- {lib.name}: {versions} ({lib.latest.pages} pages, {lib.latest.source})")
+    return "\n".join(lines)

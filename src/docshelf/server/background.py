@@ -1,0 +1,103 @@
+"""Work a server starts beside serving: the default library on first run, and vectors.
+
+Both run in daemon threads and only log: tools answer from what is indexed meanwhile
+(full text until the vectors are built; a note while the default library is indexed).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from docshelf.errors import DocshelfError, SemanticUnavailableError
+from docshelf.progress import LogReporter
+from docshelf.server.tooling import ServerState
+from docshelf.settings import get_setting
+from docshelf.shelf import Shelf
+
+log = logging.getLogger("docshelf.server")
+semantic_log = logging.getLogger("docshelf.semantic")
+
+
+def start_default_library(state: ServerState) -> None:
+    """Index the default library in the background when nothing is indexed yet."""
+    shelf = state.shelf
+    try:
+        if shelf.list_libraries():
+            return
+    except DocshelfError as exc:
+        log.error("%s", exc)
+        return
+    source, name = get_setting("default_source"), get_setting("default_name")
+    state.pending = f"The default library '{name}' ({source}) is being downloaded and indexed."
+    log.warning("No library indexed yet: adding %s as '%s' (first run only)", source, name)
+
+    def work() -> None:
+        try:
+            record = shelf.add_library(source, name=name, reporter=LogReporter(log))
+            log.warning("Added %s (%d pages); serving it.", record.ref, record.pages)
+            state.pending = None
+        except DocshelfError as exc:
+            log.error("Could not add the default library: %s", exc)
+            state.pending = (
+                f"The default library could not be added: {exc} Serving whatever is indexed."
+            )
+        finally:
+            shelf.close_thread()
+
+    state.thread = threading.Thread(target=work, name="docshelf-default-library", daemon=True)
+    state.thread.start()
+
+
+def start_semantic(state: ServerState) -> None:
+    """Serve full text at once; load the model and build missing vectors in the background."""
+    state.shelf.semantic.load_in_background = True
+    start_vector_builder(state.shelf, after=state.thread)
+
+
+def start_vector_builder(
+    shelf: Shelf, *, after: threading.Thread | None = None
+) -> threading.Thread | None:
+    """Build missing vectors in a background thread, once `after` (an indexer) is done.
+
+    Full-text search serves meanwhile; hybrid search switches on by itself when the
+    vectors of the searched versions are complete. Without the extra, it logs once.
+    """
+    semantic = shelf.semantic
+    if not semantic.enabled:
+        return None
+    if not semantic.available:
+        semantic_log.warning("%s", semantic.status())
+        return None
+
+    def work() -> None:
+        try:
+            if after is not None:
+                after.join()
+            semantic.embedder(wait=True)
+            if semantic.stopping:
+                return
+            for ref in shelf.missing_vectors():
+                semantic_log.warning(
+                    "Embedding %s for semantic search (full text serves meanwhile)", ref.record.ref
+                )
+                progress = LogReporter(semantic_log).embed
+                (build,) = shelf.build_vectors(progress, library=ref.record.ref)
+                semantic_log.warning(
+                    "Semantic search on for %s: %d sections embedded, %d reused, %.1f s",
+                    build.ref,
+                    build.embedded,
+                    build.reused,
+                    build.seconds,
+                )
+            shelf.load_vectors()  # now, so the first hybrid search does not pay for it
+        except SemanticUnavailableError as exc:
+            semantic_log.warning("%s", exc)
+        except Exception:  # the server must go on with full text whatever happens here
+            semantic_log.exception("Building vectors failed; search stays full text.")
+        finally:
+            shelf.close_thread()
+
+    thread = threading.Thread(target=work, name="docshelf-vectors", daemon=True)
+    semantic.track(thread)
+    return thread

@@ -1,0 +1,153 @@
+"""The docs tools of the default profile: list_libraries, search_docs, read_docs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from mcp.server.mcpserver import MCPServer
+from mcp.types import CallToolResult
+from pydantic import BaseModel, Field
+
+from docshelf.models import Library, ReadResult
+from docshelf.reading.answers import format_hits, format_libraries, format_reads
+from docshelf.server.tooling import READ_ONLY, ServerState, tool, tool_result
+
+
+class HitOut(BaseModel):
+    library: str
+    version: str
+    path: str
+    title: str
+    heading: str
+    anchor: str
+    score: float
+    snippet: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    hits: list[HitOut]
+
+
+class VersionOut(BaseModel):
+    version: str
+    source: str
+    pages: int
+    sections: int
+    indexed_at: str
+
+
+class LibraryOut(BaseModel):
+    name: str
+    versions: list[VersionOut]
+
+
+class LibrariesOut(BaseModel):
+    libraries: list[LibraryOut]
+    status: str = ""
+
+
+class DocOut(BaseModel):
+    library: str
+    version: str
+    path: str
+    kind: str = Field(description="page, index, listing, or missing")
+    title: str
+    text: str
+    truncated: bool
+    omitted_sections: list[str]
+
+
+class ReadOut(BaseModel):
+    results: list[DocOut]
+
+
+def register_core_tools(server: MCPServer, state: ServerState) -> None:
+    shelf = state.shelf
+
+    @tool(server, annotations=READ_ONLY)
+    def list_libraries() -> Annotated[CallToolResult, LibrariesOut]:
+        """List the documentation libraries and versions docshelf can search and read.
+
+        Use it first when you do not know the library name to pass to search_docs/read_docs.
+        """
+        libraries = shelf.list_libraries()
+        status = (state.pending or "") if not libraries else ""
+        out = LibrariesOut(libraries=[_library_out(lib) for lib in libraries], status=status)
+        return tool_result(format_libraries(libraries, status), out)
+
+    @tool(server, state, annotations=READ_ONLY)
+    def search_docs(
+        query: Annotated[str, Field(description="What you need, in plain words or API names.")],
+        library: Annotated[
+            str | None, Field(description="Library name, or NAME@VERSION; default: all.")
+        ] = None,
+        path_prefix: Annotated[
+            str | None, Field(description="Only pages under this path, e.g. 'reference/'.")
+        ] = None,
+        limit: Annotated[int, Field(description="Most pages to return (1-50).")] = 10,
+    ) -> Annotated[CallToolResult, SearchOut]:
+        """Search the docs and get the best-matching pages, best first, with a snippet each.
+
+        Ask in plain words or with API names, e.g. query="give each tenant its own sandbox",
+        library="mastra". Then read a hit with read_docs(paths=[hit.path]).
+        """
+        hits = shelf.search(query, library=library, path_prefix=path_prefix or "", limit=limit)
+        out = SearchOut(query=query, hits=[HitOut(**asdict(h)) for h in hits])
+        return tool_result(format_hits(query, hits), out)
+
+    @tool(server, state, annotations=READ_ONLY)
+    def read_docs(
+        paths: Annotated[
+            list[str],
+            Field(description="Docs paths, e.g. ['reference/agents/agent']; '' is the top."),
+        ],
+        library: Annotated[
+            str | None, Field(description="Library name or NAME@VERSION (needed if several).")
+        ] = None,
+        section: Annotated[
+            str | None, Field(description="Only the section(s) whose heading matches this.")
+        ] = None,
+        max_tokens: Annotated[
+            int | None, Field(description="Cap the answer to about this many tokens.")
+        ] = None,
+    ) -> Annotated[CallToolResult, ReadOut]:
+        """Read docs pages by path (as returned by search_docs), '.md' optional.
+
+        A directory path returns its index page or a listing of its pages; a missing path
+        returns the nearest directory's listing and suggestions. Use `section` to read one
+        heading of a long page and `max_tokens` to keep the answer small.
+        """
+        results = shelf.read(paths, library=library, section=section, max_tokens=max_tokens)
+        out = ReadOut(results=[_doc_out(r) for r in results])
+        return tool_result(format_reads(results), out, is_error=any(r.is_error for r in results))
+
+
+def _library_out(lib: Library) -> LibraryOut:
+    return LibraryOut(
+        name=lib.name,
+        versions=[
+            VersionOut(
+                version=v.version,
+                source=v.source,
+                pages=v.pages,
+                sections=v.sections,
+                indexed_at=v.indexed_at,
+            )
+            for v in lib.versions
+        ],
+    )
+
+
+def _doc_out(r: ReadResult) -> DocOut:
+    return DocOut(
+        library=r.library,
+        version=r.version,
+        path=r.path,
+        kind=r.kind,
+        title=r.title,
+        text=r.text,
+        truncated=r.truncated,
+        omitted_sections=list(r.omitted_sections),
+    )

@@ -1,0 +1,103 @@
+"""What every tool shares: the server state, tool registration (where errors are converted),
+the tool annotations and the shape of a tool's answer."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
+from pydantic import BaseModel
+
+from docshelf.errors import DocshelfError
+from docshelf.shelf import Shelf
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+READ_REGISTRY = ToolAnnotations(read_only_hint=True, open_world_hint=True)  # asks a registry
+# May index a missing version: a write, but one that repeating does not change.
+MAY_INDEX = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+)
+
+Fn = TypeVar("Fn", bound=Callable[..., Any])
+
+
+class ServerState:
+    """What the tools share: the shelf, and the default library still being indexed."""
+
+    def __init__(self, shelf: Shelf) -> None:
+        self.shelf = shelf
+        self.pending: str | None = None  # what is being indexed, said to agents meanwhile
+        self.thread: threading.Thread | None = None  # the default library's indexer
+
+    def check_ready(self) -> None:
+        if self.pending and not self.shelf.list_libraries():
+            raise ToolError(f"{self.pending} Try again in a few seconds.")
+
+
+def tool(server: MCPServer, state: ServerState | None = None, **options: Any) -> Callable[[Fn], Fn]:
+    """Register a function as a tool (`options` go to the SDK: name, description,
+    annotations); with `state`, the tool first waits for the default library.
+
+    The one place where a DocshelfError becomes a tool error the agent can act on.
+    """
+
+    def register(fn: Fn) -> Fn:
+        before = state.check_ready if state is not None else None
+        server.tool(**options)(_converting(fn, before))
+        return fn
+
+    return register
+
+
+def prompt(server: MCPServer, **options: Any) -> Callable[[Fn], Fn]:
+    """Register a function as a prompt; a DocshelfError is converted as for a tool."""
+
+    def register(fn: Fn) -> Fn:
+        server.prompt(**options)(_converting(fn, None))
+        return fn
+
+    return register
+
+
+def _converting(fn: Fn, before: Callable[[], None] | None) -> Fn:
+    """`fn` with DocshelfError raised as ToolError; the SDK still sees fn's signature."""
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            try:
+                if before is not None:
+                    before()
+                return await fn(*args, **kwargs)
+            except DocshelfError as exc:
+                raise ToolError(str(exc)) from exc
+
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            if before is not None:
+                before()
+            return fn(*args, **kwargs)
+        except DocshelfError as exc:
+            raise ToolError(str(exc)) from exc
+
+    return run  # type: ignore[return-value]
+
+
+def tool_result(
+    text: str, out: BaseModel | None = None, *, is_error: bool = False
+) -> CallToolResult:
+    """A tool's answer: readable text, plus the same data as structured content when given."""
+    content: list[ContentBlock] = [TextContent(type="text", text=text)]
+    if out is None:
+        return CallToolResult(content=content, is_error=is_error)
+    structured = out.model_dump(mode="json")
+    return CallToolResult(content=content, structured_content=structured, is_error=is_error)
