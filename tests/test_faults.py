@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from corpus import write_tree
-from docshelf import shelf as shelf_module
 from docshelf.errors import DiskFullError, RegistryError
+from docshelf.search import hybrid
 from docshelf.shelf import Shelf
 from docshelf.sources import npm
 
@@ -40,7 +40,7 @@ def test_search_sees_one_snapshot_while_a_reindex_commits_midway(
 ):
     with Shelf(tmp_path / "home") as reader, Shelf(tmp_path / "home") as writer:
         reader.add_library(str(corpus), name="demo")
-        rank_pages = shelf_module.hybrid.rank
+        rank_pages = hybrid.rank
         write_tree(corpus, {"aaa/first.md": "# First\n\nShifts every page id by one.\n"})
 
         def rank_then_reindex(*args, **kwargs):
@@ -48,7 +48,7 @@ def test_search_sees_one_snapshot_while_a_reindex_commits_midway(
             writer.add_library(str(corpus), name="demo")  # new page ids commit right here
             return matches
 
-        monkeypatch.setattr(shelf_module.hybrid, "rank", rank_then_reindex)
+        monkeypatch.setattr(hybrid, "rank", rank_then_reindex)
         hits = reader.search("tenant sandbox")
         monkeypatch.undo()
         assert hits[0].path == "docs/workspace/sandbox"

@@ -162,6 +162,30 @@ def imports_with_function(tree: ast.AST) -> Iterator[tuple[str, ast.ImportFrom]]
             yield "", node
 
 
+def test_sql_is_run_only_in_store_and_search():
+    offenders = [
+        f"{name}:{node.lineno}"
+        for name, tree in TREES.items()
+        if not within(name, *SQL_HOMES)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in SQL_CALLS
+    ]
+    assert offenders == []
+
+
+def test_only_the_shelf_hands_out_its_connection():
+    offenders = [
+        f"{name}:{node.lineno}"
+        for name, tree in TREES.items()
+        if not within(name, "docshelf.shelf", *SQL_HOMES)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "conn"
+    ]
+    assert offenders == []
+
+
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_each_module_opens_with_a_line_on_its_job(name: str):
     doc = ast.get_docstring(TREES[name])

@@ -1,33 +1,35 @@
-"""The shelf: one data directory with its index; adding, removing, searching and reading."""
+"""The shelf: one data directory and its index, and the facade everything above it uses.
+
+It opens the store and delegates: fetching to sources/, parsing to parsing/, writing and
+page lookups to store/, ranking to search/, reading to reading/. The features above it
+(guides, versions, packages) and both adapters call its methods and never see SQL or a
+connection.
+"""
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from docshelf.constants import SearchMode
-from docshelf.errors import DocshelfError, LibraryNotFoundError, StoreError, UsageError
+from docshelf.errors import LibraryNotFoundError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
 from docshelf.parsing.markdown import parse_page
-from docshelf.reading.read import Listing, PageEntry, list_directory, read_path
+from docshelf.reading.read import Listing, list_directory, read_path
 from docshelf.reading.tokens import approx_tokens
-from docshelf.search import hybrid
-from docshelf.search.fts import section_heading, section_snippet
+from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_setting
 from docshelf.sources import FetchedDocs, Reporter, SilentReporter, ensure_files, fetch_source
-from docshelf.store import catalog, db
-from docshelf.store.indexing import delete_version, write_version
+from docshelf.store import catalog, db, manifest, pages
+from docshelf.store.catalog import VersionRef
+from docshelf.store.indexing import delete_versions, write_version
+from docshelf.store.pages import PageEntry, StoredPage
 
-MANIFEST = "libraries.json"  # sources of every indexed version, so the index can be rebuilt
 MAX_LIMIT = 50
 
 _P = ParamSpec("_P")
@@ -35,23 +37,12 @@ _R = TypeVar("_R")
 
 
 def _snapshot(method: Callable[Concatenate[Shelf, _P], _R]) -> Callable[Concatenate[Shelf, _P], _R]:
-    """Run a multi-statement read in one read transaction.
-
-    Every statement then sees the same snapshot, so a library re-indexed meanwhile (even
-    by another process) is seen entirely old or entirely new, never half of each.
-    """
+    """Run a multi-statement read in one read transaction (see store.db.snapshot)."""
 
     @functools.wraps(method)
     def wrapper(self: Shelf, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        conn = self.conn
-        if conn.in_transaction:
+        with db.snapshot(self.conn):
             return method(self, *args, **kwargs)
-        conn.execute("BEGIN")
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            if conn.in_transaction:
-                conn.execute("COMMIT")
 
     return wrapper
 
@@ -130,7 +121,8 @@ class Shelf:
         ensure_files(fetched)
         library = catalog.check_library_name(name or fetched.name)
         record = self._index(fetched, library, reporter)
-        self._remember(record, fetched, docs_root)
+        entry = manifest.SourceEntry(record.name, record.version, fetched.source, docs_root)
+        manifest.remember_source(self.home, entry)
         return record
 
     def _index(self, fetched: FetchedDocs, library: str, reporter: Reporter) -> LibraryVersion:
@@ -153,7 +145,7 @@ class Shelf:
         reporter.message(f"Indexing {len(files)} pages of {library}@{version}")
         done = 0
 
-        def pages() -> Iterator[Page]:
+        def parsed() -> Iterator[Page]:
             for path, text in files:
                 yield parse_page(path, text)
 
@@ -163,7 +155,7 @@ class Shelf:
             reporter.index(done, len(files))
 
         with self._write_lock:
-            return write_version(self.conn, library, version, source, pages(), on_page=tick)
+            return write_version(self.conn, library, version, source, parsed(), on_page=tick)
 
     def remove_library(self, ref: str) -> list[LibraryVersion]:
         """Remove `LIB` (every version) or `LIB@VERSION`; returns what was removed."""
@@ -174,16 +166,10 @@ class Shelf:
         targets = [v for v in libraries[name].versions if version is None or v.version == version]
         if not targets:
             raise LibraryNotFoundError(name, [v.version for v in libraries[name].versions], version)
+        gone = [(t.name, t.version) for t in targets]
         with self._write_lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                for target in targets:
-                    delete_version(self.conn, target.name, target.version)
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-        self._forget(targets)
+            delete_versions(self.conn, gone)
+        manifest.forget_sources(self.home, gone)
         return targets
 
     @_snapshot
@@ -191,12 +177,12 @@ class Shelf:
         return catalog.list_libraries(self.conn)
 
     @_snapshot
-    def resolve_version(self, library: str | None = None) -> catalog.VersionRef:
+    def resolve_version(self, library: str | None = None) -> VersionRef:
         """The one version `LIB`, `LIB@VERSION` or None (when one library is indexed) names."""
         return catalog.resolve_version(self.conn, library)
 
     @_snapshot
-    def version_refs(self) -> list[catalog.VersionRef]:
+    def version_refs(self) -> list[VersionRef]:
         """Every indexed version: the newest of each library first, then older ones."""
         libraries = catalog.list_libraries(self.conn)
         depth = max((len(lib.versions) for lib in libraries), default=0)
@@ -207,55 +193,57 @@ class Shelf:
             if i < len(lib.versions)
         ]
 
-    def build_vectors(
-        self, progress: Callable[[int, int], None] | None = None, *, library: str | None = None
-    ) -> list[VectorBuild]:
-        """Embed the sections that have no vector yet (all versions, or `library`'s).
-
-        Raises SemanticUnavailableError when the `semantic` extra is not installed.
-        """
-        refs = self.version_refs()
-        if library is not None:
-            wanted = {r.id for r in catalog.resolve_versions(self.conn, library)}
-            refs = [r for r in refs if r.id in wanted]
-        return self.semantic.build(self.conn, refs, progress=progress, write_lock=self._write_lock)
-
-    @_snapshot
-    def missing_vectors(self, library: str | None = None) -> list[catalog.VersionRef]:
-        """The versions (all, or `library`'s newest or named one) whose sections lack
-        vectors for the installed model; loads the model."""
-        refs = (
-            self.version_refs() if library is None else catalog.resolve_versions(self.conn, library)
-        )
-        return self.semantic.missing(self.conn, refs)
-
-    @_snapshot
-    def load_vectors(self) -> None:
-        """Load the vectors of each library's newest version, when complete, into memory."""
-        model = self.semantic.model_id
-        if model:
-            self.semantic.indexes(self.conn, catalog.resolve_versions(self.conn, None), model)
-
     def reindex(self, reporter: Reporter | None = None) -> list[LibraryVersion]:
         """Rebuild the index from the source manifest (a damaged file is moved aside)."""
         reporter = reporter or SilentReporter()
-        entries = self._manifest()
+        entries = manifest.read_manifest(self.home)
         if self.db_path.exists():
             self.close()
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            aside = self.db_path.with_name(f"{self.db_path.name}.old-{stamp}")
-            for suffix in ("", "-wal", "-shm"):
-                part = Path(str(self.db_path) + suffix)
-                if part.exists():
-                    part.replace(Path(str(aside) + suffix))
+            aside = db.move_aside(self.db_path)
             reporter.message(f"Moved the old index to {aside}")
         rebuilt = []
         for entry in entries:
-            fetched = fetch_source(
-                entry["source"], self.cache_dir, entry.get("docs_root"), reporter
-            )
-            rebuilt.append(self._index(fetched, entry["library"], reporter))
+            fetched = fetch_source(entry.source, self.cache_dir, entry.docs_root, reporter)
+            rebuilt.append(self._index(fetched, entry.library, reporter))
         return rebuilt
+
+    # -- pages -------------------------------------------------------------------------
+
+    @_snapshot
+    def list_pages(self, version: VersionRef) -> list[PageEntry]:
+        """Every page of a version (see resolve_version), by path."""
+        return pages.list_pages(self.conn, version.id)
+
+    @_snapshot
+    def find_page(self, version: VersionRef, path: str) -> StoredPage | None:
+        """A page of a version by its exact stored path, or None."""
+        return pages.find_page(self.conn, version.id, path)
+
+    @_snapshot
+    def page_contents(self, version: LibraryVersion) -> dict[str, str]:
+        """`{path: markdown body}` of every page of an indexed version."""
+        return pages.page_contents(self.conn, version.name, version.version)
+
+    @_snapshot
+    def page_content(self, version: LibraryVersion, path: str) -> str | None:
+        """The markdown body of one page of an indexed version, or None."""
+        return pages.page_content(self.conn, version.name, version.version, path)
+
+    @_snapshot
+    def list_directory(
+        self, directory: str = "", *, library: str | None = None
+    ) -> Listing[PageEntry]:
+        """Subdirectories and pages directly under `directory` ('' for the top)."""
+        ref = catalog.resolve_version(self.conn, library)
+        return list_directory(self.conn, ref, directory)
+
+    @_snapshot
+    def list_paths(
+        self, library: str | None = None, prefix: str = "", limit: int = 100
+    ) -> list[str]:
+        """Page paths of a library version that start with `prefix` (for completion)."""
+        ref = catalog.resolve_version(self.conn, library)
+        return pages.page_paths(self.conn, ref.id, prefix, limit)
 
     # -- search and read ---------------------------------------------------------------
 
@@ -280,35 +268,9 @@ class Shelf:
         limit = max(1, min(int(limit), MAX_LIMIT))
         wanted = library if isinstance(library, list) else [library]
         refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name)]
-        by_id = {r.id: r.record for r in refs}
-        matches = hybrid.rank(
+        return search_hits(
             self.conn, self.semantic, query, refs, path_prefix=path_prefix, limit=limit, mode=mode
         )
-        hits = []
-        for match in matches:
-            row = self.conn.execute(
-                "SELECT path, title FROM pages WHERE id = ?", (match.page_id,)
-            ).fetchone()
-            if row is None:  # vectors cached in memory for a page just re-indexed away
-                continue
-            heading, anchor, snippet = "", "", ""
-            if match.section_id is not None:
-                heading, anchor = section_heading(self.conn, match.section_id)
-                snippet = section_snippet(self.conn, query, match.section_id)
-            record = by_id[match.version_id]
-            hits.append(
-                Hit(
-                    record.name,
-                    record.version,
-                    row[0],
-                    row[1],
-                    heading,
-                    anchor,
-                    match.score,
-                    snippet,
-                )
-            )
-        return hits
 
     @_snapshot
     def read(
@@ -345,66 +307,33 @@ class Shelf:
                 budget = max(budget - approx_tokens(result.text), 1)
         return results
 
-    @_snapshot
-    def list_directory(
-        self, directory: str = "", *, library: str | None = None
-    ) -> Listing[PageEntry]:
-        """Subdirectories and pages directly under `directory` ('' for the top)."""
-        ref = catalog.resolve_version(self.conn, library)
-        return list_directory(self.conn, ref, directory)
+    # -- vectors for semantic search ---------------------------------------------------
+
+    def build_vectors(
+        self, progress: Callable[[int, int], None] | None = None, *, library: str | None = None
+    ) -> list[VectorBuild]:
+        """Embed the sections that have no vector yet (all versions, or `library`'s).
+
+        Raises SemanticUnavailableError when the `semantic` extra is not installed.
+        """
+        refs = self.version_refs()
+        if library is not None:
+            wanted = {r.id for r in catalog.resolve_versions(self.conn, library)}
+            refs = [r for r in refs if r.id in wanted]
+        return self.semantic.build(self.conn, refs, progress=progress, write_lock=self._write_lock)
 
     @_snapshot
-    def list_paths(
-        self, library: str | None = None, prefix: str = "", limit: int = 100
-    ) -> list[str]:
-        """Page paths of a library version that start with `prefix` (for completion)."""
-        ref = catalog.resolve_version(self.conn, library)
-        return catalog.page_paths(self.conn, ref.id, prefix, limit)
+    def missing_vectors(self, library: str | None = None) -> list[VersionRef]:
+        """The versions (all, or `library`'s newest or named one) whose sections lack
+        vectors for the installed model; loads the model."""
+        refs = (
+            self.version_refs() if library is None else catalog.resolve_versions(self.conn, library)
+        )
+        return self.semantic.missing(self.conn, refs)
 
-    # -- manifest ----------------------------------------------------------------------
-
-    def _manifest(self) -> list[dict[str, str]]:
-        file = self.home / MANIFEST
-        if not file.exists():
-            return []
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-            return [e for e in data["libraries"] if isinstance(e, dict) and "source" in e]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise StoreError(
-                f"{file} is damaged ({exc}); fix or delete it, then `docshelf add` your "
-                "libraries again."
-            ) from exc
-
-    def _write_manifest(self, entries: list[dict[str, str]]) -> None:
-        self.home.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"libraries": entries}, indent=2) + "\n"
-        fd, tmp = tempfile.mkstemp(dir=self.home, prefix=".manifest-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, self.home / MANIFEST)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-    def _remember(
-        self, record: LibraryVersion, fetched: FetchedDocs, docs_root: str | None
-    ) -> None:
-        try:
-            entries = [
-                e
-                for e in self._manifest()
-                if (e.get("library"), e.get("version")) != (record.name, record.version)
-            ]
-        except DocshelfError:
-            entries = []
-        entry = {"library": record.name, "version": record.version, "source": fetched.source}
-        if docs_root:
-            entry["docs_root"] = docs_root
-        self._write_manifest([*entries, entry])
-
-    def _forget(self, removed: list[LibraryVersion]) -> None:
-        gone = {(r.name, r.version) for r in removed}
-        entries = [e for e in self._manifest() if (e.get("library"), e.get("version")) not in gone]
-        self._write_manifest(entries)
+    @_snapshot
+    def load_vectors(self) -> None:
+        """Load the vectors of each library's newest version, when complete, into memory."""
+        model = self.semantic.model_id
+        if model:
+            self.semantic.indexes(self.conn, catalog.resolve_versions(self.conn, None), model)

@@ -26,7 +26,7 @@ from docshelf.guides.course_progress import (
     write_progress,
 )
 from docshelf.shelf import Shelf
-from docshelf.store.catalog import VersionRef, resolve_version
+from docshelf.store.catalog import VersionRef
 
 _MARK = {"todo": "[ ]", "started": "[~]", "done": "[x]"}
 _PREFIX = re.compile(r"^\d+[-_. ]*")
@@ -206,7 +206,7 @@ class _Session:
 
     @classmethod
     def open(cls, shelf: Shelf, library: str | None) -> _Session:
-        ref = resolve_version(shelf.conn, library)
+        ref = shelf.resolve_version(library)
         lessons = _scan(shelf, ref)
         file = shelf.home / "course" / f"{ref.record.name}.json"
         s = cls(shelf, ref, lessons, file, blank_progress(_outline(lessons)), None, False)
@@ -256,11 +256,9 @@ class _Session:
 
 def _scan(shelf: Shelf, ref: VersionRef) -> list[Lesson]:
     """Lessons in order, each with its steps, from the pages of the course folder."""
-    rows = shelf.conn.execute(
-        "SELECT path, title FROM pages WHERE version_id = ? ORDER BY path", (ref.id,)
-    ).fetchall()
     by_root: dict[str, dict[str, list[tuple[str, str]]]] = {}
-    for path, title in rows:
+    for page in shelf.list_pages(ref):
+        path, title = page.path, page.title
         parts = path.split("/")
         if len(parts) >= 3 and parts[-3].lower() in _ROOT_NAMES and parts[-1] != "index":
             root = "/".join(parts[:-2])

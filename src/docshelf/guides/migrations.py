@@ -15,7 +15,7 @@ from docshelf.errors import (
 from docshelf.parsing.markdown import clean_heading
 from docshelf.reading.read import directory_contents, normalize_path
 from docshelf.shelf import Shelf
-from docshelf.store.catalog import VersionRef, resolve_version
+from docshelf.store.catalog import VersionRef
 
 _ROOT_WORD = re.compile(r"migrat|upgrad", re.IGNORECASE)
 _ATX_TEXT = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -99,7 +99,7 @@ def find_migrations_root(shelf: Shelf, library: str | None = None) -> str | None
     unrelated folders qualify, the one with the most pages wins. Mastra 1.1.x keeps its
     guides in `guides/migrations`, 1.2.x in `reference/migrations`.
     """
-    ref = resolve_version(shelf.conn, library)
+    ref = shelf.resolve_version(library)
     return _find_root([path for path, _ in _pages(shelf, ref)])
 
 
@@ -169,7 +169,7 @@ def codemod_name(command: str) -> str:
 
 
 def _load(shelf: Shelf, library: str | None) -> _Context:
-    ref = resolve_version(shelf.conn, library)
+    ref = shelf.resolve_version(library)
     pages = _pages(shelf, ref)
     root = _find_root([path for path, _ in pages])
     if root is None:
@@ -184,10 +184,7 @@ def _load(shelf: Shelf, library: str | None) -> _Context:
 
 
 def _pages(shelf: Shelf, ref: VersionRef) -> list[tuple[str, str]]:
-    rows = shelf.conn.execute(
-        "SELECT path, title FROM pages WHERE version_id = ? ORDER BY path", (ref.id,)
-    )
-    return [(r[0], r[1]) for r in rows]
+    return [(page.path, page.title) for page in shelf.list_pages(ref)]
 
 
 def _find_root(paths: list[str]) -> str | None:
@@ -205,14 +202,11 @@ def _find_root(paths: list[str]) -> str | None:
 
 
 def _sections(ctx: _Context, guide: MigrationGuide) -> list[GuideSection]:
-    rows = ctx.shelf.conn.execute(
-        "SELECT s.heading, s.level, s.text FROM sections s JOIN pages p ON p.id = s.page_id "
-        "WHERE p.version_id = ? AND p.path = ? ORDER BY s.position",
-        (ctx.ref.id, guide.doc_path),
-    )
+    page = ctx.shelf.find_page(ctx.ref, guide.doc_path)
     found: list[GuideSection] = []
     parent = ""
-    for heading, level, text in rows:
+    for section in page.sections if page is not None else []:
+        heading, level, text = section.heading, section.level, section.text
         if level < 1:
             continue
         match = _ATX_TEXT.match(text.split("\n", 1)[0])
@@ -359,11 +353,9 @@ def _chosen_sections(
 
 
 def _guide_text(ctx: _Context, guide: MigrationGuide, parts: list[GuideSection]) -> str:
-    row = ctx.shelf.conn.execute(
-        "SELECT content FROM pages WHERE version_id = ? AND path = ?",
-        (ctx.ref.id, guide.doc_path),
-    ).fetchone()
-    text = f"# {guide.path} ({ctx.label}, {guide.doc_path})\n\n{row[0].strip()}"
+    page = ctx.shelf.find_page(ctx.ref, guide.doc_path)
+    content = page.content if page is not None else ""
+    text = f"# {guide.path} ({ctx.label}, {guide.doc_path})\n\n{content.strip()}"
     commands = list(dict.fromkeys(c for s in parts for c in s.codemods))
     if commands:
         text += "\n\n---\nCodemods this guide names (run them before changing code by hand):\n"

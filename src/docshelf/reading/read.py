@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import sqlite3
@@ -16,6 +15,7 @@ from docshelf.errors import InvalidPathError
 from docshelf.models import Hit, ReadResult, Section
 from docshelf.reading.tokens import CHARS_PER_TOKEN, approx_tokens
 from docshelf.store.catalog import VersionRef
+from docshelf.store.pages import PageEntry, find_page, list_pages
 
 _SUFFIX = re.compile(r"\.(md|mdx|markdown)$", re.IGNORECASE)
 MAX_PATH_CHARS = 1024
@@ -40,21 +40,6 @@ def normalize_path(raw: str) -> str:
     return _SUFFIX.sub("", path)
 
 
-@dataclass(frozen=True)
-class _StoredPage:
-    title: str
-    content: str
-    sections: list[Section]
-
-
-@dataclass(frozen=True)
-class PageEntry:
-    """A page as listed in a directory: its path and title."""
-
-    path: str
-    title: str
-
-
 def read_path(
     conn: sqlite3.Connection,
     ref: VersionRef,
@@ -72,13 +57,13 @@ def read_path(
     """
     path = normalize_path(raw_path)
     lib, version = ref.record.name, ref.record.version
-    page = _page(conn, ref.id, path) if path else None
+    page = find_page(conn, ref.id, path) if path else None
     if page is None:
         # Only a directory or a miss needs the list of every page of the version.
-        entries = _entries(conn, ref.id)
+        entries = list_pages(conn, ref.id)
         if not _is_dir(entries, path):
             return _missing(entries, lib, version, path, suggest)
-        index = _page(conn, ref.id, f"{path}/index" if path else "index")
+        index = find_page(conn, ref.id, f"{path}/index" if path else "index")
         listing = format_listing(entries, path)
         if index is None:
             return ReadResult(lib, version, path, "listing", listing, title=path or "/")
@@ -162,7 +147,7 @@ def directory_contents(entries: Iterable[_T], directory: str) -> Listing[_T]:
 
 
 def list_directory(conn: sqlite3.Connection, ref: VersionRef, directory: str) -> Listing[PageEntry]:
-    return directory_contents(_entries(conn, ref.id), normalize_path(directory))
+    return directory_contents(list_pages(conn, ref.id), normalize_path(directory))
 
 
 def format_listing(entries: list[PageEntry], directory: str) -> str:
@@ -228,31 +213,6 @@ def _cap(
         + ". Read them with `section` set to a heading, or raise `max_tokens`.]"
     )
     return "\n\n".join(kept) + note, omitted, True
-
-
-def _page(conn: sqlite3.Connection, version_id: int, path: str) -> _StoredPage | None:
-    row = conn.execute(
-        "SELECT id, title, content FROM pages WHERE version_id = ? AND path = ?",
-        (version_id, path),
-    ).fetchone()
-    if row is None:
-        return None
-    sections = [
-        Section(r[0], tuple(json.loads(r[1])), r[2], r[3], r[4], r[5])
-        for r in conn.execute(
-            "SELECT heading, heading_path, level, anchor, text, start_line FROM sections "
-            "WHERE page_id = ? ORDER BY position",
-            (row["id"],),
-        )
-    ]
-    return _StoredPage(row["title"], row["content"], sections)
-
-
-def _entries(conn: sqlite3.Connection, version_id: int) -> list[PageEntry]:
-    rows = conn.execute(
-        "SELECT path, title FROM pages WHERE version_id = ? ORDER BY path", (version_id,)
-    )
-    return [PageEntry(r[0], r[1]) for r in rows]
 
 
 def _is_dir(entries: list[PageEntry], path: str) -> bool:

@@ -99,13 +99,3 @@ def _ref(conn: sqlite3.Connection, record: LibraryVersion) -> VersionRef:
         (record.name, record.version),
     ).fetchone()
     return VersionRef(row[0], record)
-
-
-def page_paths(conn: sqlite3.Connection, version_id: int, prefix: str, limit: int) -> list[str]:
-    """Page paths of one version that start with `prefix`, sorted, at most `limit` of them."""
-    rows = conn.execute(
-        "SELECT path FROM pages WHERE version_id = ? AND substr(path, 1, ?) = ? "
-        "ORDER BY path LIMIT ?",
-        (version_id, len(prefix), prefix, limit),
-    )
-    return [r[0] for r in rows]

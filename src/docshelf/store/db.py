@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docshelf.errors import StoreError
@@ -63,6 +66,17 @@ def database_path(home: Path) -> Path:
     return home / DB_NAME
 
 
+def move_aside(path: Path) -> Path:
+    """Rename the database (and its WAL files) to `<name>.old-<UTC time>`; returns the name."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.old-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(str(path) + suffix)
+        if part.exists():
+            part.replace(Path(str(aside) + suffix))
+    return aside
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Open (creating if needed) the index at `path`, checked and ready to use.
 
@@ -88,6 +102,24 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise _corrupt(path, str(exc)) from exc
     return conn
+
+
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction around several statements (nested uses join the outer one).
+
+    Every statement then sees the same snapshot, so a library re-indexed meanwhile (even
+    by another process) is seen entirely old or entirely new, never half of each.
+    """
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
 
 
 def _check_or_create(conn: sqlite3.Connection, path: Path) -> None:

@@ -123,6 +123,18 @@ def _insert_page(conn: sqlite3.Connection, version_id: int | None, page: Page) -
     return len(page.sections)
 
 
+def delete_versions(conn: sqlite3.Connection, versions: Iterable[tuple[str, str]]) -> None:
+    """Remove (library, version) pairs and their FTS rows, all in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for library, version in versions:
+            delete_version(conn, library, version)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def delete_version(conn: sqlite3.Connection, library: str, version: str) -> bool:
     """Remove one version and its FTS rows; the caller owns the transaction."""
     row = conn.execute(

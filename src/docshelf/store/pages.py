@@ -1,13 +1,75 @@
-"""The stored markdown of a library version's pages, for comparing versions."""
+"""The stored pages of a library version: listed, looked up by path, read whole.
+
+What the features above the shelf (reading, guides, version diffs) need from the index,
+as records: they never see a row.
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from dataclasses import dataclass
+
+from docshelf.models import Section
 
 _VERSION_PAGES = (
     "SELECT p.path, p.content FROM pages p JOIN versions v ON v.id = p.version_id "
     "WHERE v.library = ? AND v.version = ?"
 )
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """A page as listed in a directory: its path and title."""
+
+    path: str
+    title: str
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A page as indexed: its title, markdown body and sections in order."""
+
+    title: str
+    content: str
+    sections: list[Section]
+
+
+def list_pages(conn: sqlite3.Connection, version_id: int) -> list[PageEntry]:
+    """Every page of one version, by path."""
+    rows = conn.execute(
+        "SELECT path, title FROM pages WHERE version_id = ? ORDER BY path", (version_id,)
+    )
+    return [PageEntry(r[0], r[1]) for r in rows]
+
+
+def find_page(conn: sqlite3.Connection, version_id: int, path: str) -> StoredPage | None:
+    """The page at `path` of one version, or None when there is none."""
+    row = conn.execute(
+        "SELECT id, title, content FROM pages WHERE version_id = ? AND path = ?",
+        (version_id, path),
+    ).fetchone()
+    if row is None:
+        return None
+    sections = [
+        Section(r[0], tuple(json.loads(r[1])), r[2], r[3], r[4], r[5])
+        for r in conn.execute(
+            "SELECT heading, heading_path, level, anchor, text, start_line FROM sections "
+            "WHERE page_id = ? ORDER BY position",
+            (row["id"],),
+        )
+    ]
+    return StoredPage(row["title"], row["content"], sections)
+
+
+def page_paths(conn: sqlite3.Connection, version_id: int, prefix: str, limit: int) -> list[str]:
+    """Page paths of one version that start with `prefix`, sorted, at most `limit` of them."""
+    rows = conn.execute(
+        "SELECT path FROM pages WHERE version_id = ? AND substr(path, 1, ?) = ? "
+        "ORDER BY path LIMIT ?",
+        (version_id, len(prefix), prefix, limit),
+    )
+    return [r[0] for r in rows]
 
 
 def page_contents(conn: sqlite3.Connection, library: str, version: str) -> dict[str, str]:

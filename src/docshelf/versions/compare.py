@@ -18,7 +18,6 @@ from docshelf.semver import version_key
 from docshelf.shelf import Shelf
 from docshelf.sources import Reporter
 from docshelf.store.catalog import split_library_ref
-from docshelf.store.pages import page_content, page_contents
 from docshelf.versions.docs_diff import (
     DocsDiff,
     PageChange,
@@ -93,8 +92,8 @@ def diff_page(
     """The unified diff and section changes of one page; follows a rename either way."""
     old, new, fetched = _version_pair(shelf, library, from_version, to_version, fetch, reporter)
     path = path.strip().strip("/").removesuffix(".md")
-    before = page_content(shelf.conn, old.name, old.version, path)
-    after = page_content(shelf.conn, new.name, new.version, path)
+    before = shelf.page_content(old, path)
+    after = shelf.page_content(new, path)
     old_path: str | None = path
     if before is None or after is None:
         # Added or removed here, or one half of a rename: the whole diff knows which.
@@ -105,8 +104,8 @@ def diff_page(
             )
         if change is not None and change.status == "renamed":
             old_path, path = change.old_path, change.path
-            before = page_content(shelf.conn, old.name, old.version, old_path or "")
-            after = page_content(shelf.conn, new.name, new.version, path)
+            before = shelf.page_content(old, old_path or "")
+            after = shelf.page_content(new, path)
         elif before is None:
             old_path = None
     status: PageStatus | None = None
@@ -250,8 +249,8 @@ def npm_package_of(library: Library) -> str | None:
 
 
 def _cached_diff(shelf: Shelf, old: LibraryVersion, new: LibraryVersion) -> DocsDiff:
-    old_pages = page_contents(shelf.conn, old.name, old.version)
-    new_pages = page_contents(shelf.conn, new.name, new.version)
+    old_pages = shelf.page_contents(old)
+    new_pages = shelf.page_contents(new)
     # Keyed by content: a version re-indexed within the same second must not hit the cache.
     key = (old.ref, new.ref, _fingerprint(old_pages), _fingerprint(new_pages))
     with _cache_lock:

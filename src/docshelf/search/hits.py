@@ -1,0 +1,49 @@
+"""Search results as hits: each ranked page with its title, best section and a snippet."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from docshelf.constants import SearchMode
+from docshelf.models import Hit
+from docshelf.search import hybrid
+from docshelf.search.fts import section_heading, section_snippet
+from docshelf.search.semantic import SemanticSearch
+from docshelf.store.catalog import VersionRef
+
+_PAGE = "SELECT path, title FROM pages WHERE id = ?"
+
+
+def search_hits(
+    conn: sqlite3.Connection,
+    semantic: SemanticSearch,
+    query: str,
+    versions: list[VersionRef],
+    *,
+    path_prefix: str = "",
+    limit: int = 10,
+    mode: SearchMode = "auto",
+) -> list[Hit]:
+    """Pages ranked for `query` in `versions` by `mode`, best first, as hits.
+
+    Run it inside one read transaction: the ranking and the page lookups must see the
+    same index, or a re-index committed between them would mix two versions' ids.
+    """
+    by_id = {v.id: v.record for v in versions}
+    matches = hybrid.rank(
+        conn, semantic, query, versions, path_prefix=path_prefix, limit=limit, mode=mode
+    )
+    hits = []
+    for match in matches:
+        row = conn.execute(_PAGE, (match.page_id,)).fetchone()
+        if row is None:  # vectors cached in memory for a page just re-indexed away
+            continue
+        heading, anchor, snippet = "", "", ""
+        if match.section_id is not None:
+            heading, anchor = section_heading(conn, match.section_id)
+            snippet = section_snippet(conn, query, match.section_id)
+        record = by_id[match.version_id]
+        hits.append(
+            Hit(record.name, record.version, row[0], row[1], heading, anchor, match.score, snippet)
+        )
+    return hits

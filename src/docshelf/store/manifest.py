@@ -1,0 +1,85 @@
+"""The source manifest: where every indexed version came from, so the index can be rebuilt.
+
+A JSON file beside the database (`libraries.json`), replaced whole on every change; it
+outlives a damaged index, which `docshelf reindex` rebuilds from it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from docshelf.errors import DocshelfError, StoreError
+
+MANIFEST = "libraries.json"
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One indexed version and what it was added from."""
+
+    library: str
+    version: str
+    source: str
+    docs_root: str | None = None
+
+
+def read_manifest(home: Path) -> list[SourceEntry]:
+    """Every recorded version, in the order they were added; StoreError when damaged."""
+    file = home / MANIFEST
+    if not file.exists():
+        return []
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        return [
+            SourceEntry(e["library"], e["version"], e["source"], e.get("docs_root"))
+            for e in data["libraries"]
+            if isinstance(e, dict) and "source" in e
+        ]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(
+            f"{file} is damaged ({exc}); fix or delete it, then `docshelf add` your "
+            "libraries again."
+        ) from exc
+
+
+def remember_source(home: Path, entry: SourceEntry) -> None:
+    """Record (or replace) where `entry`'s version came from; a damaged file starts over."""
+    try:
+        kept = [e for e in read_manifest(home) if (e.library, e.version) != _key(entry)]
+    except DocshelfError:
+        kept = []
+    _write(home, [*kept, entry])
+
+
+def forget_sources(home: Path, removed: Iterable[tuple[str, str]]) -> None:
+    """Drop the (library, version) pairs that were removed from the index."""
+    gone = set(removed)
+    _write(home, [e for e in read_manifest(home) if _key(e) not in gone])
+
+
+def _key(entry: SourceEntry) -> tuple[str, str]:
+    return entry.library, entry.version
+
+
+def _write(home: Path, entries: list[SourceEntry]) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for e in entries:
+        row = {"library": e.library, "version": e.version, "source": e.source}
+        if e.docs_root:
+            row["docs_root"] = e.docs_root
+        rows.append(row)
+    text = json.dumps({"libraries": rows}, indent=2) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=home, prefix=".manifest-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, home / MANIFEST)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
