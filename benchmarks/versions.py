@@ -60,14 +60,14 @@ def timed(repeat: int, action: Callable[[], object]) -> list[float]:
 
 def in_process(home: Path, repeat: int) -> tuple[list[float], list[float], str]:
     from docshelf.shelf import Shelf
-    from docshelf.versions import compare as version_diff
+    from docshelf.versions import compare
     from docshelf.versions.npm_changelog import get_changelog
 
     with Shelf(home) as shelf:
 
         def diff() -> object:
-            version_diff._cache.clear()  # time the diff itself, not the cache
-            return version_diff.diff_versions(shelf, LIBRARY, *VERSIONS, fetch=False)
+            compare._cache.clear()  # time the diff itself, not the cache
+            return compare.diff_versions(shelf, LIBRARY, *VERSIONS, fetch=False)
 
         def changelog() -> object:
             return get_changelog(
@@ -76,9 +76,7 @@ def in_process(home: Path, repeat: int) -> tuple[list[float], list[float], str]:
 
         diff_s = timed(repeat, diff)
         changelog_s = timed(repeat, changelog)
-        totals = version_diff.diff_totals(
-            version_diff.diff_versions(shelf, LIBRARY, *VERSIONS).diff
-        )
+        totals = compare.diff_totals(compare.diff_versions(shelf, LIBRARY, *VERSIONS).diff)
     return diff_s, changelog_s, totals
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from docshelf.sources.npm import NpmRegistry
+from docshelf.sources.npm_registry import NpmRegistry
 
 REGISTRY = "https://registry.test"
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from corpus import write_tree
-from docshelf.errors import DiskFullError, RegistryError
+from docshelf.errors import DiskFullError
 from docshelf.search import hybrid
 from docshelf.shelf import Shelf
 from docshelf.sources import npm
+from docshelf.sources.errors import RegistryError
 
 
 def test_disk_full_while_indexing_leaves_the_previous_index_intact(shelf: Shelf, corpus: Path):

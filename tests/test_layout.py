@@ -61,7 +61,9 @@ def imports(tree: ast.AST) -> Iterator[tuple[str, int]]:
                     yield f"{node.module}.{alias.name}", node.lineno
 
 
-GRAPH = {name: {target for target, _ in imports(tree)} for name, tree in TREES.items()}
+# A package's __init__ importing its own submodules (`from docshelf.cli import search`) names
+# itself as well; that is not an edge.
+GRAPH = {name: {t for t, _ in imports(tree) if t != name} for name, tree in TREES.items()}
 
 
 def layer_of(name: str) -> int:

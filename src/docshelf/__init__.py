@@ -10,9 +10,12 @@ The public API (everything else may change):
 - ``build_server(shelf, profile="default"|"mastra")``: the MCP server over a shelf.
 - Records: ``Library``, ``LibraryVersion``, ``Page``, ``Section``, ``Hit``, ``ReadResult``.
 - Versions and changes: ``diff_versions``, ``get_changelog``, ``whats_new``.
-- Errors: ``DocshelfError`` and its subclasses in ``docshelf.errors``.
+- Errors: ``DocshelfError`` and the shared subclasses in ``docshelf.errors``; each
+  capability's own in its folder (``docshelf.sources.errors``, ``docshelf.packages.errors``,
+  ``docshelf.guides.errors``, ``docshelf.versions.errors``).
 
-Names are imported on first use, so ``import docshelf`` stays cheap.
+Names are imported on first use, so ``import docshelf`` stays cheap. How the package is
+laid out: docs/architecture.md.
 """
 
 from __future__ import annotations

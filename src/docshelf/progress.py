@@ -1,10 +1,35 @@
-"""Progress reporters for the adapters: rich bars on stderr, or log lines for the server."""
+"""Progress of long work (downloads, indexing, embedding): the protocol and its reporters.
+
+The core reports through `Reporter`; the adapters pick how it shows: rich bars on stderr
+for the CLI, log lines for the server, nothing for library callers.
+"""
 
 from __future__ import annotations
 
 import logging
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
+
+
+class Reporter(Protocol):
+    """Progress callbacks for long work; adapters show them (a rich bar, a log line)."""
+
+    def message(self, text: str) -> None: ...
+    def download(self, done: int, total: int | None) -> None: ...
+    def index(self, done: int, total: int) -> None: ...
+
+
+class SilentReporter:
+    """Reports nothing: the default when a caller passes no reporter."""
+
+    def message(self, text: str) -> None:
+        pass
+
+    def download(self, done: int, total: int | None) -> None:
+        pass
+
+    def index(self, done: int, total: int) -> None:
+        pass
 
 
 class LogReporter:

@@ -1,4 +1,9 @@
-"""Every setting docshelf reads, in one table: name, default, environment variable, help."""
+"""Every setting docshelf reads, in one table: name, type, default, environment variables, help.
+
+Each value is read from the environment and parsed into its type here, once; a bad value
+is a UsageError that names the variable and shows a good one. The table feeds `docshelf
+--help`, and tests/test_readme.py checks that the README's settings table matches it.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,78 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, NoReturn, TypeVar
+
+from docshelf.constants import LOG_LEVELS
+from docshelf.errors import UsageError
+
+Kind = Literal["str", "int", "float", "bool", "path", "list"]
+Value = str | int | float | bool | Path | tuple[str, ...] | None
+
+_T = TypeVar("_T")
+_TRUE = ("auto", "on", "true", "yes", "1")
+_FALSE = ("off", "false", "no", "0")
 
 
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: str
-    env: tuple[str, ...]
+    kind: Kind
+    default: str  # as it would be written in the environment; "" for none
+    env: tuple[str, ...]  # the first one set wins
     help: str
+    choices: tuple[str, ...] = ()  # for str settings: the values allowed (any case)
+
+    def parse(self, raw: str, var: str = "") -> Value:
+        """`raw` (from `var`, or the default) as this setting's type."""
+        var = var or self.env[0]
+        text = raw.strip()
+        if self.kind == "int":
+            try:
+                return int(text)
+            except ValueError:
+                raise self._bad(var, raw, "a whole number") from None
+        if self.kind == "float":
+            try:
+                number = float(text)
+            except ValueError:
+                number = -1.0
+            if not number > 0:  # also refuses NaN
+                raise self._bad(var, raw, "a positive number")
+            return number
+        if self.kind == "bool":
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise self._bad(var, raw, f"{self.default} or off")
+        if self.kind == "path":
+            path = Path(text).expanduser() if text else None
+            if path is not None and path.exists() and not path.is_dir():
+                raise UsageError(
+                    f"{var} must be a folder, but {path} is a file. Point it at a folder "
+                    "(created if missing), or unset it for the default."
+                )
+            return path
+        if self.kind == "list":
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+        if self.choices:
+            if text.lower() not in self.choices:
+                raise self._bad(var, raw, "one of " + ", ".join(self.choices))
+            return text.lower()
+        return raw
+
+    def _bad(self, var: str, raw: str, wanted: str) -> UsageError:
+        return UsageError(
+            f"{var} must be {wanted}, not {raw!r}. Set it to e.g. {self.default}, or unset it "
+            "for the default."
+        )
 
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "home",
+        "path",
         "",
         ("DOCSHELF_HOME",),
         "Data directory (index database, download cache). Default: the platform's user "
@@ -26,36 +90,42 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "npm_registry",
+        "str",
         "https://registry.npmjs.org",
         ("DOCSHELF_NPM_REGISTRY", "npm_config_registry", "NPM_CONFIG_REGISTRY"),
         "npm registry to fetch packages from.",
     ),
     Setting(
         "default_source",
+        "str",
         "npm:@mastra/mcp-docs-server",
         ("DOCSHELF_DEFAULT_SOURCE",),
         "Library that `docshelf serve` adds on first run when nothing is indexed.",
     ),
     Setting(
         "default_name",
+        "str",
         "mastra",
         ("DOCSHELF_DEFAULT_NAME",),
         "Name given to the default library.",
     ),
     Setting(
         "http_timeout",
+        "float",
         "30",
         ("DOCSHELF_HTTP_TIMEOUT",),
         "Seconds to wait for a registry before giving up (retried with backoff).",
     ),
     Setting(
         "max_archive_mb",
+        "float",
         "512",
         ("DOCSHELF_MAX_ARCHIVE_MB",),
         "Largest package archive, unpacked, that docshelf accepts (MiB).",
     ),
     Setting(
         "semantic",
+        "bool",
         "auto",
         ("DOCSHELF_SEMANTIC",),
         "Semantic search: auto (hybrid once `docshelf[semantic]` is installed and vectors are "
@@ -63,24 +133,29 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "log_level",
+        "str",
         "warning",
         ("DOCSHELF_LOG_LEVEL",),
-        "Log level for `serve` (debug, info, warning, error); logs go to stderr.",
+        "Log level for `serve` (debug, info, warning, error, none); logs go to stderr.",
+        choices=LOG_LEVELS,
     ),
     Setting(
         "token",
+        "str",
         "",
         ("DOCSHELF_TOKEN",),
         "Bearer token HTTP clients must send (`serve --http`); required off localhost.",
     ),
     Setting(
         "allowed_origins",
+        "list",
         "",
         ("DOCSHELF_ALLOWED_ORIGINS",),
         "Comma-separated browser origins the HTTP server accepts besides localhost ones.",
     ),
     Setting(
         "max_request_kb",
+        "int",
         "1024",
         ("DOCSHELF_MAX_REQUEST_KB",),
         "Largest HTTP request body the server reads (KiB); bigger ones get 413.",
@@ -90,24 +165,68 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def get_setting(name: str, environ: Mapping[str, str] | None = None) -> str:
-    """Value of a setting: the first environment variable set, else the default."""
+def setting_value(name: str, environ: Mapping[str, str] | None = None) -> Value:
+    """A setting's value: the first of its environment variables that is set, else its
+    default, parsed into its type."""
     setting = _BY_NAME[name]
     env = os.environ if environ is None else environ
     for var in setting.env:
-        value = env.get(var)
-        if value:
-            return value
-    return setting.default
+        raw = env.get(var)
+        if raw:
+            return setting.parse(raw, var)
+    return setting.parse(setting.default)
+
+
+def get_setting(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """A str setting's value (see setting_value)."""
+    return _typed(name, "str", str, environ)
+
+
+def get_int(name: str, environ: Mapping[str, str] | None = None) -> int:
+    return _typed(name, "int", int, environ)
+
+
+def get_float(name: str, environ: Mapping[str, str] | None = None) -> float:
+    return _typed(name, "float", float, environ)
+
+
+def get_bool(name: str, environ: Mapping[str, str] | None = None) -> bool:
+    return _typed(name, "bool", bool, environ)
+
+
+def get_list(name: str, environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    return _typed(name, "list", tuple, environ)
+
+
+def find_path(name: str, environ: Mapping[str, str] | None = None) -> Path | None:
+    """A path setting's value, or None when it is not set and has no default."""
+    if _BY_NAME[name].kind != "path":
+        _wrong(name, "path")
+    value = setting_value(name, environ)
+    return value if isinstance(value, Path) else None
+
+
+def _typed(name: str, kind: Kind, cls: type[_T], environ: Mapping[str, str] | None) -> _T:
+    if _BY_NAME[name].kind != kind:
+        _wrong(name, kind)
+    value = setting_value(name, environ)
+    if not isinstance(value, cls):
+        raise TypeError(f"setting {name!r} parsed to {value!r}, not a {kind}")
+    return value
+
+
+def _wrong(name: str, kind: str) -> NoReturn:
+    raise TypeError(f"setting {name!r} is a {_BY_NAME[name].kind}, not a {kind}")
 
 
 def data_home(override: str | os.PathLike[str] | None = None) -> Path:
-    """The data directory: an explicit override, else DOCSHELF_HOME, else platformdirs."""
+    """The data directory: an explicit override (--home), else DOCSHELF_HOME, else the
+    platform's user data directory. The one place DOCSHELF_HOME is read."""
     if override:
         return Path(override).expanduser()
-    configured = get_setting("home")
-    if configured:
-        return Path(configured).expanduser()
+    configured = find_path("home")
+    if configured is not None:
+        return configured
     from platformdirs import user_data_path
 
     return user_data_path("docshelf", appauthor=False)

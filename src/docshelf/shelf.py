@@ -19,12 +19,13 @@ from docshelf.constants import SearchMode
 from docshelf.errors import LibraryNotFoundError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
 from docshelf.parsing.markdown import parse_page
+from docshelf.progress import Reporter, SilentReporter
 from docshelf.reading.read import Listing, list_directory, read_path
 from docshelf.reading.tokens import approx_tokens
 from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
-from docshelf.settings import data_home, get_setting
-from docshelf.sources import FetchedDocs, Reporter, SilentReporter, ensure_files, fetch_source
+from docshelf.settings import data_home, get_bool
+from docshelf.sources import FetchedDocs, ensure_files, fetch_source
 from docshelf.store import catalog, db, manifest, pages
 from docshelf.store.catalog import VersionRef
 from docshelf.store.indexing import delete_versions, write_version
@@ -62,9 +63,7 @@ class Shelf:
         self._write_lock = threading.Lock()
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []
-        self.semantic = SemanticSearch(
-            self.cache_dir / "models", enabled=get_setting("semantic") != "off"
-        )
+        self.semantic = SemanticSearch(self.cache_dir / "models", enabled=get_bool("semantic"))
 
     @property
     def write_lock(self) -> threading.Lock:

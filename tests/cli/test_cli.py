@@ -1,19 +1,6 @@
+"""The command group: a round trip, errors as one line with an exit code, help and version."""
+
 import json
-
-import pytest
-from click.testing import CliRunner
-
-from docshelf.cli import main
-
-
-@pytest.fixture
-def run(tmp_path):
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None):
-        return runner.invoke(main, ["--home", str(tmp_path / "home"), *args], input=input)
-
-    return invoke
 
 
 def test_add_list_search_read_round_trip(run, corpus):
@@ -31,54 +18,12 @@ def test_add_list_search_read_round_trip(run, corpus):
     assert page.exit_code == 0 and page.output.startswith("# Mastra.getAgentById()")
 
 
-def test_search_queries_file_prints_one_json_line_per_query_in_order(run, corpus):
-    run("add", str(corpus), "--name", "demo", "-q")
-    lines = '{"q": "tenant sandbox", "rel": []}\n\n{"q": "semantic recall"}\n'
-    result = run("search", "--queries", "-", "--limit", "2", input=lines)
-    assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in result.output.splitlines()]
-    assert [r["q"] for r in rows] == ["tenant sandbox", "semantic recall"]
-    assert set(rows[0]["hits"][0]) == {"path", "title", "heading", "score", "snippet"}
-    assert len(rows[1]["hits"]) <= 2
-
-
-def test_bad_queries_line_is_one_clear_error(run, corpus):
-    run("add", str(corpus), "--name", "demo", "-q")
-    result = run("search", "--queries", "-", input="not json\n")
-    assert result.exit_code == 1
-    assert "line 1" in result.output and "'q'" in result.output
-
-
-def test_read_missing_path_exits_nonzero(run, corpus):
-    run("add", str(corpus), "--name", "demo", "-q")
-    result = run("read", "docs/nope")
-    assert result.exit_code == 1
-    assert "Nearest existing directory" in result.output
-
-
 def test_errors_are_one_line_with_a_fix_and_nonzero_exit(run, tmp_path):
     result = run("add", str(tmp_path / "does-not-exist"))
     assert result.exit_code == 1
     assert result.output.startswith("docshelf: error: ")
     assert "Give a folder of markdown" in result.output
     assert "Traceback" not in result.output
-
-
-def test_unknown_source_kind_lists_known_kinds(run):
-    result = run("add", "cargo:serde")
-    assert result.exit_code == 1 and "npm:" in result.output
-
-
-def test_bad_library_name_is_refused(run, corpus):
-    result = run("add", str(corpus), "--name", "bad name!")
-    assert result.exit_code == 1 and "Invalid library name" in result.output
-
-
-def test_remove_library(run, corpus):
-    run("add", str(corpus), "--name", "demo", "-q")
-    assert "Removed demo@local" in run("remove", "demo").output
-    assert run("remove", "demo").exit_code == 1
-    assert "No libraries yet" in run("list").output
 
 
 def test_version_and_help_mention_every_command(run):

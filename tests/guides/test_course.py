@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from corpus import write_tree
-from docshelf.errors import CourseNotFoundError, LessonNotFoundError
 from docshelf.guides import course, course_progress
 from docshelf.guides.course import (
     clear_history,
@@ -14,6 +13,7 @@ from docshelf.guides.course import (
     start_course,
     start_lesson,
 )
+from docshelf.guides.errors import CourseNotFoundError, LessonNotFoundError
 from docshelf.parsing.markdown import parse_page
 from docshelf.shelf import Shelf
 from docshelf.store.indexing import write_version

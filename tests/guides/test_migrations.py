@@ -3,14 +3,14 @@ from pathlib import Path
 import pytest
 
 from corpus import write_tree
-from docshelf.errors import (
+from docshelf.errors import InvalidPathError
+from docshelf.guides.errors import (
     GuideSectionNotFoundError,
-    InvalidPathError,
     MigrationGuideNotFoundError,
     MigrationGuidesNotFoundError,
 )
+from docshelf.guides.migration_browser import browse_migrations
 from docshelf.guides.migrations import (
-    browse_migrations,
     codemod_name,
     find_migrations_root,
     list_guide_sections,

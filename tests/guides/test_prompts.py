@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from corpus import write_tree
-from docshelf.errors import MigrationGuidesNotFoundError
+from docshelf.guides.errors import MigrationGuidesNotFoundError
 from docshelf.guides.prompts import PromptMessage, migration_checklist, upgrade_to_v1
 from docshelf.shelf import Shelf
 

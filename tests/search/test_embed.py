@@ -121,7 +121,7 @@ def test_eval_prints_every_mode_side_by_side(
 def test_weights_that_do_not_match_their_hash_are_refused(tmp_path: Path):
     import dataclasses
 
-    from docshelf.errors import IntegrityError
+    from docshelf.sources.errors import IntegrityError
 
     source = next(s for s in minilm.SOURCES if s.path() is not None)
     altered = dataclasses.replace(source, sha256="0" * 64)

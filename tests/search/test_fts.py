@@ -2,9 +2,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corpus import CORPUS, write_tree
 from docshelf.errors import LibraryNotFoundError
 from docshelf.search.query import fts_match, query_terms
 from docshelf.shelf import Shelf
+
+CORPUS_PAGES = {path.removesuffix(".md") for path in CORPUS}
 
 
 def test_search_ranks_the_page_that_answers_first(shelf: Shelf):
@@ -39,44 +42,54 @@ def test_unknown_library_says_which_exist(shelf: Shelf):
         shelf.search("x", library="nope")
 
 
+AND_PAGES = ["docs/agents/overview", "docs/agents/using-tools", "docs/workspace/sandbox"]
+
+
 @pytest.mark.parametrize(
-    "query",
+    ("query", "expected"),
     [
-        '"',
-        "AND(",
-        "*",
-        "-x",
-        "NEAR(a b)",
-        "a:b",
-        "^start",
-        "col:val OR",
-        "''",
-        "(((",
-        "日本語 ツール",
-        "émoji 🎉",
-        "",
-        "   ",
-        "\x00",
-        "a" * 5000,
-        "OR AND NOT",
-        '"unbalanced',
+        ('"', []),
+        ("AND(", AND_PAGES),  # the word "and": every page that has it
+        ("*", []),
+        ("-x", []),
+        ("NEAR(a b)", []),
+        ("a:b", []),
+        ("^start", ["docs/index"]),  # "Start here."
+        ("col:val OR", []),
+        ("''", []),
+        ("(((", []),
+        ("日本語 ツール", []),
+        ("émoji 🎉", []),
+        ("", []),
+        ("   ", []),
+        ("\x00", []),
+        ("a" * 5000, []),
+        ("OR AND NOT", AND_PAGES),  # only stop-words: they are searched rather than nothing
+        ('"unbalanced', []),
     ],
 )
-def test_fts_hostile_queries_return_results_or_empty_never_errors(shelf: Shelf, query):
+def test_fts_hostile_queries_are_searched_as_words_never_as_syntax(
+    shelf: Shelf, query: str, expected: list[str]
+):
     hits = shelf.search(query)
-    assert isinstance(hits, list)
+    assert sorted(h.path for h in hits) == expected
+    assert all(h.library == "demo" and h.snippet for h in hits)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=200))
-def test_any_text_is_a_valid_query(shelf_for_hypothesis, text):
-    assert isinstance(shelf_for_hypothesis.search(text), list)
+def test_any_text_finds_corpus_pages_once_each_best_first(shelf_for_hypothesis, text):
+    hits = shelf_for_hypothesis.search(text)
+    paths = [h.path for h in hits]
+    assert set(paths) <= CORPUS_PAGES
+    assert len(paths) == len(set(paths))
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    if not query_terms(text):
+        assert hits == []
 
 
 @pytest.fixture(scope="module")
 def shelf_for_hypothesis(tmp_path_factory):
-    from corpus import CORPUS, write_tree
-
     root = tmp_path_factory.mktemp("hyp")
     with Shelf(root / "home") as s:
         s.add_library(str(write_tree(root / "src", CORPUS)), name="demo")

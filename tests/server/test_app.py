@@ -1,3 +1,5 @@
+"""The server as `docshelf serve` runs it: a real stdio subprocess; profiles."""
+
 import os
 import sys
 
@@ -5,6 +7,7 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
+from docshelf.errors import UsageError
 from docshelf.server import build_server
 from docshelf.shelf import Shelf
 
@@ -14,62 +17,6 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
-
-
-async def test_tools_are_listed_with_agent_descriptions(shelf: Shelf):
-    async with Client(build_server(shelf)) as client:
-        tools = {t.name: t for t in (await client.list_tools()).tools}
-    assert set(tools) == {
-        *("list_libraries", "search_docs", "read_docs"),
-        *("list_versions", "diff_docs", "get_changelog", "whats_new"),
-    }
-    assert "read_docs" in tools["search_docs"].description
-    assert tools["search_docs"].input_schema["required"] == ["query"]
-    assert tools["read_docs"].output_schema is not None
-
-
-async def test_search_docs_returns_text_and_structured_hits(shelf: Shelf):
-    async with Client(build_server(shelf)) as client:
-        result = await client.call_tool("search_docs", {"query": "tenant sandbox", "limit": 3})
-    assert not result.is_error
-    assert result.structured_content["hits"][0]["path"] == "docs/workspace/sandbox"
-    assert "docs/workspace/sandbox" in result.content[0].text
-
-
-async def test_read_docs_missing_path_is_an_error_with_a_listing(shelf: Shelf):
-    async with Client(build_server(shelf)) as client:
-        result = await client.call_tool("read_docs", {"paths": ["docs/agents/nope"]})
-    assert result.is_error
-    assert "Nearest existing directory" in result.content[0].text
-
-
-async def test_escaping_path_is_a_tool_error_that_says_how_to_fix(shelf: Shelf):
-    async with Client(build_server(shelf)) as client:
-        result = await client.call_tool("read_docs", {"paths": ["../../etc/passwd"]})
-    assert result.is_error
-    assert "relative to the docs root" in result.content[0].text
-
-
-async def test_unknown_library_is_a_tool_error_naming_the_known_ones(shelf: Shelf):
-    async with Client(build_server(shelf)) as client:
-        result = await client.call_tool("search_docs", {"query": "x", "library": "nope"})
-    assert result.is_error and "demo" in result.content[0].text
-
-
-async def test_list_libraries_reports_versions(shelf: Shelf):
-    async with Client(build_server(shelf)) as client:
-        result = await client.call_tool("list_libraries", {})
-    lib = result.structured_content["libraries"][0]
-    assert lib["name"] == "demo" and lib["versions"][0]["pages"] == 8
-
-
-async def test_read_docs_with_section_and_token_cap(shelf: Shelf):
-    async with Client(build_server(shelf)) as client:
-        result = await client.call_tool(
-            "read_docs", {"paths": ["docs/agents/overview"], "max_tokens": 20}
-        )
-    doc = result.structured_content["results"][0]
-    assert doc["truncated"] and doc["omitted_sections"] == ["Agents > Memory", "Agents > Tools"]
 
 
 async def test_real_stdio_server_answers_over_a_subprocess(tmp_path, corpus):
@@ -86,3 +33,8 @@ async def test_real_stdio_server_answers_over_a_subprocess(tmp_path, corpus):
         assert "search_docs" in names
         result = await client.call_tool("search_docs", {"query": "semantic recall vector"})
     assert result.structured_content["hits"][0]["path"] == "reference/memory/semantic-recall"
+
+
+def test_an_unknown_profile_lists_the_profiles(shelf: Shelf):
+    with pytest.raises(UsageError, match="choose one of: default, mastra"):
+        build_server(shelf, profile="nope")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from docshelf.errors import CorruptArchiveError, SourceError, UnsafeArchiveError
+from docshelf.errors import SourceError
 from docshelf.sources.archive import extract_tarball
+from docshelf.sources.errors import CorruptArchiveError, UnsafeArchiveError
 
 MiB = 1024 * 1024
 

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docshelf.errors import UsageError, VersionBoundError, VersionRangeError
+from docshelf.errors import UsageError
 from docshelf.versions.changelog import Changelog, ChangelogEntry, parse_changelog, select_entries
+from docshelf.versions.errors import VersionBoundError, VersionRangeError
 
 CHANGESETS = """\
 # @scope/pkg

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from corpus import SOURCE, V1, V2
-from docshelf.errors import DiffPageNotFoundError, LibraryNotFoundError, UsageError
+from docshelf.errors import LibraryNotFoundError, UsageError
 from docshelf.shelf import Shelf
 from docshelf.versions.compare import (
     diff_json,
@@ -19,6 +19,7 @@ from docshelf.versions.compare import (
     filter_changes,
     format_listing,
 )
+from docshelf.versions.errors import DiffPageNotFoundError
 
 
 @pytest.fixture

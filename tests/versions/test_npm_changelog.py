@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from test_changelog import CHANGESETS, KEEP_A_CHANGELOG
 
-from docshelf.errors import (
+from docshelf.errors import UsageError
+from docshelf.versions.errors import (
     ChangelogEntryNotFoundError,
     ChangelogNotFoundError,
-    UsageError,
     VersionRangeError,
 )
 from docshelf.versions.npm_changelog import (

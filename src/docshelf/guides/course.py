@@ -1,22 +1,27 @@
-"""The interactive course: lessons and steps from `course/` pages, progress kept locally.
+"""The interactive course: start, resume and step through the lessons, progress kept locally.
 
-Layout: `course/NN-lesson-name/NN-step-name.md`; numeric prefixes order lessons and steps
-and are dropped from their names. Progress lives in `<data dir>/course/<library>.json`,
-written atomically; every call merges it with the course of the version asked for, so
-lessons and steps that disappeared are dropped and new ones start as not started.
-Nothing is ever sent over the network: the reference's registration with a remote
-course service is replaced by a plain note saying so.
+The lessons come from the library version's `course/` pages (see course_outline). Progress
+lives in `<data dir>/course/<library>.json`, written atomically (see course_progress);
+every call merges it with the course of the version asked for, so lessons and steps that
+disappeared are dropped and new ones start as not started. Nothing is ever sent over the
+network: the reference's registration with a remote course service is replaced by a
+plain note saying so.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docshelf.errors import CourseNotFoundError, LessonNotFoundError
+from docshelf.guides.course_outline import (
+    CourseStep,
+    Lesson,
+    find_lesson,
+    find_lessons,
+    locate,
+    outline,
+)
 from docshelf.guides.course_progress import (
     Progress,
     StepStatus,
@@ -29,8 +34,6 @@ from docshelf.shelf import Shelf
 from docshelf.store.catalog import VersionRef
 
 _MARK = {"todo": "[ ]", "started": "[~]", "done": "[x]"}
-_PREFIX = re.compile(r"^\d+[-_. ]*")
-_ROOT_NAMES = ("course", "courses")
 _LOCK = threading.Lock()  # one read-modify-write of a progress file at a time
 
 
@@ -46,22 +49,6 @@ class CourseTools:
 
 
 TOOLS = CourseTools()
-
-
-@dataclass(frozen=True)
-class CourseStep:
-    name: str  # "what-is-mastra": the file name without number and suffix
-    number: int  # 1-based position in the lesson
-    path: str  # docs path, e.g. "course/01-first-agent/02-what-is-mastra"
-    title: str
-
-
-@dataclass(frozen=True)
-class Lesson:
-    name: str  # "first-agent"
-    number: int
-    path: str  # "course/01-first-agent"
-    steps: tuple[CourseStep, ...]
 
 
 @dataclass(frozen=True)
@@ -138,7 +125,7 @@ def start_lesson(
     """Open a lesson (by name, folder name or number) at its first unfinished step."""
     with _LOCK:
         s = _Session.open(shelf, library)
-        lesson = _find_lesson(s.lessons, name)
+        lesson = find_lesson(s.lessons, name)
         step = next((t for t in lesson.steps if s.state(lesson, t) != "done"), None)
         lead = f'Starting lesson {lesson.number}, "{lesson.name}".'
         if step is None:
@@ -179,7 +166,7 @@ def clear_history(
             return s.finish(text, save=False)
         existed = s.file.exists()
         s.file.unlink(missing_ok=True)
-        s.progress = blank_progress(_outline(s.lessons))
+        s.progress = blank_progress(outline(s.lessons))
         s.current = None
         text = (
             f"Course progress cleared: {s.file} was deleted. Call `{tools.start}` to begin again "
@@ -207,18 +194,18 @@ class _Session:
     @classmethod
     def open(cls, shelf: Shelf, library: str | None) -> _Session:
         ref = shelf.resolve_version(library)
-        lessons = _scan(shelf, ref)
+        lessons = find_lessons(shelf.list_pages(ref), ref.record.ref)
         file = shelf.home / "course" / f"{ref.record.name}.json"
-        s = cls(shelf, ref, lessons, file, blank_progress(_outline(lessons)), None, False)
+        s = cls(shelf, ref, lessons, file, blank_progress(outline(lessons)), None, False)
         saved, notice = read_progress(file)
         if notice:
             s.notices.append(notice)
         if saved is not None:
             s.existed = True
-            s.progress, changed = merge_progress(_outline(lessons), saved.lessons, ref.record.ref)
+            s.progress, changed = merge_progress(outline(lessons), saved.lessons, ref.record.ref)
             s.notices += changed
             if saved.current:
-                s.current = _locate(lessons, *saved.current)
+                s.current = locate(lessons, *saved.current)
                 if s.current is None:
                     lesson, step = saved.current
                     s.notices.append(
@@ -252,65 +239,6 @@ class _Session:
             write_progress(self.file, self.ref.record.ref, here, self.progress)
         notes = "".join(f"> Note: {n}\n\n" for n in self.notices)
         return CourseReply(notes + text, self.status(), tuple(self.notices))
-
-
-def _scan(shelf: Shelf, ref: VersionRef) -> list[Lesson]:
-    """Lessons in order, each with its steps, from the pages of the course folder."""
-    by_root: dict[str, dict[str, list[tuple[str, str]]]] = {}
-    for page in shelf.list_pages(ref):
-        path, title = page.path, page.title
-        parts = path.split("/")
-        if len(parts) >= 3 and parts[-3].lower() in _ROOT_NAMES and parts[-1] != "index":
-            root = "/".join(parts[:-2])
-            by_root.setdefault(root, {}).setdefault(parts[-2], []).append((path, title))
-    if not by_root:
-        raise CourseNotFoundError(ref.record.ref)
-    root = min(by_root, key=lambda r: (r.count("/"), r))
-    lessons = []
-    for number, folder in enumerate(sorted(by_root[root], key=_order), 1):
-        pages = sorted(by_root[root][folder], key=lambda p: _order(p[0].rsplit("/", 1)[-1]))
-        steps = tuple(
-            CourseStep(_name(p.rsplit("/", 1)[-1]), i, p, t) for i, (p, t) in enumerate(pages, 1)
-        )
-        lessons.append(Lesson(_name(folder), number, f"{root}/{folder}", steps))
-    return lessons
-
-
-def _order(name: str) -> tuple[int, str]:
-    match = re.match(r"\d+", name)
-    return (int(match.group(0)) if match else 1 << 30, name)
-
-
-def _name(file: str) -> str:
-    return _PREFIX.sub("", file) or file
-
-
-def _outline(lessons: list[Lesson]) -> dict[str, list[str]]:
-    return {lesson.name: [t.name for t in lesson.steps] for lesson in lessons}
-
-
-def _locate(lessons: list[Lesson], lesson: str, step: str) -> tuple[Lesson, CourseStep] | None:
-    for candidate in lessons:
-        if candidate.name == lesson:
-            found = next((t for t in candidate.steps if t.name == step), None)
-            return (candidate, found) if found else None
-    return None
-
-
-def _find_lesson(lessons: list[Lesson], wanted: str) -> Lesson:
-    """By name, folder name or number; else the only lesson whose name contains `wanted`."""
-    key = str(wanted).strip().lower()
-    for lesson in lessons:
-        if key in (lesson.name.lower(), lesson.path.rsplit("/", 1)[-1].lower()):
-            return lesson
-        if key.isdigit() and int(key) == lesson.number:
-            return lesson
-    names = [lesson.name for lesson in lessons]
-    partial = [lesson for lesson in lessons if key and key in lesson.name.lower()]
-    if len(partial) == 1:
-        return partial[0]
-    close = [x.name for x in partial] or difflib.get_close_matches(_name(key), names, cutoff=0.5)
-    raise LessonNotFoundError(str(wanted), names, close[:3])
 
 
 # -- text ------------------------------------------------------------------------------------

@@ -1,18 +1,18 @@
-"""A library's migration guides: find their folder, list, read, outline and search them."""
+"""A library's migration guides: find their folder, list, outline and look them up by path.
+
+The browser that answers an agent with them is migration_browser.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Literal
 
-from docshelf.errors import (
-    GuideSectionNotFoundError,
+from docshelf.guides.errors import (
     MigrationGuideNotFoundError,
     MigrationGuidesNotFoundError,
 )
-from docshelf.parsing.markdown import clean_heading
 from docshelf.reading.read import directory_contents, normalize_path
 from docshelf.shelf import Shelf
 from docshelf.store.catalog import VersionRef
@@ -21,7 +21,6 @@ _ROOT_WORD = re.compile(r"migrat|upgrad", re.IGNORECASE)
 _ATX_TEXT = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 # Only the npx form: guides repeat each command for pnpm/yarn/bun.
 _CODEMOD = re.compile(r"\bnpx[ \t]+\S*codemod\S*[ \t]+[^\s`]+(?:[ \t]+[^\s`]+)?")
-MAX_HITS = 10
 
 
 @dataclass(frozen=True)
@@ -66,22 +65,10 @@ class MigrationGuides:
     outlines: tuple[GuideOutline, ...]
 
 
-MigrationKind = Literal["listing", "guide", "sections", "section_list", "search"]
-
-
 @dataclass(frozen=True)
-class MigrationAnswer:
-    """What `browse_migrations` shows: markdown for an agent, plus what kind of answer it is."""
+class GuideSet:
+    """A library version's migration guides, loaded: where they are and what they are."""
 
-    library: str
-    version: str
-    path: str  # relative to the guides folder; "" for the top
-    kind: MigrationKind
-    text: str
-
-
-@dataclass(frozen=True)
-class _Context:
     shelf: Shelf
     ref: VersionRef
     root: str
@@ -105,58 +92,24 @@ def find_migrations_root(shelf: Shelf, library: str | None = None) -> str | None
 
 def list_migration_guides(shelf: Shelf, library: str | None = None) -> list[MigrationGuide]:
     """Every migration guide, sorted by path; raises when the library has none."""
-    return list(_load(shelf, library).guides)
+    return list(load_guides(shelf, library).guides)
 
 
 def list_guide_sections(shelf: Shelf, path: str, library: str | None = None) -> list[GuideSection]:
     """The ## and ### sections of one guide (path relative to the guides folder)."""
-    ctx = _load(shelf, library)
-    guide = _get_guide(ctx, _relative(ctx, normalize_path(path)))
-    return [s for s in _sections(ctx, guide) if s.level >= 2]
+    ctx = load_guides(shelf, library)
+    guide = get_guide(ctx, relative_path(ctx, normalize_path(path)))
+    return [s for s in guide_sections(ctx, guide) if s.level >= 2]
 
 
 def outline_migration_guides(shelf: Shelf, library: str | None = None) -> MigrationGuides:
     """Every guide with its ## and ### sections, for building prompts and checklists."""
-    ctx = _load(shelf, library)
+    ctx = load_guides(shelf, library)
     outlines = tuple(
-        GuideOutline(g, tuple(s for s in _sections(ctx, g) if s.level >= 2)) for g in ctx.guides
+        GuideOutline(g, tuple(s for s in guide_sections(ctx, g) if s.level >= 2))
+        for g in ctx.guides
     )
     return MigrationGuides(ctx.label, ctx.root, outlines)
-
-
-def browse_migrations(
-    shelf: Shelf,
-    library: str | None = None,
-    path: str | None = None,
-    *,
-    sections: list[str] | str | None = None,
-    list_sections: bool = False,
-    query_keywords: list[str] | str | None = None,
-) -> MigrationAnswer:
-    """The migration-guide browser (the reference's `mastraMigration`).
-
-    No path lists the guides; a folder path (trailing '/' optional) lists that folder; a
-    guide path returns the guide, or its headings with `list_sections`, or only the
-    sections whose titles contain one of `sections`. `query_keywords` runs a ranked
-    search over the guides (inside `path` when it is a folder). Paths are relative to
-    the guides folder; full docs paths and paths from another version's layout work too.
-    """
-    ctx = _load(shelf, library)
-    raw = path.strip() if isinstance(path, str) else ""
-    rel = _relative(ctx, normalize_path(raw)) if raw else ""
-    keywords = _strings(query_keywords)
-    if keywords:
-        return _search(ctx, keywords, rel if _is_dir(ctx, rel) else "")
-    if _is_dir(ctx, rel) and (raw.endswith("/") or _find_guide(ctx, rel) is None):
-        return _answer(ctx, rel, "listing", _listing(ctx, rel))
-    guide = _get_guide(ctx, rel)
-    parts = _sections(ctx, guide)
-    if list_sections:
-        return _answer(ctx, rel, "section_list", _section_list(ctx, guide, parts))
-    wanted = _strings(sections)
-    if wanted:
-        return _answer(ctx, rel, "sections", _chosen_sections(ctx, guide, parts, wanted))
-    return _answer(ctx, rel, "guide", _guide_text(ctx, guide, parts))
 
 
 def codemod_name(command: str) -> str:
@@ -168,7 +121,7 @@ def codemod_name(command: str) -> str:
 # -- loading -----------------------------------------------------------------------------
 
 
-def _load(shelf: Shelf, library: str | None) -> _Context:
+def load_guides(shelf: Shelf, library: str | None) -> GuideSet:
     ref = shelf.resolve_version(library)
     pages = _pages(shelf, ref)
     root = _find_root([path for path, _ in pages])
@@ -180,7 +133,7 @@ def _load(shelf: Shelf, library: str | None) -> _Context:
         for path, title in pages
         if path.startswith(prefix)
     )
-    return _Context(shelf, ref, root, guides)
+    return GuideSet(shelf, ref, root, guides)
 
 
 def _pages(shelf: Shelf, ref: VersionRef) -> list[tuple[str, str]]:
@@ -201,7 +154,7 @@ def _find_root(paths: list[str]) -> str | None:
     return min(counts, key=lambda r: (-counts[r], r.count("/"), r))
 
 
-def _sections(ctx: _Context, guide: MigrationGuide) -> list[GuideSection]:
+def guide_sections(ctx: GuideSet, guide: MigrationGuide) -> list[GuideSection]:
     page = ctx.shelf.find_page(ctx.ref, guide.doc_path)
     found: list[GuideSection] = []
     parent = ""
@@ -223,13 +176,13 @@ def _sections(ctx: _Context, guide: MigrationGuide) -> list[GuideSection]:
 # -- paths -------------------------------------------------------------------------------
 
 
-def _relative(ctx: _Context, path: str) -> str:
+def relative_path(ctx: GuideSet, path: str) -> str:
     """A path relative to the guides folder, whether given that way or as a docs path."""
     if path == ctx.root:
         return ""
     if path.startswith(ctx.root + "/"):
         return path[len(ctx.root) + 1 :]
-    if _find_guide(ctx, path) or _is_dir(ctx, path):
+    if find_guide(ctx, path) or is_folder(ctx, path):
         return path
     base = ctx.root.rsplit("/", 1)[-1]
     parts = path.split("/")
@@ -238,27 +191,27 @@ def _relative(ctx: _Context, path: str) -> str:
     return path
 
 
-def _find_guide(ctx: _Context, rel: str) -> MigrationGuide | None:
+def find_guide(ctx: GuideSet, rel: str) -> MigrationGuide | None:
     return next((g for g in ctx.guides if g.path == rel), None)
 
 
-def _is_dir(ctx: _Context, rel: str) -> bool:
+def is_folder(ctx: GuideSet, rel: str) -> bool:
     return not rel or any(g.path.startswith(rel + "/") for g in ctx.guides)
 
 
-def _get_guide(ctx: _Context, rel: str) -> MigrationGuide:
-    guide = _find_guide(ctx, rel)
+def get_guide(ctx: GuideSet, rel: str) -> MigrationGuide:
+    guide = find_guide(ctx, rel)
     if guide is not None:
         return guide
     parent = rel
-    while parent and not _is_dir(ctx, parent):
+    while parent and not is_folder(ctx, parent):
         parent = parent.rsplit("/", 1)[0] if "/" in parent else ""
     raise MigrationGuideNotFoundError(
-        ctx.label, rel, _suggest(ctx, rel), _listing(ctx, parent, footer=False)
+        ctx.label, rel, _suggest(ctx, rel), guide_listing(ctx, parent, footer=False)
     )
 
 
-def _suggest(ctx: _Context, rel: str) -> list[str]:
+def _suggest(ctx: GuideSet, rel: str) -> list[str]:
     """Guides named like the last part of `rel` (typos), else ranked by its words."""
     by_name: dict[str, list[str]] = {}
     for g in ctx.guides:
@@ -272,22 +225,7 @@ def _suggest(ctx: _Context, rel: str) -> list[str]:
     return list(dict.fromkeys(close))[:5]
 
 
-def _strings(value: list[str] | str | None) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list | tuple):
-        return []
-    return [v.strip() for v in value if isinstance(v, str) and v.strip()]
-
-
-# -- answers -----------------------------------------------------------------------------
-
-
-def _answer(ctx: _Context, rel: str, kind: MigrationKind, text: str) -> MigrationAnswer:
-    return MigrationAnswer(ctx.ref.record.name, ctx.ref.record.version, rel, kind, text)
-
-
-def _listing(ctx: _Context, directory: str, *, footer: bool = True) -> str:
+def guide_listing(ctx: GuideSet, directory: str, *, footer: bool = True) -> str:
     """Markdown listing of the folders and guides directly under `directory`."""
     prefix = f"{directory}/" if directory else ""
     listing = directory_contents(ctx.guides, directory)
@@ -308,87 +246,3 @@ def _listing(ctx: _Context, directory: str, *, footer: bool = True) -> str:
             'for just those parts. Search every guide with queryKeywords=["<API name>", ...].',
         ]
     return "\n".join(lines).rstrip()
-
-
-def _section_list(ctx: _Context, guide: MigrationGuide, parts: list[GuideSection]) -> str:
-    lines = [f"# Sections of {guide.path}: {guide.title} ({ctx.label})", ""]
-    shown = [s for s in parts if s.level >= 2]
-    for s in shown:
-        mark = "".join(f" (codemod `{codemod_name(c)}`)" for c in s.codemods)
-        lines.append(f"{'#' * s.level} {s.title}{mark}")
-    if not shown:
-        lines.append("This guide has no ## or ### headings; read it whole with path alone.")
-    lines += [
-        "",
-        "---",
-        'Fetch some with sections=["<words from a title>"] (case-insensitive; a ## section '
-        "comes with its ### sections).",
-    ]
-    return "\n".join(lines)
-
-
-def _chosen_sections(
-    ctx: _Context, guide: MigrationGuide, parts: list[GuideSection], wanted: list[str]
-) -> str:
-    needles = [clean_heading(w.lstrip("#").strip()).lower() for w in wanted]
-    needles = [n for n in needles if n]
-    blocks: list[str] = []
-    covered: set[int] = set()
-    for i, section in enumerate(parts):
-        if section.level < 2 or i in covered:
-            continue
-        if not any(n in section.heading.lower() for n in needles):
-            continue
-        end = i + 1
-        while end < len(parts) and parts[end].level > section.level:
-            end += 1
-        covered.update(range(i, end))
-        blocks.append("\n\n".join(s.text for s in parts[i:end]))
-    if not blocks:
-        headings = [f"{'#' * s.level} {s.title}" for s in parts if s.level >= 2]
-        raise GuideSectionNotFoundError(guide.path, wanted, headings)
-    asked = ", ".join(repr(w) for w in wanted)
-    head = f"# {guide.path}: {len(blocks)} section(s) matching {asked} ({ctx.label})"
-    return head + "\n\n" + "\n\n---\n\n".join(blocks)
-
-
-def _guide_text(ctx: _Context, guide: MigrationGuide, parts: list[GuideSection]) -> str:
-    page = ctx.shelf.find_page(ctx.ref, guide.doc_path)
-    content = page.content if page is not None else ""
-    text = f"# {guide.path} ({ctx.label}, {guide.doc_path})\n\n{content.strip()}"
-    commands = list(dict.fromkeys(c for s in parts for c in s.codemods))
-    if commands:
-        text += "\n\n---\nCodemods this guide names (run them before changing code by hand):\n"
-        text += "\n".join(f"- `{c}`" for c in commands)
-    return text
-
-
-def _search(ctx: _Context, keywords: list[str], folder: str) -> MigrationAnswer:
-    prefix = f"{ctx.root}/{folder}" if folder else ctx.root
-    hits = ctx.shelf.search(
-        " ".join(keywords), library=ctx.label, path_prefix=prefix, limit=MAX_HITS
-    )
-    asked = ", ".join(keywords)
-    lines = [f"# Migration guides matching {asked} ({ctx.label})", ""]
-    if not hits:
-        lines.append(
-            f"No migration guide in {prefix}/ mentions {asked}. Try other words (API names "
-            "such as a renamed method work best), or call with no arguments to list the guides."
-        )
-        return _answer(ctx, folder, "search", "\n".join(lines))
-    for n, hit in enumerate(hits, 1):
-        rel = hit.path[len(ctx.root) + 1 :]
-        lines.append(f"{n}. {rel}: {hit.title}")
-        trail = hit.heading.split(" > ")
-        if len(trail) > 1:
-            lines.append(f'   best section: {hit.heading} (sections=["{trail[-1]}"])')
-        snippet = " ".join(hit.snippet.split())
-        if snippet:
-            lines.append(f"   {snippet}")
-    lines += [
-        "",
-        "---",
-        'Read a guide with path="<guide>", or only the matching part with path and '
-        'sections=["<heading>"].',
-    ]
-    return _answer(ctx, folder, "search", "\n".join(lines))

@@ -6,7 +6,8 @@ import functools
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from docshelf.errors import ExportNotFoundError, UsageError
+from docshelf.errors import UsageError
+from docshelf.packages.errors import ExportNotFoundError
 from docshelf.packages.installed import (
     InstalledPackage,
     find_path_inside,

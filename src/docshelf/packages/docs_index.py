@@ -9,7 +9,7 @@ from docshelf.models import Hit
 from docshelf.packages.embedded_docs import package_doc_pages
 from docshelf.packages.installed import InstalledPackage
 from docshelf.shelf import Shelf
-from docshelf.sources.local import strip_markdown_suffix
+from docshelf.sources.files import strip_markdown_suffix
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from docshelf.errors import (
+from docshelf.models import ReadKind, ReadResult
+from docshelf.packages.errors import (
     DocFileNotFoundError,
     DocTopicNotFoundError,
     NoEmbeddedDocsError,
     UnsafeDocPathError,
 )
-from docshelf.models import ReadKind, ReadResult
 from docshelf.packages.installed import (
     DOC_SUFFIXES,
     InstalledPackage,
@@ -25,6 +25,7 @@ from docshelf.packages.installed import (
     suggest_similar,
     topic_dirs,
 )
+from docshelf.parsing.front_matter import split_front_matter
 
 SKILL_TOPIC = "SKILL"
 # Topics whose files together stay under this size are returned whole; bigger ones
@@ -133,7 +134,7 @@ def find_skill_info(pkg: InstalledPackage) -> SkillInfo | None:
     path = find_path_inside(pkg.docs_dir, "SKILL.md")
     if path is None:
         return None
-    meta, body = split_front_matter(read_text(path))
+    meta, body = skill_metadata(read_text(path))
     references: list[SkillReference] = []
     section = ""
     for line in body.splitlines():
@@ -154,34 +155,25 @@ def find_skill_info(pkg: InstalledPackage) -> SkillInfo | None:
     )
 
 
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """The `---` front matter as flat key/value strings, and the body after it.
+def skill_metadata(text: str) -> tuple[dict[str, str], str]:
+    """SKILL.md-style front matter as flat strings, and the body after it.
 
-    Only the YAML subset SKILL.md uses: `key: value` lines, optionally quoted, and one
-    level of nesting whose keys are lifted to the top (metadata.version -> version).
+    Values are kept as written (`version: 1.10` stays "1.10"); the keys of one level of
+    nesting are lifted to the top unless the top has them (metadata.version -> version).
     """
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return {}, text
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:
-        return {}, text
-    meta: dict[str, str] = {}
-    for line in lines[1:end]:
-        key, sep, value = line.strip().partition(":")
-        value = value.strip()
-        if not sep or not key or not value:
-            continue
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        meta.setdefault(key.strip(), value)
-    return meta, "\n".join(lines[end + 1 :])
+    meta, body = split_front_matter(text, plain=True)
+    flat = {k: v for k, v in meta.items() if isinstance(v, str) and v and k != "_raw"}
+    for nested in meta.values():
+        if isinstance(nested, dict):
+            for key, value in nested.items():
+                if isinstance(value, str) and value:
+                    flat.setdefault(key, value)
+    return flat, body
 
 
 def title_of(text: str, fallback: str) -> str:
     """A markdown file's first H1 outside code fences, its front matter title, or fallback."""
-    meta, body = split_front_matter(text)
+    meta, body = skill_metadata(text)
     in_fence = False
     for line in body.splitlines():
         if line.lstrip().startswith(("```", "~~~")):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from docshelf.errors import (
+from docshelf.packages.errors import (
     InvalidPackageNameError,
     PackageNotInstalledError,
     ProjectNotFoundError,

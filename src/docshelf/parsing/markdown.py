@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from docshelf.models import Page, Section
+from docshelf.parsing.front_matter import split_front_matter
 
 SPLIT_LEVEL = 3  # sections are cut at H1-H3; deeper headings stay inside their section
 
@@ -14,7 +15,6 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # markdown backslash escapes
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _INLINE_MARKUP = re.compile(
     r"!\[[^\]]*\]\([^)]*\)"  # images go entirely
     r"|\[([^\]]*)\]\([^)]*\)"  # links keep their label
@@ -30,35 +30,6 @@ def parse_page(path: str, text: str) -> Page:
     sections = split_sections(body)
     title = _title(metadata, sections, path)
     return Page(path=path, title=title, content=body, sections=tuple(sections), metadata=metadata)
-
-
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """Separate YAML front matter from the body; unreadable front matter is kept as raw text."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    raw = match.group(1)
-    body = text[match.end() :]
-    import yaml  # only pages with front matter pay for the import
-
-    try:
-        loaded = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return {"_raw": raw}, body
-    if isinstance(loaded, dict):
-        return {str(k): _plain(v) for k, v in loaded.items()}, body
-    return ({"_raw": raw} if raw.strip() else {}), body
-
-
-def _plain(value: Any) -> Any:
-    """Front matter values as JSON-safe data (YAML dates and the like become strings)."""
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return str(value)
 
 
 def split_sections(body: str) -> list[Section]:

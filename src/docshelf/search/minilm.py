@@ -20,7 +20,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docshelf.errors import IntegrityError, SemanticUnavailableError
+from docshelf.errors import SemanticUnavailableError
+from docshelf.sources.errors import IntegrityError
 
 if TYPE_CHECKING:
     import numpy as np

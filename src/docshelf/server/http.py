@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from docshelf.constants import VERSION
 from docshelf.errors import DocshelfError, UsageError
-from docshelf.settings import get_setting
+from docshelf.settings import get_int, get_list, get_setting
 from docshelf.shelf import Shelf
 
 log = logging.getLogger("docshelf.http")
@@ -60,19 +60,12 @@ class HttpOptions:
         cls, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None
     ) -> HttpOptions:
         """Options from the CLI values plus the settings table (DOCSHELF_TOKEN and friends)."""
-        origins = get_setting("allowed_origins")
-        try:
-            max_kb = int(get_setting("max_request_kb"))
-        except ValueError:
-            raise UsageError(
-                "DOCSHELF_MAX_REQUEST_KB must be a whole number of KiB, e.g. 1024."
-            ) from None
         return cls(
             host=host,
             port=port,
             token=token if token is not None else get_setting("token"),
-            allowed_origins=tuple(_origin(o) for o in origins.split(",") if o.strip()),
-            max_request_bytes=max(max_kb, 1) * 1024,
+            allowed_origins=tuple(_origin(o) for o in get_list("allowed_origins")),
+            max_request_bytes=max(get_int("max_request_kb"), 1) * 1024,
         )
 
     @property

@@ -11,10 +11,18 @@ from typing import Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
+from mcp.shared.exceptions import MCPError
+from mcp.types import (
+    INTERNAL_ERROR,
+    INVALID_PARAMS,
+    CallToolResult,
+    ContentBlock,
+    TextContent,
+    ToolAnnotations,
+)
 from pydantic import BaseModel
 
-from docshelf.errors import DocshelfError
+from docshelf.errors import DocshelfError, LibraryNotFoundError, PathNotFoundError, UsageError
 from docshelf.shelf import Shelf
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
@@ -36,37 +44,43 @@ class ServerState:
         self.thread: threading.Thread | None = None  # the default library's indexer
 
     def check_ready(self) -> None:
+        """Raise a tool error saying to retry while the default library is being indexed."""
         if self.pending and not self.shelf.list_libraries():
             raise ToolError(f"{self.pending} Try again in a few seconds.")
 
 
 def tool(server: MCPServer, state: ServerState | None = None, **options: Any) -> Callable[[Fn], Fn]:
     """Register a function as a tool (`options` go to the SDK: name, description,
-    annotations); with `state`, the tool first waits for the default library.
+    annotations). With `state`, while the default library is still being indexed on first
+    run and nothing else is, the tool answers so instead of running.
 
     The one place where a DocshelfError becomes a tool error the agent can act on.
     """
 
     def register(fn: Fn) -> Fn:
         before = state.check_ready if state is not None else None
-        server.tool(**options)(_converting(fn, before))
+        server.tool(**options)(_converting(fn, before, _tool_error))
         return fn
 
     return register
 
 
 def prompt(server: MCPServer, **options: Any) -> Callable[[Fn], Fn]:
-    """Register a function as a prompt; a DocshelfError is converted as for a tool."""
+    """Register a function as a prompt; a DocshelfError becomes a protocol error that keeps
+    its message (the SDK would replace a tool error's text with "Error rendering prompt")."""
 
     def register(fn: Fn) -> Fn:
-        server.prompt(**options)(_converting(fn, None))
+        server.prompt(**options)(_converting(fn, None, _prompt_error))
         return fn
 
     return register
 
 
-def _converting(fn: Fn, before: Callable[[], None] | None) -> Fn:
-    """`fn` with DocshelfError raised as ToolError; the SDK still sees fn's signature."""
+def _converting(
+    fn: Fn, before: Callable[[], None] | None, convert: Callable[[DocshelfError], Exception]
+) -> Fn:
+    """`fn` with a DocshelfError raised as `convert` makes it; the SDK still sees fn's
+    signature (functools.wraps), so names, descriptions and schemas are fn's own."""
     if inspect.iscoroutinefunction(fn):
 
         @functools.wraps(fn)
@@ -76,7 +90,7 @@ def _converting(fn: Fn, before: Callable[[], None] | None) -> Fn:
                     before()
                 return await fn(*args, **kwargs)
             except DocshelfError as exc:
-                raise ToolError(str(exc)) from exc
+                raise convert(exc) from exc
 
         return run_async  # type: ignore[return-value]
 
@@ -87,9 +101,18 @@ def _converting(fn: Fn, before: Callable[[], None] | None) -> Fn:
                 before()
             return fn(*args, **kwargs)
         except DocshelfError as exc:
-            raise ToolError(str(exc)) from exc
+            raise convert(exc) from exc
 
     return run  # type: ignore[return-value]
+
+
+def _tool_error(exc: DocshelfError) -> Exception:
+    return ToolError(str(exc))
+
+
+def _prompt_error(exc: DocshelfError) -> Exception:
+    caller = isinstance(exc, UsageError | PathNotFoundError | LibraryNotFoundError)
+    return MCPError(INVALID_PARAMS if caller else INTERNAL_ERROR, str(exc))
 
 
 def tool_result(

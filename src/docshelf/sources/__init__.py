@@ -1,7 +1,12 @@
-"""Where docs come from: each source kind turns a spec into a folder of markdown.
+"""Where docs come from: each source kind turns a spec into a local folder of markdown.
 
-A kind registers a fetcher under its prefix (``npm:``); a spec with no known prefix is a
-local folder. Built-in kinds register the same way a new one would.
+The registry. A kind registers the fetcher for its prefix:
+``register_source("npm", "docshelf.sources.npm:fetch_docs")``; a "module:function" string
+is imported only when a spec of that kind is fetched, so registering costs nothing at
+start-up (a callable works too). A fetcher takes (spec without the prefix, download cache,
+docs root override, reporter) and returns `FetchedDocs`. A spec with no known prefix is
+a local folder (`docshelf.sources.local`). Built-in kinds register the same way a new one
+does: add its module here and one `register_source` line below.
 """
 
 from __future__ import annotations
@@ -9,30 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
-from typing import Protocol
 
 from docshelf.errors import SourceError, UsageError
-from docshelf.sources.local import find_docs_root, iter_fallback_files, iter_markdown
-
-
-class Reporter(Protocol):
-    """Progress callbacks for long work; adapters show them (a rich bar, a log line)."""
-
-    def message(self, text: str) -> None: ...
-    def download(self, done: int, total: int | None) -> None: ...
-    def index(self, done: int, total: int) -> None: ...
-
-
-class SilentReporter:
-    def message(self, text: str) -> None:
-        pass
-
-    def download(self, done: int, total: int | None) -> None:
-        pass
-
-    def index(self, done: int, total: int) -> None:
-        pass
+from docshelf.progress import Reporter, SilentReporter
+from docshelf.sources.files import iter_fallback_files, iter_markdown
 
 
 @dataclass(frozen=True)
@@ -52,12 +39,19 @@ class FetchedDocs:
 
 
 Fetcher = Callable[[str, Path, "str | None", Reporter], FetchedDocs]
-_KINDS: dict[str, Fetcher] = {}
+FOLDER_SOURCE = "docshelf.sources.local:fetch_docs"  # for a spec with no known prefix
+_KINDS: dict[str, Fetcher | str] = {}
 
 
-def register_source(prefix: str, fetcher: Fetcher) -> None:
-    """Make `prefix:SPEC` resolve through `fetcher(spec, cache_dir, docs_root, reporter)`."""
+def register_source(prefix: str, fetcher: Fetcher | str) -> None:
+    """Make `prefix:SPEC` resolve through `fetcher(spec, cache_dir, docs_root, reporter)`,
+    a callable or the "module:function" that names one."""
     _KINDS[prefix] = fetcher
+
+
+def source_kinds() -> list[str]:
+    """The registered prefixes, sorted."""
+    return sorted(_KINDS)
 
 
 def fetch_source(
@@ -67,64 +61,27 @@ def fetch_source(
     reporter = reporter or SilentReporter()
     prefix, sep, rest = spec.partition(":")
     if sep and prefix in _KINDS:
-        return _KINDS[prefix](rest, cache_dir, docs_root, reporter)
+        return load_fetcher(_KINDS[prefix])(rest, cache_dir, docs_root, reporter)
     if sep and re.fullmatch(r"[a-z][a-z0-9+]{1,15}", prefix) and not Path(spec).exists():
-        kinds = ", ".join(f"{k}:" for k in sorted(_KINDS))
+        kinds = ", ".join(f"{k}:" for k in source_kinds())
         raise UsageError(
             f"Unknown source kind '{prefix}:' in {spec!r}. Use one of {kinds} "
             "(e.g. npm:@mastra/mcp-docs-server@1.1.45) or a path to a folder of markdown."
         )
-    return fetch_local(spec, docs_root)
+    return load_fetcher(FOLDER_SOURCE)(spec, cache_dir, docs_root, reporter)
 
 
-def fetch_local(spec: str, docs_root: str | None = None) -> FetchedDocs:
-    folder = Path(spec).expanduser()
-    if not folder.is_dir():
-        raise SourceError(
-            f"{spec!r} is not a folder. Give a folder of markdown files (e.g. ./docs) or a "
-            "package spec such as npm:@mastra/mcp-docs-server."
-        )
-    folder = folder.resolve()
-    root = find_docs_root(folder, docs_root) if docs_root else folder
-    return FetchedDocs(str(folder), _local_name(folder), "local", folder, root)
-
-
-def _local_name(folder: Path) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", folder.name).strip("-.") or "docs"
-    return name[:64]
-
-
-def _fetch_npm(
-    spec: str, cache_dir: Path, docs_root: str | None, reporter: Reporter
-) -> FetchedDocs:
-    from docshelf.sources.npm import fetch_npm_package, parse_npm_spec
-
-    parsed = parse_npm_spec(spec)
-    reporter.message(f"Fetching npm:{spec}")
-    fetched = fetch_npm_package(parsed, cache_dir, progress=reporter.download)
-    root = find_docs_root(fetched.root, docs_root)
-    return FetchedDocs(
-        source=f"npm:{fetched.name}@{fetched.version}",
-        name=fetched.name.rsplit("/", 1)[-1],
-        version=fetched.version,
-        package_root=fetched.root,
-        docs_root=root,
-    )
-
-
-register_source("npm", _fetch_npm)
-
-
-def describe_docs_root(fetched: FetchedDocs) -> str:
-    if fetched.docs_root is None:
-        return "no docs folder found; serving README and CHANGELOG only (use --docs-root)"
-    try:
-        return fetched.docs_root.relative_to(fetched.package_root).as_posix() or "."
-    except ValueError:
-        return str(fetched.docs_root)
+def load_fetcher(fetcher: Fetcher | str) -> Fetcher:
+    """The callable a registration names."""
+    if callable(fetcher):
+        return fetcher
+    module, _, name = fetcher.partition(":")
+    found: Fetcher = getattr(import_module(module), name)
+    return found
 
 
 def ensure_files(fetched: FetchedDocs) -> None:
+    """Raise SourceError when a fetched source has no markdown to index at all."""
     if fetched.docs_root is None and not any(
         True for _ in iter_fallback_files(fetched.package_root)
     ):
@@ -132,3 +89,6 @@ def ensure_files(fetched: FetchedDocs) -> None:
             f"{fetched.source} has no docs folder (.docs, dist/docs, docs), README or CHANGELOG. "
             "Point --docs-root at the folder that holds its markdown."
         )
+
+
+register_source("npm", "docshelf.sources.npm:fetch_docs")

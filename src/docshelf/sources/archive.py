@@ -11,7 +11,8 @@ import zlib
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO
 
-from docshelf.errors import CorruptArchiveError, SourceError, UnsafeArchiveError
+from docshelf.errors import SourceError
+from docshelf.sources.errors import CorruptArchiveError, UnsafeArchiveError
 
 _CHUNK = 64 * 1024
 # Tar headers, long-name records and block padding are not file content but still

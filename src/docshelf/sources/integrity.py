@@ -7,7 +7,7 @@ import binascii
 import hashlib
 from pathlib import Path
 
-from docshelf.errors import IntegrityError
+from docshelf.sources.errors import IntegrityError
 
 _HASHES = ("sha512", "sha384", "sha256", "sha1")  # strongest first
 _CHUNK = 64 * 1024

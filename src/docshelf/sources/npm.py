@@ -1,71 +1,30 @@
-"""Fetch npm packages: parse specs, resolve versions, download, verify and unpack."""
+"""The npm source: a package version fetched into the download cache, verified and unpacked.
+
+Registered as `npm:` in sources/__init__.py. Layout: `cache/npm/<name>/<version>/` holds
+package.tgz, unpacked/ and release.json, written last so it marks a complete fetch; an
+exact version already cached is served without the network.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
 
-import httpx
-
-from docshelf.constants import VERSION
-from docshelf.errors import PackageNotFoundError, RegistryError, SourceError, UsageError
-from docshelf.semver import find_version, max_satisfying, sort_versions
-from docshelf.settings import get_setting
+from docshelf.errors import SourceError
+from docshelf.progress import Reporter
+from docshelf.semver import find_version
+from docshelf.sources import FetchedDocs
 from docshelf.sources.archive import extract_tarball
-from docshelf.sources.integrity import (
-    check_digest,
-    file_matches,
-    get_strongest_hash,
-    sri_from_shasum,
-)
+from docshelf.sources.files import find_docs_root
+from docshelf.sources.integrity import file_matches
+from docshelf.sources.npm_registry import NpmRegistry, NpmRelease, ProgressFn, max_archive_bytes
+from docshelf.sources.npm_spec import NpmSpec, parse_npm_spec
 
-ProgressFn = Callable[[int, int | None], None]
-T = TypeVar("T")
-
-_PART = r"[a-z0-9~-][a-z0-9._~-]*"
-# npm's own pattern; upper case is allowed because old packages (JSONStream) use it.
-_NAME_RE = re.compile(rf"^(?:@{_PART}/)?{_PART}$", re.IGNORECASE)
-_RESERVED_NAMES = {"node_modules", "favicon.ico"}
-_SPEC_EXAMPLE = "npm:@mastra/mcp-docs-server@1.1.45 (or npm:lodash, npm:lodash@^4, npm:x@next)"
-_CHUNK = 64 * 1024
 _RELEASE_FILE = "release.json"
-
-
-@dataclass(frozen=True)
-class NpmSpec:
-    """What the user asked for: a package name and a version, range or dist-tag."""
-
-    name: str
-    wanted: str | None = None  # None means the `latest` dist-tag
-
-    def __post_init__(self) -> None:
-        # The name becomes a cache path, so even hand-built specs are checked.
-        why = _name_problem(self.name)
-        if why is not None:
-            raise UsageError(f"Bad npm package name: {why}. Write it like {_SPEC_EXAMPLE}.")
-
-    def __str__(self) -> str:
-        return f"npm:{self.name}" + (f"@{self.wanted}" if self.wanted else "")
-
-
-@dataclass(frozen=True)
-class NpmRelease:
-    """One published version of a package and where its tarball is."""
-
-    name: str
-    version: str
-    tarball: str  # URL
-    integrity: str  # SRI, e.g. "sha512-..."; built from the sha1 shasum when absent
-    published: str | None = None  # ISO 8601
 
 
 @dataclass(frozen=True)
@@ -76,288 +35,6 @@ class FetchedPackage:
     version: str
     root: Path  # the package's own folder (npm's `package/`)
     release: NpmRelease
-
-
-def parse_npm_spec(text: str) -> NpmSpec:
-    """Parse 'npm:NAME[@VERSION|@RANGE|@TAG]'; the 'npm:' prefix is optional."""
-    body = text.strip()
-    body = body.removeprefix("npm:")
-    at = body.find("@", 1)  # a leading "@" starts a scope, not a version
-    name, wanted = (body, None) if at < 0 else (body[:at], body[at + 1 :].strip())
-    why = _name_problem(name)
-    if why is None and wanted == "":
-        why = "nothing follows the '@'"
-    if why is not None:
-        raise UsageError(f"Bad npm package spec {text!r}: {why}. Write it like {_SPEC_EXAMPLE}.")
-    return NpmSpec(name, wanted)
-
-
-def _name_problem(name: str) -> str | None:
-    if not name:
-        return "the package name is empty"
-    if len(name) > 214:
-        return "npm package names are at most 214 characters"
-    if name.lower() in _RESERVED_NAMES:
-        return f"{name!r} is a reserved name"
-    if not _NAME_RE.match(name):
-        return (
-            f"{name!r} is not a valid npm package name (letters, digits, '-', '.', '_' and "
-            "'~', not starting with '.' or '_', optionally '@scope/' in front)"
-        )
-    return None
-
-
-class _Retry(Exception):
-    """A failure worth another try (5xx, a dropped connection, a cut-off body)."""
-
-
-def _number_setting(name: str, env: str) -> float:
-    raw = get_setting(name)
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if value <= 0:
-        raise UsageError(f"{env} must be a positive number, not {raw!r}. Set it to e.g. 30.")
-    return value
-
-
-class NpmRegistry:
-    """A client for one npm registry, with retries and a per-instance packument cache."""
-
-    def __init__(
-        self,
-        url: str | None = None,
-        *,
-        client: httpx.Client | None = None,
-        timeout: float | None = None,
-        retries: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.url = (url or get_setting("npm_registry")).rstrip("/")
-        self.timeout = (
-            timeout
-            if timeout is not None
-            else _number_setting("http_timeout", "DOCSHELF_HTTP_TIMEOUT")
-        )
-        self.retries = max(0, retries)
-        self._sleep = sleep
-        self._owns_client = client is None
-        self._client = client or httpx.Client(
-            follow_redirects=True, headers={"User-Agent": f"docshelf/{VERSION}"}
-        )
-        self._packuments: dict[str, dict[str, Any]] = {}
-
-    def close(self) -> None:
-        if self._owns_client:
-            self._client.close()
-
-    def __enter__(self) -> NpmRegistry:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def _call(self, what: str, attempt: Callable[[], T]) -> T:
-        """Run `attempt`, retrying transient failures with exponential backoff."""
-        for tries in range(self.retries + 1):
-            try:
-                return attempt()
-            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-                problem = f"{what}: {type(exc).__name__} {exc}".rstrip()
-            except _Retry as exc:
-                problem = f"{what}: {exc}"
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                raise RegistryError(self.url, f"{what}: {exc}") from exc
-            if tries < self.retries:
-                self._sleep(0.5 * 2**tries)
-        raise RegistryError(self.url, f"{problem} (gave up after {self.retries + 1} tries)")
-
-    def _check_status(self, response: httpx.Response, what: str) -> None:
-        code = response.status_code
-        if code >= 500 or code == 429:
-            raise _Retry(f"HTTP {code}")
-        if code in (401, 403):
-            raise RegistryError(
-                self.url,
-                f"{what}: HTTP {code} (docshelf sends no npm credentials, so registries "
-                "that need a login are not supported)",
-            )
-        if code >= 400:
-            raise RegistryError(self.url, f"{what}: HTTP {code}")
-
-    def packument(self, name: str) -> dict[str, Any]:
-        """The registry's full metadata document for package `name`."""
-        if name in self._packuments:
-            return self._packuments[name]
-        why = _name_problem(name)
-        if why is not None:
-            raise UsageError(f"Bad npm package name: {why}. Write it like {_SPEC_EXAMPLE}.")
-        url = f"{self.url}/{name.replace('/', '%2f')}"
-        what = f"GET {url}"
-
-        def attempt() -> dict[str, Any] | None:
-            response = self._client.get(
-                url,
-                headers={"Accept": "application/json"},
-                timeout=self.timeout,
-                follow_redirects=True,
-            )
-            if response.status_code == 404:
-                return None
-            self._check_status(response, what)
-            try:
-                data = response.json()
-            except ValueError:
-                raise _Retry("the answer was not JSON") from None
-            if not isinstance(data, dict):
-                raise RegistryError(self.url, f"{what}: the answer is not a JSON object")
-            return data
-
-        data = self._call(what, attempt)
-        if data is None:
-            raise PackageNotFoundError(
-                f"No npm package {name!r} on {self.url}. Check the spelling (scoped packages "
-                "look like '@scope/name'), or set npm_config_registry if it lives on another "
-                "registry."
-            )
-        self._packuments[name] = data
-        return data
-
-    def resolve(self, spec: NpmSpec | str) -> NpmRelease:
-        """The release a spec names: latest, a dist-tag, an exact version or a range."""
-        spec = parse_npm_spec(spec) if isinstance(spec, str) else spec
-        doc = self.packument(spec.name)
-        versions = doc.get("versions") or {}
-        tags = {k: v for k, v in (doc.get("dist-tags") or {}).items() if isinstance(v, str)}
-        version = self._pick(spec, list(versions), tags)
-        meta = versions.get(version)
-        dist = meta.get("dist") if isinstance(meta, dict) else None
-        # The version names a cache folder, so only a canonical semver string will do.
-        canonical = str(find_version(version))
-        if not isinstance(dist, dict) or not dist.get("tarball") or canonical != version:
-            raise RegistryError(
-                self.url, f"the metadata of {spec.name}@{version} has no usable tarball"
-            )
-        times = doc.get("time")
-        published = times.get(version) if isinstance(times, dict) else None
-        return NpmRelease(
-            name=spec.name,
-            version=version,
-            tarball=str(dist["tarball"]),
-            integrity=str(dist.get("integrity") or sri_from_shasum(str(dist.get("shasum", "")))),
-            published=published if isinstance(published, str) else None,
-        )
-
-    def _pick(self, spec: NpmSpec, versions: list[str], tags: dict[str, str]) -> str:
-        wanted = spec.wanted or "latest"
-        if wanted in tags:
-            return tags[wanted]
-        if wanted in versions:
-            return wanted
-        exact = find_version(wanted)
-        if exact is not None:
-            same = [v for v in versions if find_version(v) == exact]
-            if same:
-                return same[0]
-        if spec.wanted is None and versions:
-            return sort_versions(versions)[0]
-        listed_tags = ", ".join(f"{k}={v}" for k, v in sorted(tags.items())) or "none"
-        newest = ", ".join(sort_versions(versions)[:5]) or "none"
-        latest = tags.get("latest", "unknown")
-        if exact is None:
-            try:
-                match = max_satisfying(versions, wanted)
-            except UsageError:
-                raise PackageNotFoundError(
-                    f"npm package {spec.name!r} has no dist-tag {wanted!r}, and it is not a "
-                    f"version range either. Known dist-tags: {listed_tags}. Use one of those, "
-                    f"an exact version such as {latest}, or a range such as ^1.2."
-                ) from None
-            if match is not None:
-                return match
-        raise PackageNotFoundError(
-            f"npm package {spec.name!r} has no version matching {wanted!r}; latest is "
-            f"{latest}, known dist-tags: {listed_tags}; newest versions: {newest}. "
-            f"Ask for one of those, e.g. npm:{spec.name}@{latest}."
-        )
-
-    def download(
-        self,
-        release: NpmRelease,
-        dest: Path,
-        progress: ProgressFn | None = None,
-        *,
-        max_bytes: int | None = None,
-    ) -> Path:
-        """Download and verify the release's tarball, then move it to `dest` at once."""
-        package = f"{release.name}@{release.version}"
-        picked = get_strongest_hash(release.integrity, package)
-        cap = max_bytes if max_bytes is not None else _max_archive_bytes()
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        what = f"GET {release.tarball}"
-        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-        os.close(fd)
-        part = Path(name)
-
-        def attempt() -> bytes:
-            hasher = hashlib.new(picked[0])
-            with (
-                part.open("wb") as out,
-                self._client.stream(
-                    "GET", release.tarball, timeout=self.timeout, follow_redirects=True
-                ) as response,
-            ):
-                if response.status_code == 404:
-                    raise PackageNotFoundError(
-                        f"The registry lists {release.name}@{release.version} but its tarball "
-                        f"is missing ({release.tarball} answered 404). Pick another version "
-                        "or registry."
-                    )
-                self._check_status(response, what)
-                total = _content_length(response)
-                if total is not None and total > cap:
-                    _raise_too_big(release, cap)
-                done = 0
-                for chunk in response.iter_bytes(_CHUNK):
-                    done += len(chunk)
-                    if done > cap:
-                        _raise_too_big(release, cap)
-                    hasher.update(chunk)
-                    out.write(chunk)
-                    if progress is not None:
-                        progress(done, total)
-                # Content-Length counts encoded bytes; only compare when nothing is encoded.
-                plain = response.headers.get("Content-Encoding", "identity") == "identity"
-                if plain and total is not None and done != total:
-                    raise _Retry(f"the download was cut short at {done} of {total} bytes")
-            return hasher.digest()
-
-        try:
-            check_digest(picked, self._call(what, attempt), package)
-            os.replace(part, dest)
-        finally:
-            part.unlink(missing_ok=True)
-        return dest
-
-
-def _content_length(response: httpx.Response) -> int | None:
-    try:
-        return int(response.headers["Content-Length"])
-    except (KeyError, ValueError):
-        return None
-
-
-def _raise_too_big(release: NpmRelease, cap: int) -> NoReturn:
-    raise SourceError(
-        f"The tarball of {release.name}@{release.version} is larger than "
-        f"{cap // (1024 * 1024)} MiB; it was not kept. Raise DOCSHELF_MAX_ARCHIVE_MB if the "
-        "package is really that large."
-    )
-
-
-def _max_archive_bytes() -> int:
-    return int(_number_setting("max_archive_mb", "DOCSHELF_MAX_ARCHIVE_MB") * 1024 * 1024)
 
 
 def _package_root(unpacked: Path) -> Path:
@@ -421,7 +98,7 @@ def fetch_npm_package(
         if not file_matches(tgz, release.integrity):
             active.download(release, tgz, progress)
         try:
-            extract_tarball(tgz, version_dir / "unpacked", max_bytes=_max_archive_bytes())
+            extract_tarball(tgz, version_dir / "unpacked", max_bytes=max_archive_bytes())
         except SourceError:
             tgz.unlink(missing_ok=True)  # a bad archive must not be reused on the next try
             shutil.rmtree(version_dir / "unpacked", ignore_errors=True)
@@ -432,4 +109,21 @@ def fetch_npm_package(
             active.close()
     return FetchedPackage(
         spec.name, release.version, _package_root(version_dir / "unpacked"), release
+    )
+
+
+def fetch_docs(
+    spec: str, cache_dir: Path, docs_root: str | None, reporter: Reporter
+) -> FetchedDocs:
+    """The docs of `npm:SPEC`: the package fetched into the cache, its docs folder found."""
+    parsed = parse_npm_spec(spec)
+    reporter.message(f"Fetching npm:{spec}")
+    fetched = fetch_npm_package(parsed, cache_dir, progress=reporter.download)
+    root = find_docs_root(fetched.root, docs_root)
+    return FetchedDocs(
+        source=f"npm:{fetched.name}@{fetched.version}",
+        name=fetched.name.rsplit("/", 1)[-1],
+        version=fetched.version,
+        package_root=fetched.root,
+        docs_root=root,
     )

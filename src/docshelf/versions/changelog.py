@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from docshelf.errors import VersionBoundError, VersionRangeError
 from docshelf.semver import Version, find_version
+from docshelf.versions.errors import VersionBoundError, VersionRangeError
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")

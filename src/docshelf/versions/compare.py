@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from docshelf.constants import PAGE_STATUSES, PageStatus
-from docshelf.errors import DiffPageNotFoundError, LibraryNotFoundError, UsageError
+from docshelf.errors import LibraryNotFoundError, UsageError
 from docshelf.models import Library, LibraryVersion
+from docshelf.progress import Reporter
 from docshelf.semver import version_key
 from docshelf.shelf import Shelf
-from docshelf.sources import Reporter
 from docshelf.store.catalog import split_library_ref
 from docshelf.versions.docs_diff import (
     DocsDiff,
@@ -25,6 +25,7 @@ from docshelf.versions.docs_diff import (
     diff_docs,
     diff_sections,
 )
+from docshelf.versions.errors import DiffPageNotFoundError
 from docshelf.versions.linediff import page_unified_diff
 
 _MARKS = {"added": "A", "removed": "D", "renamed": "R", "modified": "M"}
@@ -209,7 +210,7 @@ def _library_name(shelf: Shelf, text: str) -> tuple[str, str | None]:
     """(library name, npm package to fetch from) for `NAME` or `npm:PACKAGE`."""
     text = text.strip()
     if text.startswith("npm:"):
-        from docshelf.sources.npm import parse_npm_spec
+        from docshelf.sources.npm_spec import parse_npm_spec
 
         spec = parse_npm_spec(text)
         if spec.wanted:
@@ -234,7 +235,7 @@ def _npm_package(versions: Iterable[LibraryVersion]) -> str | None:
     """The npm package a library was added from (its newest npm-sourced version's)."""
     for record in versions:
         if record.source.startswith("npm:"):
-            from docshelf.sources.npm import parse_npm_spec
+            from docshelf.sources.npm_spec import parse_npm_spec
 
             return parse_npm_spec(record.source).name
     return None

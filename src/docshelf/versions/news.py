@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from docshelf.errors import ChangelogNotFoundError, DocshelfError, UsageError
+from docshelf.errors import DocshelfError, UsageError
 from docshelf.models import Library
 from docshelf.semver import Version, find_version
-from docshelf.sources.npm import NpmRegistry
+from docshelf.sources.npm_registry import NpmRegistry
 from docshelf.versions.changelog import ChangelogEntry
+from docshelf.versions.errors import ChangelogNotFoundError
 from docshelf.versions.npm_changelog import (
     entry_block,
     load_changelog,

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docshelf.errors import ChangelogEntryNotFoundError, ChangelogNotFoundError, UsageError
+from docshelf.errors import UsageError
 from docshelf.semver import Version, find_version, sort_versions
-from docshelf.sources.npm import NpmRegistry, NpmSpec, fetch_npm_package, parse_npm_spec
+from docshelf.sources.npm import fetch_npm_package
+from docshelf.sources.npm_registry import NpmRegistry
+from docshelf.sources.npm_spec import NpmSpec, parse_npm_spec
 from docshelf.versions.changelog import Changelog, ChangelogEntry, parse_changelog, select_entries
+from docshelf.versions.errors import ChangelogEntryNotFoundError, ChangelogNotFoundError
 
 CHANGELOG_NAMES = ("changelog.md", "changes.md", "history.md", "changelog", "changelog.markdown")
 _CACHED_CHANGELOGS = 32  # parsed changelogs kept in memory, by exact package version

@@ -16,7 +16,8 @@ from mcp.server.mcpserver.prompts.base import AssistantMessage, Message, UserMes
 from mcp.types import CallToolResult
 from pydantic import Field
 
-from docshelf.guides import course, migrations, prompts
+from docshelf.guides import course, prompts
+from docshelf.guides.migration_browser import browse_migrations
 from docshelf.packages.docs_index import PackageDocsIndex
 from docshelf.server.profiles import mastra_packages as packages
 from docshelf.server.profiles.mastra_docs import browse_docs, top_level_paths
@@ -87,7 +88,7 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
             list[str] | None, Field(description="Words to search the guides for.")
         ] = None,
     ) -> CallToolResult:
-        answer = migrations.browse_migrations(
+        answer = browse_migrations(
             shelf,
             library,
             path,

@@ -1,0 +1,130 @@
+"""Commands that manage the index: add, remove, list, reindex, embed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+import click
+
+from docshelf.cli.group import open_shelf
+
+if TYPE_CHECKING:
+    from docshelf.shelf import Shelf
+
+
+@click.command()
+@click.argument("source")
+@click.option("--name", help="Library name (default: derived from the source).")
+@click.option("--docs-root", help="Folder inside the package that holds the docs.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@click.pass_context
+def add(
+    ctx: click.Context, source: str, name: str | None, docs_root: str | None, quiet: bool
+) -> None:
+    """Add (or re-index) a library: npm:NAME[@VERSION] or a folder of markdown.
+
+    \b
+    Examples:
+      docshelf add npm:@mastra/mcp-docs-server@1.1.45 --name mastra
+      docshelf add ./my-project/docs --name myproj
+    """
+    from docshelf.progress import RichReporter
+
+    shelf = open_shelf(ctx)
+    with RichReporter(quiet=quiet) as reporter:
+        record = shelf.add_library(source, name=name, docs_root=docs_root, reporter=reporter)
+    click.echo(
+        f"Added {record.ref}: {record.pages} pages, {record.sections} sections ({record.source})"
+    )
+    embed_sections(shelf, record.ref, quiet)
+
+
+def embed_sections(
+    shelf: Shelf, library: str | None, quiet: bool, *, required: bool = False
+) -> None:
+    """Build missing vectors with a progress bar; without the extra, say so once."""
+    from docshelf.progress import RichReporter
+
+    if not shelf.semantic.available and not required:
+        if shelf.semantic.enabled:
+            click.echo(shelf.semantic.status(), err=True)
+        return
+    with RichReporter(quiet=quiet) as reporter:
+        builds = shelf.build_vectors(reporter.embed, library=library)
+    for build in builds:
+        if build.embedded or build.reused:
+            click.echo(
+                f"Embedded {build.ref} for semantic search: {build.embedded} sections embedded, "
+                f"{build.reused} reused, {build.seconds:.1f} s"
+            )
+
+
+@click.command()
+@click.argument("library")
+@click.pass_context
+def remove(ctx: click.Context, library: str) -> None:
+    """Remove a library (every version) or one version: LIB or LIB@VERSION."""
+    removed = open_shelf(ctx).remove_library(library)
+    for record in removed:
+        click.echo(f"Removed {record.ref}")
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def list_(ctx: click.Context, as_json: bool) -> None:
+    """List indexed libraries and their versions."""
+    libraries = open_shelf(ctx).list_libraries()
+    if as_json:
+        data = [
+            {"name": lib.name, "versions": [asdict(v) for v in lib.versions]} for lib in libraries
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    if not libraries:
+        click.echo(
+            "No libraries yet. Add one: docshelf add npm:@mastra/mcp-docs-server --name mastra"
+        )
+        return
+    for lib in libraries:
+        for i, v in enumerate(lib.versions):
+            label = lib.name if i == 0 else ""
+            click.echo(f"{label:<16} {v.version:<14} {v.pages:>5} pages  {v.source}")
+
+
+@click.command()
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@click.pass_context
+def reindex(ctx: click.Context, quiet: bool) -> None:
+    """Rebuild the index from the recorded sources (fixes a damaged or outdated index)."""
+    from docshelf.progress import RichReporter
+
+    shelf = open_shelf(ctx)
+    with RichReporter(quiet=quiet) as reporter:
+        rebuilt = shelf.reindex(reporter=reporter)
+    for record in rebuilt:
+        click.echo(f"Re-indexed {record.ref}: {record.pages} pages")
+    if rebuilt:
+        embed_sections(shelf, None, quiet)
+    if not rebuilt:
+        click.echo("Nothing recorded to re-index; add libraries with `docshelf add`.")
+
+
+@click.command()
+@click.option("--library", "-l", help="Only this library (or NAME@VERSION); default: all.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def embed(ctx: click.Context, library: str | None, quiet: bool) -> None:
+    """Build the vectors for semantic search (only sections not embedded yet).
+
+    `add` does this itself once `pip install 'docshelf[semantic]'` is done; run it for
+    libraries added before, or let `serve` do it in the background.
+    """
+    shelf = open_shelf(ctx)
+    embed_sections(shelf, library, quiet, required=True)
+    click.echo(shelf.semantic.status())
+
+
+COMMANDS = (add, remove, list_, reindex, embed)

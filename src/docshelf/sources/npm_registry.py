@@ -1,0 +1,279 @@
+"""A client for an npm registry: packuments, version resolution, verified tarball downloads.
+
+Transient failures (5xx, 429, dropped connections, cut-off bodies) are retried with
+exponential backoff; everything else becomes a RegistryError that says what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import httpx
+
+from docshelf.constants import VERSION
+from docshelf.errors import SourceError, UsageError
+from docshelf.semver import find_version, max_satisfying, sort_versions
+from docshelf.settings import get_float, get_setting
+from docshelf.sources.errors import PackageNotFoundError, RegistryError
+from docshelf.sources.integrity import check_digest, get_strongest_hash, sri_from_shasum
+from docshelf.sources.npm_spec import NpmSpec, check_package_name, parse_npm_spec
+
+ProgressFn = Callable[[int, int | None], None]
+T = TypeVar("T")
+
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class NpmRelease:
+    """One published version of a package and where its tarball is."""
+
+    name: str
+    version: str
+    tarball: str  # URL
+    integrity: str  # SRI, e.g. "sha512-..."; built from the sha1 shasum when absent
+    published: str | None = None  # ISO 8601
+
+
+class _Retry(Exception):
+    """A failure worth another try (5xx, a dropped connection, a cut-off body)."""
+
+
+class NpmRegistry:
+    """A client for one npm registry, with retries and a per-instance packument cache."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        client: httpx.Client | None = None,
+        timeout: float | None = None,
+        retries: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.url = (url or get_setting("npm_registry")).rstrip("/")
+        self.timeout = timeout if timeout is not None else get_float("http_timeout")
+        self.retries = max(0, retries)
+        self._sleep = sleep
+        self._owns_client = client is None
+        self._client = client or httpx.Client(
+            follow_redirects=True, headers={"User-Agent": f"docshelf/{VERSION}"}
+        )
+        self._packuments: dict[str, dict[str, Any]] = {}
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> NpmRegistry:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _call(self, what: str, attempt: Callable[[], T]) -> T:
+        """Run `attempt`, retrying transient failures with exponential backoff."""
+        for tries in range(self.retries + 1):
+            try:
+                return attempt()
+            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                problem = f"{what}: {type(exc).__name__} {exc}".rstrip()
+            except _Retry as exc:
+                problem = f"{what}: {exc}"
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                raise RegistryError(self.url, f"{what}: {exc}") from exc
+            if tries < self.retries:
+                self._sleep(0.5 * 2**tries)
+        raise RegistryError(self.url, f"{problem} (gave up after {self.retries + 1} tries)")
+
+    def _check_status(self, response: httpx.Response, what: str) -> None:
+        code = response.status_code
+        if code >= 500 or code == 429:
+            raise _Retry(f"HTTP {code}")
+        if code in (401, 403):
+            raise RegistryError(
+                self.url,
+                f"{what}: HTTP {code} (docshelf sends no npm credentials, so registries "
+                "that need a login are not supported)",
+            )
+        if code >= 400:
+            raise RegistryError(self.url, f"{what}: HTTP {code}")
+
+    def packument(self, name: str) -> dict[str, Any]:
+        """The registry's full metadata document for package `name`."""
+        if name in self._packuments:
+            return self._packuments[name]
+        check_package_name(name)
+        url = f"{self.url}/{name.replace('/', '%2f')}"
+        what = f"GET {url}"
+
+        def attempt() -> dict[str, Any] | None:
+            response = self._client.get(
+                url,
+                headers={"Accept": "application/json"},
+                timeout=self.timeout,
+                follow_redirects=True,
+            )
+            if response.status_code == 404:
+                return None
+            self._check_status(response, what)
+            try:
+                data = response.json()
+            except ValueError:
+                raise _Retry("the answer was not JSON") from None
+            if not isinstance(data, dict):
+                raise RegistryError(self.url, f"{what}: the answer is not a JSON object")
+            return data
+
+        data = self._call(what, attempt)
+        if data is None:
+            raise PackageNotFoundError(
+                f"No npm package {name!r} on {self.url}. Check the spelling (scoped packages "
+                "look like '@scope/name'), or set npm_config_registry if it lives on another "
+                "registry."
+            )
+        self._packuments[name] = data
+        return data
+
+    def resolve(self, spec: NpmSpec | str) -> NpmRelease:
+        """The release a spec names: latest, a dist-tag, an exact version or a range."""
+        spec = parse_npm_spec(spec) if isinstance(spec, str) else spec
+        doc = self.packument(spec.name)
+        versions = doc.get("versions") or {}
+        tags = {k: v for k, v in (doc.get("dist-tags") or {}).items() if isinstance(v, str)}
+        version = self._pick(spec, list(versions), tags)
+        meta = versions.get(version)
+        dist = meta.get("dist") if isinstance(meta, dict) else None
+        # The version names a cache folder, so only a canonical semver string will do.
+        canonical = str(find_version(version))
+        if not isinstance(dist, dict) or not dist.get("tarball") or canonical != version:
+            raise RegistryError(
+                self.url, f"the metadata of {spec.name}@{version} has no usable tarball"
+            )
+        times = doc.get("time")
+        published = times.get(version) if isinstance(times, dict) else None
+        return NpmRelease(
+            name=spec.name,
+            version=version,
+            tarball=str(dist["tarball"]),
+            integrity=str(dist.get("integrity") or sri_from_shasum(str(dist.get("shasum", "")))),
+            published=published if isinstance(published, str) else None,
+        )
+
+    def _pick(self, spec: NpmSpec, versions: list[str], tags: dict[str, str]) -> str:
+        wanted = spec.wanted or "latest"
+        if wanted in tags:
+            return tags[wanted]
+        if wanted in versions:
+            return wanted
+        exact = find_version(wanted)
+        if exact is not None:
+            same = [v for v in versions if find_version(v) == exact]
+            if same:
+                return same[0]
+        if spec.wanted is None and versions:
+            return sort_versions(versions)[0]
+        listed_tags = ", ".join(f"{k}={v}" for k, v in sorted(tags.items())) or "none"
+        newest = ", ".join(sort_versions(versions)[:5]) or "none"
+        latest = tags.get("latest", "unknown")
+        if exact is None:
+            try:
+                match = max_satisfying(versions, wanted)
+            except UsageError:
+                raise PackageNotFoundError(
+                    f"npm package {spec.name!r} has no dist-tag {wanted!r}, and it is not a "
+                    f"version range either. Known dist-tags: {listed_tags}. Use one of those, "
+                    f"an exact version such as {latest}, or a range such as ^1.2."
+                ) from None
+            if match is not None:
+                return match
+        raise PackageNotFoundError(
+            f"npm package {spec.name!r} has no version matching {wanted!r}; latest is "
+            f"{latest}, known dist-tags: {listed_tags}; newest versions: {newest}. "
+            f"Ask for one of those, e.g. npm:{spec.name}@{latest}."
+        )
+
+    def download(
+        self,
+        release: NpmRelease,
+        dest: Path,
+        progress: ProgressFn | None = None,
+        *,
+        max_bytes: int | None = None,
+    ) -> Path:
+        """Download and verify the release's tarball, then move it to `dest` at once."""
+        package = f"{release.name}@{release.version}"
+        picked = get_strongest_hash(release.integrity, package)
+        cap = max_bytes if max_bytes is not None else max_archive_bytes()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        what = f"GET {release.tarball}"
+        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        os.close(fd)
+        part = Path(name)
+
+        def attempt() -> bytes:
+            hasher = hashlib.new(picked[0])
+            with (
+                part.open("wb") as out,
+                self._client.stream(
+                    "GET", release.tarball, timeout=self.timeout, follow_redirects=True
+                ) as response,
+            ):
+                if response.status_code == 404:
+                    raise PackageNotFoundError(
+                        f"The registry lists {release.name}@{release.version} but its tarball "
+                        f"is missing ({release.tarball} answered 404). Pick another version "
+                        "or registry."
+                    )
+                self._check_status(response, what)
+                total = _content_length(response)
+                if total is not None and total > cap:
+                    _raise_too_big(release, cap)
+                done = 0
+                for chunk in response.iter_bytes(_CHUNK):
+                    done += len(chunk)
+                    if done > cap:
+                        _raise_too_big(release, cap)
+                    hasher.update(chunk)
+                    out.write(chunk)
+                    if progress is not None:
+                        progress(done, total)
+                # Content-Length counts encoded bytes; only compare when nothing is encoded.
+                plain = response.headers.get("Content-Encoding", "identity") == "identity"
+                if plain and total is not None and done != total:
+                    raise _Retry(f"the download was cut short at {done} of {total} bytes")
+            return hasher.digest()
+
+        try:
+            check_digest(picked, self._call(what, attempt), package)
+            os.replace(part, dest)
+        finally:
+            part.unlink(missing_ok=True)
+        return dest
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    try:
+        return int(response.headers["Content-Length"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _raise_too_big(release: NpmRelease, cap: int) -> NoReturn:
+    raise SourceError(
+        f"The tarball of {release.name}@{release.version} is larger than "
+        f"{cap // (1024 * 1024)} MiB; it was not kept. Raise DOCSHELF_MAX_ARCHIVE_MB if the "
+        "package is really that large."
+    )
+
+
+def max_archive_bytes() -> int:
+    """The largest package, downloaded or unpacked, that docshelf accepts (a setting)."""
+    return int(get_float("max_archive_mb") * 1024 * 1024)

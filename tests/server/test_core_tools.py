@@ -1,0 +1,70 @@
+"""The default profile's tools through the SDK's in-memory client: list, search, read."""
+
+import pytest
+from mcp import Client
+
+from docshelf.server import build_server
+from docshelf.shelf import Shelf
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+async def test_tools_are_listed_with_agent_descriptions(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    assert set(tools) == {
+        *("list_libraries", "search_docs", "read_docs"),
+        *("list_versions", "diff_docs", "get_changelog", "whats_new"),
+    }
+    assert "read_docs" in tools["search_docs"].description
+    assert tools["search_docs"].input_schema["required"] == ["query"]
+    assert tools["read_docs"].output_schema is not None
+
+
+async def test_search_docs_returns_text_and_structured_hits(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("search_docs", {"query": "tenant sandbox", "limit": 3})
+    assert not result.is_error
+    assert result.structured_content["hits"][0]["path"] == "docs/workspace/sandbox"
+    assert "docs/workspace/sandbox" in result.content[0].text
+
+
+async def test_read_docs_missing_path_is_an_error_with_a_listing(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("read_docs", {"paths": ["docs/agents/nope"]})
+    assert result.is_error
+    assert "Nearest existing directory" in result.content[0].text
+
+
+async def test_escaping_path_is_a_tool_error_that_says_how_to_fix(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("read_docs", {"paths": ["../../etc/passwd"]})
+    assert result.is_error
+    assert "relative to the docs root" in result.content[0].text
+
+
+async def test_unknown_library_is_a_tool_error_naming_the_known_ones(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("search_docs", {"query": "x", "library": "nope"})
+    assert result.is_error and "demo" in result.content[0].text
+
+
+async def test_list_libraries_reports_versions(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("list_libraries", {})
+    lib = result.structured_content["libraries"][0]
+    assert lib["name"] == "demo" and lib["versions"][0]["pages"] == 8
+
+
+async def test_read_docs_with_section_and_token_cap(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool(
+            "read_docs", {"paths": ["docs/agents/overview"], "max_tokens": 20}
+        )
+    doc = result.structured_content["results"][0]
+    assert doc["truncated"] and doc["omitted_sections"] == ["Agents > Memory", "Agents > Tools"]
