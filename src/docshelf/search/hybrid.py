@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from docshelf.constants import SEARCH_MODES
 from docshelf.errors import UsageError
+from docshelf.search import routing
 from docshelf.search.fts import (
     PageMatch,
     page_rankings,
@@ -46,11 +47,12 @@ def rank(
     """Pages for `query` by `mode`: fulltext, semantic, hybrid, or auto (hybrid when ready).
 
     auto never waits: while the model loads or vectors are being built, it is full text.
+    Over many versions, the ones ranked in full are routed first (search/routing.py).
     """
     if mode not in SEARCH_MODES:
         raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
     if mode == "fulltext" or (mode == "auto" and not semantic.available):
-        return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+        return _rank_text(conn, query, versions, path_prefix, limit)
     if not query_terms(query) or not versions:
         return []
     if mode == "auto":
@@ -61,7 +63,7 @@ def rank(
             semantic.embedder(wait=not semantic.load_in_background) if indexes is not None else None
         )
         if indexes is None or queries is None:
-            return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+            return _rank_text(conn, query, versions, path_prefix, limit)
     else:
         queries = semantic.require()
         indexes = semantic.indexes(conn, versions, queries.embedder.model_id)
@@ -72,9 +74,27 @@ def rank(
                 "search with mode 'fulltext'."
             )
     vector = queries.vector(query)
+    if routing.needs_routing(versions):
+        if mode == "semantic":  # the vectors alone choose; the words would bias them
+            chosen = routing.route(conn, "", versions, indexes=indexes, vector=vector)
+        else:
+            chosen = routing.route(conn, query, versions, indexes=indexes, vector=vector)
+        kept = {v.id for v in chosen}
+        versions, indexes = chosen, [i for i in indexes if i.version_id in kept]
     if mode == "semantic":
         return rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit)
     return rank_hybrid(conn, query, versions, indexes, vector, path_prefix=path_prefix, limit=limit)
+
+
+def _rank_text(
+    conn: sqlite3.Connection,
+    query: str,
+    versions: list[VersionRef],
+    path_prefix: str,
+    limit: int,
+) -> list[PageMatch]:
+    versions = routing.route(conn, query, versions)
+    return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
 
 
 def rank_hybrid(
@@ -90,7 +110,7 @@ def rank_hybrid(
     """Full text's rankings plus the vector ranking, fused; the snippet's section is full
     text's best when it found the page, else the section closest to the query."""
     found = page_rankings(conn, query, versions, path_prefix=path_prefix)
-    near = semantic_pages(conn, indexes, vector, path_prefix)[:SEMANTIC_POOL]
+    near = semantic_pages(conn, indexes, vector, path_prefix, SEMANTIC_POOL)
     scores = reciprocal_rank_fusion([*found.rankings, [m.page_id for m in near]])
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     by_page = {m.page_id: m for m in near}
@@ -118,19 +138,24 @@ def rank_semantic(
     """Pages by vectors alone (for evaluation); score is the cosine x 100."""
     return [
         PageMatch(m.page_id, m.version_id, m.section_id, round(m.score * 100, 4))
-        for m in semantic_pages(conn, indexes, vector, path_prefix)[:limit]
+        for m in semantic_pages(conn, indexes, vector, path_prefix, limit)
     ]
 
 
 def semantic_pages(
-    conn: sqlite3.Connection, indexes: list[VectorIndex], vector: np.ndarray, path_prefix: str
+    conn: sqlite3.Connection,
+    indexes: list[VectorIndex],
+    vector: np.ndarray,
+    path_prefix: str,
+    limit: int = SEMANTIC_POOL,
 ) -> list[SectionVector]:
-    """Every page of the indexes (under `path_prefix`), closest first."""
+    """The `limit` pages of the indexes (under `path_prefix`) closest to `vector`, best
+    first; ties keep the indexes' order."""
     allowed = _pages_under(conn, [i.version_id for i in indexes], path_prefix)
-    pages = [m for index in indexes for m in index.rank(vector, allowed)]
+    pages = [m for index in indexes for m in index.top_pages(vector, limit, allowed)]
     if len(indexes) > 1:
         pages.sort(key=lambda m: -m.score)
-    return pages
+    return pages[:limit]
 
 
 def _pages_under(conn: sqlite3.Connection, version_ids: list[int], prefix: str) -> set[int] | None:
