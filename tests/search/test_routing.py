@@ -41,45 +41,67 @@ def many(tmp_path_factory):
         yield shelf
 
 
+@pytest.fixture(autouse=True)
+def small_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searches here may rank 3 versions in full, and at most 12 sections."""
+    monkeypatch.setattr(routing, "FULL_VERSIONS", 3)
+    monkeypatch.setattr(routing, "FULL_SECTIONS", 12)
+
+
 def refs(shelf: Shelf) -> list[catalog.VersionRef]:
     return catalog.resolve_versions(shelf.conn, None)
 
 
-def test_more_libraries_than_are_ranked_in_full():
-    assert len(TOPICS) > routing.EXHAUSTIVE_VERSIONS
-
-
-def test_a_few_versions_are_all_ranked_in_full(many: Shelf):
-    few = refs(many)[: routing.EXHAUSTIVE_VERSIONS]
+def test_versions_within_the_budget_are_all_ranked_in_full(many: Shelf):
+    few = refs(many)[:3]
     assert routing.route(many.conn, "pods on nodes", few) == few
 
 
 def test_routing_picks_the_libraries_whose_cards_match(many: Shelf):
     chosen = routing.route(many.conn, "schedule kubernetes pods", refs(many))
     assert chosen[0].record.name == "kube"
-    assert len(chosen) <= routing.ROUTED_VERSIONS
+    assert len(chosen) <= 3
+    assert sum(v.record.sections for v in chosen) <= routing.FULL_SECTIONS
 
 
-def test_an_all_library_search_ranks_the_routed_libraries_as_a_search_of_just_them(many: Shelf):
+def test_a_version_over_the_budget_alone_is_still_searched(many: Shelf, monkeypatch):
+    monkeypatch.setattr(routing, "FULL_SECTIONS", 1)
+    chosen = routing.route(many.conn, "schedule kubernetes pods", refs(many))
+    assert [v.record.name for v in chosen] == ["kube"]
+
+
+def test_a_big_library_does_not_outvote_a_small_one_by_its_size():
+    # Ten cards of version 1 below the best card of version 2: only its best votes.
+    votes = routing._votes([2, *[1] * 10])
+    assert votes[2] > votes[1]
+
+
+def test_an_all_library_search_ranks_only_the_routed_libraries(many: Shelf):
     query = "refund a payment dispute"
-    chosen = [v.record.ref for v in routing.route(many.conn, query, refs(many))]
+    chosen = {v.record.name for v in routing.route(many.conn, query, refs(many))}
     hits = many.search(query)
     assert hits[0].library == "pay"
-    assert hits == many.search(query, library=chosen)
+    assert {h.library for h in hits} <= chosen
+
+
+def test_within_the_budget_every_library_is_searched(many: Shelf, monkeypatch):
+    monkeypatch.setattr(routing, "FULL_VERSIONS", 100)
+    monkeypatch.setattr(routing, "FULL_SECTIONS", 10_000)
+    assert {h.library for h in many.search("setup", limit=50)} == set(TOPICS)
 
 
 def test_a_query_no_card_matches_is_searched_in_every_library(many: Shelf):
     # "minute" is only in the bodies of the guide pages, on no card.
-    assert routing.card_votes(many.conn, "minute", {v.id for v in refs(many)}) == {}
+    assert routing.rank_cards(many.conn, "minute", {v.id for v in refs(many)}) == []
     assert {h.library for h in many.search("minute", limit=50)} == set(TOPICS)
 
 
 def test_cards_of_versions_not_searched_do_not_vote(many: Shelf):
     kube = catalog.resolve_version(many.conn, "kube").id
-    votes = routing.card_votes(many.conn, "kubernetes pods", {kube})
-    assert set(votes) == {kube}
+    cards = routing.rank_cards(many.conn, "kubernetes pods", {kube})
+    assert cards and {version for _page, version in cards} == {kube}
     others = {v.id for v in refs(many)} - {kube}
-    assert routing.card_votes(many.conn, "kubernetes pods", others) == {}
+    assert routing.rank_cards(many.conn, "kubernetes pods", others) == []
 
 
 def test_centroids_vote_for_the_versions_of_the_closest_pages():

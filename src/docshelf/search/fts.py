@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from docshelf.search.query import fts_match, query_terms
@@ -56,9 +57,11 @@ def rank_pages(
     *,
     path_prefix: str = "",
     limit: int = 10,
+    shelf_wide: Sequence[int] = (),
 ) -> list[PageMatch]:
-    """Pages ranked by reciprocal rank fusion of section-level and page-level BM25."""
-    found = page_rankings(conn, query, versions, path_prefix=path_prefix)
+    """Pages ranked by reciprocal rank fusion of section-level and page-level BM25 (and
+    `shelf_wide`, a ranking of pages by shelf-wide statistics, when given)."""
+    found = page_rankings(conn, query, versions, path_prefix=path_prefix, shelf_wide=shelf_wide)
     scores = reciprocal_rank_fusion(found.rankings)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     version_of = page_versions(conn, ranked)
@@ -69,22 +72,34 @@ def rank_pages(
 
 
 def page_rankings(
-    conn: sqlite3.Connection, query: str, versions: list[VersionRef], *, path_prefix: str = ""
+    conn: sqlite3.Connection,
+    query: str,
+    versions: list[VersionRef],
+    *,
+    path_prefix: str = "",
+    shelf_wide: Sequence[int] = (),
 ) -> PageRankings:
     """Section BM25, page BM25 and word-proximity rankings of the pages matching `query`.
 
     Each version is ranked in its own tables, with its own statistics. With several
-    versions, each list is merged across them by BM25 score and cut to its pool again.
+    versions, each list is merged across them by BM25 score and cut to its pool again;
+    their scores come from different statistics, so a ranking by shelf-wide ones
+    (`shelf_wide`, the page cards') joins them as a fourth vote.
     """
     terms = query_terms(query)
     if not terms or not versions:
         return PageRankings([], {})
-    found = merge_lists([version_lists(conn, terms, v.id, path_prefix) for v in versions])
+    found = merge_lists(
+        [version_lists(conn, terms, v.id, path_prefix) for v in versions],
+        [(_rarest(v.record.sections), _rarest(v.record.pages)) for v in versions],
+    )
     page_of = _pages_of(conn, [row[0] for row in found.sections])
     best_section: dict[int, int] = {}
     for row in found.sections:
         best_section.setdefault(page_of[row[0]], row[0])
     rankings = [list(best_section), [r[0] for r in found.pages], [r[0] for r in found.near]]
+    if shelf_wide:
+        rankings.append(list(shelf_wide))
     return PageRankings(rankings, best_section)
 
 
@@ -123,19 +138,38 @@ def version_lists(
     return VersionLists(section_rows, page_rows, near_rows)
 
 
-def merge_lists(lists: list[VersionLists]) -> VersionLists:
-    """Several versions' lists as one: by BM25 score (ties by id), cut to the pools."""
+def merge_lists(
+    lists: list[VersionLists], rarest: Sequence[tuple[float, float]] = ()
+) -> VersionLists:
+    """Several versions' lists as one, by BM25 score (ties by id), cut to the pools.
+
+    A version's scores are first divided by `rarest`, the weight BM25 gives there to a
+    word found in one row (of its sections, of its pages): BM25 weighs a rare word by
+    the log of the row count, so without it a big library would outscore a small one on
+    the same words by its size alone.
+    """
     if len(lists) == 1:
         return lists[0]
+    scales = rarest or [(1.0, 1.0)] * len(lists)
 
-    def merged(rows: Iterable[tuple[int, float]], pool: int) -> Scored:
+    def merged(part: str, scale: int, pool: int) -> Scored:
+        rows = [
+            (rowid, score / weights[scale])
+            for found, weights in zip(lists, scales, strict=True)
+            for rowid, score in getattr(found, part)
+        ]
         return sorted(rows, key=lambda r: (r[1], r[0]))[:pool]
 
     return VersionLists(
-        merged((r for found in lists for r in found.sections), SECTION_POOL),
-        merged((r for found in lists for r in found.pages), PAGE_POOL),
-        merged((r for found in lists for r in found.near), PAGE_POOL),
+        merged("sections", 0, SECTION_POOL),
+        merged("pages", 1, PAGE_POOL),
+        merged("near", 1, PAGE_POOL),
     )
+
+
+def _rarest(rows: int) -> float:
+    """FTS5's BM25 weight (IDF) of a word found in one of `rows` rows, at least 1e-6."""
+    return max(math.log((rows - 1 + 0.5) / (1 + 0.5)), 1e-6)
 
 
 def reciprocal_rank_fusion(rankings: list[list[int]], k: float = 0.0) -> dict[int, float]:

@@ -9,6 +9,7 @@ text ranks high keeps most of its score when the vectors disagree.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from docshelf.constants import SEARCH_MODES
@@ -74,16 +75,25 @@ def rank(
                 "search with mode 'fulltext'."
             )
     vector = queries.vector(query)
-    if routing.needs_routing(versions):
-        if mode == "semantic":  # the vectors alone choose; the words would bias them
-            chosen = routing.route(conn, "", versions, indexes=indexes, vector=vector)
-        else:
-            chosen = routing.route(conn, query, versions, indexes=indexes, vector=vector)
-        kept = {v.id for v in chosen}
-        versions, indexes = chosen, [i for i in indexes if i.version_id in kept]
-    if mode == "semantic":
+    if mode == "semantic":  # the vectors alone choose; the words would bias them
+        versions = routing.route(conn, "", versions, cards=[], indexes=indexes, vector=vector)
+        kept = {v.id for v in versions}
+        indexes = [i for i in indexes if i.version_id in kept]
         return rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit)
-    return rank_hybrid(conn, query, versions, indexes, vector, path_prefix=path_prefix, limit=limit)
+    cards = _cards(conn, query, versions, path_prefix)
+    versions = routing.route(conn, query, versions, cards=cards, indexes=indexes, vector=vector)
+    kept = {v.id for v in versions}
+    indexes = [i for i in indexes if i.version_id in kept]
+    return rank_hybrid(
+        conn,
+        query,
+        versions,
+        indexes,
+        vector,
+        path_prefix=path_prefix,
+        limit=limit,
+        shelf_wide=[page for page, version in cards if version in kept],
+    )
 
 
 def _rank_text(
@@ -93,8 +103,29 @@ def _rank_text(
     path_prefix: str,
     limit: int,
 ) -> list[PageMatch]:
-    versions = routing.route(conn, query, versions)
-    return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+    cards = _cards(conn, query, versions, path_prefix)
+    versions = routing.route(conn, query, versions, cards=cards)
+    kept = {v.id for v in versions}
+    return rank_pages(
+        conn,
+        query,
+        versions,
+        path_prefix=path_prefix,
+        limit=limit,
+        shelf_wide=[page for page, version in cards if version in kept],
+    )
+
+
+def _cards(
+    conn: sqlite3.Connection, query: str, versions: list[VersionRef], path_prefix: str
+) -> list[tuple[int, int]]:
+    """The page cards that best match `query` across several versions (none for one: its
+    own statistics already rank it as if it were alone)."""
+    if len(versions) < 2:
+        return []
+    cards = routing.rank_cards(conn, query, {v.id for v in versions})
+    allowed = _pages_under(conn, [v.id for v in versions], path_prefix)
+    return cards if allowed is None else [c for c in cards if c[0] in allowed]
 
 
 def rank_hybrid(
@@ -106,10 +137,11 @@ def rank_hybrid(
     *,
     path_prefix: str = "",
     limit: int = 10,
+    shelf_wide: Sequence[int] = (),
 ) -> list[PageMatch]:
     """Full text's rankings plus the vector ranking, fused; the snippet's section is full
     text's best when it found the page, else the section closest to the query."""
-    found = page_rankings(conn, query, versions, path_prefix=path_prefix)
+    found = page_rankings(conn, query, versions, path_prefix=path_prefix, shelf_wide=shelf_wide)
     near = semantic_pages(conn, indexes, vector, path_prefix, SEMANTIC_POOL)
     scores = reciprocal_rank_fusion([*found.rankings, [m.page_id for m in near]])
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
@@ -120,7 +152,7 @@ def rank_hybrid(
         PageMatch(
             pid,
             version_of[pid],
-            found.best_section[pid] if pid in found.best_section else by_page[pid].section_id,
+            found.best_section.get(pid, by_page[pid].section_id if pid in by_page else None),
             round(scores[pid] * 100, 4),
         )
         for pid in ranked

@@ -1,18 +1,21 @@
 """All-library search without ranking every library: pick the versions likely to answer.
 
-A search over a few versions ranks each of them in full (search/fts.py). Over more than
-EXHAUSTIVE_VERSIONS, a cheap shelf-wide stage routes first: the query is run against
-the page cards (title, headings, path words, the lead's first sentence: a few percent of
-the text, in one FTS5 table), and, when vectors are loaded, against every searched
-page's centroid (one exact matrix product). Each hit votes for its version by
-reciprocal rank; the ROUTED_VERSIONS versions with the most votes are then ranked in
-full, exactly as a one-library search ranks them, and merged.
+A search ranks every version it covers in full (search/fts.py) while they are few and
+small: FTS5 scores every matching row, so the cost of a search is about the size of the
+text it covers. Above FULL_SECTIONS sections or FULL_VERSIONS versions, a cheap
+shelf-wide stage routes first: the query is run against the page cards (title, headings,
+path words, the lead's first sentence: a few percent of the text, in one FTS5 table),
+and, when vectors are loaded, against every searched page's centroid (one exact matrix
+product). A version's best card and its closest page vote for it by reciprocal rank
+(only its best, so a big library does not outvote a small one by its size alone), and
+the versions with the most votes are ranked in full, as many as fit in the same budget,
+exactly as a one-library search ranks them, and merged.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from docshelf.search.query import fts_match, query_terms
@@ -24,16 +27,22 @@ if TYPE_CHECKING:
 
     from docshelf.search.vectors import VectorIndex
 
-EXHAUSTIVE_VERSIONS = 6  # up to this many versions, every one is ranked in full
-ROUTED_VERSIONS = 3  # beyond it, this many are, the ones the cards and centroids pick
+FULL_SECTIONS = 24_000  # sections ranked in full per search: about three Mastra-size libraries
+FULL_VERSIONS = 16  # versions ranked in full per search (each costs a few statements)
 CARD_POOL = 100  # best cards that vote
 CENTROID_POOL = 100  # closest page centroids that vote
+VOTES_PER_VERSION = 1  # a version's best hits that vote (its best page speaks for it)
 VOTE_K = 20.0  # reciprocal rank constant of a vote
 CARD_WEIGHTS = "6.0, 3.0, 3.0, 2.0"  # title, headings, path words, lead
 
 
 def needs_routing(versions: Sequence[VersionRef]) -> bool:
-    return len(versions) > EXHAUSTIVE_VERSIONS
+    """Whether ranking every one of `versions` in full costs more than one search may."""
+    return len(versions) > FULL_VERSIONS or _sections(versions) > FULL_SECTIONS
+
+
+def _sections(versions: Sequence[VersionRef]) -> int:
+    return sum(v.record.sections for v in versions)
 
 
 def route(
@@ -41,34 +50,46 @@ def route(
     query: str,
     versions: list[VersionRef],
     *,
+    cards: list[tuple[int, int]] | None = None,
     indexes: Sequence[VectorIndex] = (),
     vector: np.ndarray | None = None,
-    keep: int = ROUTED_VERSIONS,
+    at_most: int = FULL_VERSIONS,
 ) -> list[VersionRef]:
-    """The `keep` versions of `versions` most likely to answer `query`, in their order.
+    """The versions of `versions` to rank in full for `query`, in their order: all of them
+    when that is within budget, else the best voted that fit (at least one, at most
+    `at_most`). `cards` is rank_cards' answer, when the caller has it.
 
-    Every version when there are at most EXHAUSTIVE_VERSIONS of them, or when neither the
-    cards nor the vectors point anywhere (a query no card matches is rare, and then only
-    a full search can tell).
+    Every version too when neither the cards nor the vectors point anywhere (a query no
+    card matches is rare, and then only a full search can tell).
     """
     if not needs_routing(versions):
         return versions
     wanted = {v.id for v in versions}
-    votes = card_votes(conn, query, wanted)
+    if cards is None:
+        cards = rank_cards(conn, query, wanted)
+    votes = _votes(version_id for _page, version_id in cards)
     if vector is not None and indexes:
         for version_id, vote in centroid_votes(indexes, vector, wanted).items():
             votes[version_id] = votes.get(version_id, 0.0) + vote
     if not votes:
         return versions
-    chosen = set(sorted(votes, key=lambda v: (-votes[v], v))[:keep])
-    return [v for v in versions if v.id in chosen]
+    by_id = {v.id: v for v in versions}
+    chosen: list[VersionRef] = []
+    for version_id in sorted(votes, key=lambda v: (-votes[v], v))[:at_most]:
+        if chosen and _sections([*chosen, by_id[version_id]]) > FULL_SECTIONS:
+            break
+        chosen.append(by_id[version_id])
+    kept = {v.id for v in chosen}
+    return [v for v in versions if v.id in kept]
 
 
-def card_votes(conn: sqlite3.Connection, query: str, wanted: set[int]) -> dict[int, float]:
-    """Version id -> the reciprocal ranks of its cards among the best CARD_POOL."""
+def rank_cards(conn: sqlite3.Connection, query: str, wanted: set[int]) -> list[tuple[int, int]]:
+    """(page id, version id) of the CARD_POOL cards of `wanted` versions that match
+    `query` best, by BM25 over every card on the shelf (statistics that compare pages of
+    different libraries)."""
     terms = query_terms(query)
     if not terms:
-        return {}
+        return []
     cursor = conn.cursor()
     cursor.row_factory = None
     # Only the ids are sorted; the versions of the best are looked up afterwards, so the
@@ -79,24 +100,16 @@ def card_votes(conn: sqlite3.Connection, query: str, wanted: set[int]) -> dict[i
         (fts_match(terms), CARD_POOL * 2),
     ).fetchall()
     if not rows:
-        return {}
+        return []
     marks = ",".join("?" * len(rows))
     version_of = dict(
         cursor.execute(
             f"SELECT id, version_id FROM pages WHERE id IN ({marks})", [r[0] for r in rows]
         )
     )
-    votes: dict[int, float] = {}
-    rank = 0
-    for page_id, _score in rows:
-        version_id = version_of.get(page_id)
-        if version_id not in wanted:
-            continue  # an older version of a library, or one not asked for
-        rank += 1
-        votes[version_id] = votes.get(version_id, 0.0) + 1.0 / (VOTE_K + rank)
-        if rank == CARD_POOL:
-            break
-    return votes
+    # Older versions of a library, and libraries not asked for, are left out.
+    found = [(page_id, version_of[page_id]) for page_id, _score in rows]
+    return [(page, version) for page, version in found if version in wanted][:CARD_POOL]
 
 
 def centroid_votes(
@@ -116,7 +129,16 @@ def centroid_votes(
     k = min(CENTROID_POOL, len(scores))
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.argsort(-scores[top], kind="stable")]
+    return _votes(owner[top].tolist())
+
+
+def _votes(ranked: Iterable[int]) -> dict[int, float]:
+    """Version id -> the reciprocal ranks of its first VOTES_PER_VERSION places in `ranked`
+    (the versions of the best hits, best first)."""
     votes: dict[int, float] = {}
-    for rank, version_id in enumerate(owner[top].tolist(), 1):
-        votes[version_id] = votes.get(version_id, 0.0) + 1.0 / (VOTE_K + rank)
+    counted: dict[int, int] = {}
+    for rank, version_id in enumerate(ranked, 1):
+        if counted.get(version_id, 0) < VOTES_PER_VERSION:
+            counted[version_id] = counted.get(version_id, 0) + 1
+            votes[version_id] = votes.get(version_id, 0.0) + 1.0 / (VOTE_K + rank)
     return votes

@@ -9,9 +9,10 @@ views `sections_doc` and `pages_doc` (for snippets) instead of being stored twic
 dropping a version's tables needs none of its old values.
 
 `cards` is the one shelf-wide table: a short card per page (title, heading words, path
-words and the lead's first sentence) that search/routing.py queries to pick which
-versions an all-library search ranks in full. Its rows carry their version in an
-UNINDEXED column, which no query can match.
+words, the lead's first sentence). An all-library
+search queries it (search/routing.py) to pick which versions it ranks in full, and to
+compare pages of different libraries by statistics they share. Its rows carry their
+version in an UNINDEXED column, which no query can match.
 """
 
 from __future__ import annotations
@@ -40,6 +41,20 @@ CREATE VIRTUAL TABLE IF NOT EXISTS {CARDS_TABLE} USING fts5 (
 """
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+_PATH_WORDS = re.compile(r"[/_.\-]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_IDENT = re.compile(r"\b\w*[a-z][A-Z]\w*\b")
+
+
+def path_words(path: str) -> str:
+    """`reference/ai-sdk/getAgentById` -> `reference ai sdk getAgentById get Agent By Id`."""
+    return with_split_identifiers(_PATH_WORDS.sub(" ", path).strip())
+
+
+def with_split_identifiers(text: str) -> str:
+    """Append the parts of camelCase identifiers, so `getAgentById` also matches `agent`."""
+    parts = [_CAMEL.sub(" ", ident) for ident in dict.fromkeys(_IDENT.findall(text))]
+    return " ".join([text, *parts]) if parts else text
 
 
 def section_table(version_id: int) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -11,22 +10,13 @@ from datetime import UTC, datetime
 from docshelf.errors import DiskFullError
 from docshelf.models import LibraryVersion, Page
 from docshelf.parsing.markdown import page_summary
-from docshelf.store.fts_tables import add_cards, create_version_tables, drop_version_tables
-
-_PATH_WORDS = re.compile(r"[/_.\-]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_IDENT = re.compile(r"\b\w*[a-z][A-Z]\w*\b")
-
-
-def path_words(path: str) -> str:
-    """`reference/ai-sdk/getAgentById` -> `reference ai sdk getAgentById get Agent By Id`."""
-    return with_split_identifiers(_PATH_WORDS.sub(" ", path).strip())
-
-
-def with_split_identifiers(text: str) -> str:
-    """Append the parts of camelCase identifiers, so `getAgentById` also matches `agent`."""
-    parts = [_CAMEL.sub(" ", ident) for ident in dict.fromkeys(_IDENT.findall(text))]
-    return " ".join([text, *parts]) if parts else text
+from docshelf.store.fts_tables import (
+    add_cards,
+    create_version_tables,
+    drop_version_tables,
+    path_words,
+    with_split_identifiers,
+)
 
 
 def write_version(
