@@ -166,6 +166,10 @@ class SemanticSearch:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
+    def wait_for_stop(self, timeout: float) -> bool:
+        """Block until shutdown() is called or `timeout` seconds pass; True if stopping."""
+        return self._stop.wait(timeout)
+
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop background work and wait for it: the process must never exit while a
         thread is inside onnxruntime (its thread pool aborts the process at exit)."""

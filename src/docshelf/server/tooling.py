@@ -42,6 +42,20 @@ class ServerState:
         self.shelf = shelf
         self.pending: str | None = None  # what is being indexed, said to agents meanwhile
         self.thread: threading.Thread | None = None  # the default library's indexer
+        self._stopping = threading.Event()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def stop(self) -> None:
+        """End the background work as the server stops. Vectors stop between batches; an
+        unfinished first-run add is left to roll back when the process exits (its
+        transaction never commits), so its connection stays open, not closed under it."""
+        self._stopping.set()
+        self.shelf.semantic.shutdown()
+        if self.thread is None or not self.thread.is_alive():
+            self.shelf.close()
 
     def check_ready(self) -> None:
         """Raise a tool error saying to retry while the default library is being indexed."""
