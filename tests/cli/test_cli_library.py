@@ -16,3 +16,17 @@ def test_remove_library(run, corpus):
     assert "Removed demo@local" in run("remove", "demo").output
     assert run("remove", "demo").exit_code == 1
     assert "No libraries yet" in run("list").output
+
+
+def test_add_with_stderr_piped_prints_progress_lines_there_and_the_result_on_stdout(run, corpus):
+    result = run("add", str(corpus), "--name", "demo")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Added demo@local:")
+    progress = result.stderr.splitlines()
+    assert progress[0].startswith("Indexing ") and progress[0].endswith(" pages of demo@local")
+    assert any(line.startswith("Indexing: ") and "(100%)" in line for line in progress)
+
+
+def test_quiet_add_prints_no_progress(run, corpus):
+    result = run("add", str(corpus), "--name", "demo", "-q")
+    assert result.exit_code == 0 and "Indexing" not in result.stderr
