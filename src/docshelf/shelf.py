@@ -26,7 +26,7 @@ from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_bool
 from docshelf.sources import FetchedDocs, ensure_files, fetch_source
-from docshelf.store import catalog, db, manifest, pages
+from docshelf.store import catalog, db, manifest, notices, pages
 from docshelf.store.catalog import VersionRef
 from docshelf.store.indexing import delete_versions, write_version
 from docshelf.store.pages import PageEntry, StoredPage
@@ -307,6 +307,14 @@ class Shelf:
         return results
 
     # -- vectors for semantic search ---------------------------------------------------
+
+    def semantic_notice(self) -> str | None:
+        """The sentence saying semantic search is off and how to turn it on, once per data
+        directory while that lasts: None when it is on, turned off on purpose
+        (DOCSHELF_SEMANTIC=off), or already said since the state last changed."""
+        state = self.semantic.state()
+        new = notices.first_in_state(self.home, "semantic", state)
+        return self.semantic.status() if new and state.startswith("missing") else None
 
     def build_vectors(
         self, progress: Callable[[int, int], None] | None = None, *, library: str | None = None

@@ -30,3 +30,23 @@ def test_add_with_stderr_piped_prints_progress_lines_there_and_the_result_on_std
 def test_quiet_add_prints_no_progress(run, corpus):
     result = run("add", str(corpus), "--name", "demo", "-q")
     assert result.exit_code == 0 and "Indexing" not in result.stderr
+
+
+def test_the_semantic_search_is_off_notice_is_said_once_per_home_until_that_changes(
+    run, corpus, monkeypatch
+):
+    from docshelf.search import semantic
+
+    monkeypatch.setenv("DOCSHELF_SEMANTIC", "auto")
+    monkeypatch.setattr(semantic, "missing_packages", lambda: ["onnxruntime"])
+
+    def notices() -> int:
+        return run("add", str(corpus), "--name", "demo", "-q").stderr.count("Semantic search")
+
+    assert notices() == 1
+    assert notices() == 0
+    monkeypatch.setenv("DOCSHELF_SEMANTIC", "off")  # the state changes ...
+    assert notices() == 0
+    monkeypatch.setenv("DOCSHELF_SEMANTIC", "auto")  # ... and back: said again, once
+    assert notices() == 1
+    assert notices() == 0

@@ -77,10 +77,10 @@ def start_vector_builder(
     vectors of the searched versions are complete. Without the extra, it logs once.
     """
     semantic = shelf.semantic
-    if not semantic.enabled:
-        return None
+    notice = shelf.semantic_notice()  # once per data directory, not at every start
+    if notice:
+        semantic_log.warning("%s", notice)
     if not semantic.available:
-        semantic_log.warning("%s", semantic.status())
         return None
 
     def work() -> None:
