@@ -38,10 +38,11 @@ def changesets(package: str, versions: list[str]) -> str:
 class FakeNpm:
     """Publish packages, then hand `registry()` to the code under test."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, search: bool = True) -> None:
         self.packuments: dict[str, dict[str, Any]] = {}
         self.tarballs: dict[str, bytes] = {}
         self.requests: list[str] = []
+        self.search = search  # False: a registry without the search API (404), as some are
 
     def publish(
         self,
@@ -72,10 +73,19 @@ class FakeNpm:
         self.requests.append(url)
         if url in self.tarballs:
             return httpx.Response(200, content=self.tarballs[url])
+        if request.url.path == "/-/v1/search" and self.search:
+            return httpx.Response(200, json=self.search_results(request.url.params["text"]))
         name = request.url.raw_path.decode().lstrip("/").replace("%2f", "/")
         if name in self.packuments:
             return httpx.Response(200, json=self.packuments[name])
         return httpx.Response(404, json={"error": "Not found"})
+
+    def search_results(self, text: str) -> dict[str, Any]:
+        """The search API's answer to `scope:NAME`: the scope's packages, by name."""
+        scope = text.removeprefix("scope:")
+        names = sorted(n for n in self.packuments if n.startswith(f"@{scope}/"))
+        objects = [{"package": {"name": n, "scope": scope}} for n in names]
+        return {"objects": objects, "total": len(objects)}
 
     def registry(self) -> NpmRegistry:
         client = httpx.Client(transport=httpx.MockTransport(self.handle))
@@ -84,3 +94,4 @@ class FakeNpm:
     def downloads(self) -> list[str]:
         """Tarball URLs requested so far, in order."""
         return [url for url in self.requests if url.endswith(".tgz")]
+

@@ -19,6 +19,7 @@ PACKAGE = SRC / "docshelf"
 LAYERS = (
     (
         "docshelf.constants",
+        "docshelf.wording",
         "docshelf.install",
         "docshelf.errors",
         "docshelf.settings",

@@ -21,6 +21,10 @@ PAGE_STATUSES: tuple[PageStatus, ...] = get_args(PageStatus)
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "none")  # of `serve`'s stderr log
 
+# What `serve` adds on first run (the settings' defaults) and what messages suggest adding.
+DEFAULT_SOURCE = "npm:@mastra/mcp-docs-server"
+DEFAULT_NAME = "mastra"
+
 # The command that adds semantic search to an install, in one place: the README shows it
 # for a checkout (`{pip}` = pip, `{docshelf}` = '.[semantic]'), and messages show it for
 # the install they run in (`docshelf.install.semantic_install_command`). The model's

@@ -50,3 +50,23 @@ def test_the_semantic_search_is_off_notice_is_said_once_per_home_until_that_chan
     monkeypatch.setenv("DOCSHELF_SEMANTIC", "auto")  # ... and back: said again, once
     assert notices() == 1
     assert notices() == 0
+
+
+def test_add_of_a_bare_name_npm_has_suggests_the_npm_source(run, monkeypatch):
+    from docshelf.sources import npm_registry
+    from npm_fake import FakeNpm
+
+    npm = FakeNpm()
+    npm.publish("zod", "3.23.8", {"README.md": "# zod\n"})
+    monkeypatch.setattr(npm_registry, "NpmRegistry", lambda **_: npm.registry())
+    result = run("add", "zod")
+    assert result.exit_code == 1
+    assert "npm has a package 'zod'" in result.output
+    assert "`docshelf add npm:zod`" in result.output
+    assert len(npm.requests) == 1  # one metadata request, nothing downloaded
+
+    unknown = run("add", "no-such-thing")
+    assert unknown.exit_code == 1
+    assert "is not a folder" in unknown.output and "npm:NAME" in unknown.output
+    assert run("add", "./not-here").output.count("npm has") == 0
+    assert len(npm.requests) == 2  # a path is never looked up
