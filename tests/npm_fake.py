@@ -7,6 +7,10 @@ import hashlib
 import io
 import json
 import tarfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -95,3 +99,32 @@ class FakeNpm:
         """Tarball URLs requested so far, in order."""
         return [url for url in self.requests if url.endswith(".tgz")]
 
+
+@contextmanager
+def serving(npm: FakeNpm) -> Iterator[str]:
+    """`npm` over real HTTP on 127.0.0.1, for a docshelf in another process; yields its URL
+    (tarball URLs in its answers point at it)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            answer = npm.handle(httpx.Request("GET", REGISTRY + self.path))
+            body = answer.content.replace(REGISTRY.encode(), base.encode())
+            self.send_response(answer.status_code)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Type", answer.headers.get("content-type", "text/plain"))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # quiet: tests read their own output
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -155,3 +155,14 @@ def test_serve_with_stdin_closed_at_once_exits_quietly_and_adds_nothing(tmp_path
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
     with Shelf(home) as shelf:
         assert shelf.list_libraries() == []
+
+
+def test_the_command_to_register_has_absolute_paths_for_the_program_and_home(monkeypatch, tmp_path):
+    from docshelf.cli.serve import launch_command
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["/venv/bin/docshelf", "--home", "data", "serve"])
+    assert launch_command() == ["/venv/bin/docshelf", "--home", str(tmp_path / "data"), "serve"]
+    monkeypatch.setattr(sys, "argv", ["/x/docshelf/__main__.py", "--home=~/d", "serve"])
+    home = str(Path("~/d").expanduser())
+    assert launch_command() == [sys.executable, "-m", "docshelf", f"--home={home}", "serve"]

@@ -110,15 +110,22 @@ def welcome(*, first_run: bool) -> str:
 
 
 def launch_command() -> list[str]:
-    """This process's command line with absolute paths: what a client should run."""
+    """This process's command line with absolute paths (the program and --home): what a
+    client, started in another folder, should run."""
     import shutil
     from pathlib import Path
 
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--home" and i + 1 < len(args):
+            args[i + 1] = str(Path(args[i + 1]).expanduser().absolute())
+        elif arg.startswith("--home="):
+            args[i] = "--home=" + str(Path(arg.split("=", 1)[1]).expanduser().absolute())
     program = sys.argv[0]
-    if Path(program).name in ("__main__.py", "-m") or program.endswith(".py"):
-        return [sys.executable, "-m", "docshelf", *sys.argv[1:]]
+    if Path(program).name == "__main__.py" or program.endswith(".py"):
+        return [sys.executable, "-m", "docshelf", *args]
     found = shutil.which(program) or program
-    return [str(Path(found).absolute()), *sys.argv[1:]]
+    return [str(Path(found).absolute()), *args]
 
 
 def _configure_logging(level: str) -> None:
