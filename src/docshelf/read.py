@@ -73,6 +73,17 @@ def read_path(
     path = normalize_path(raw_path)
     lib, version = ref.record.name, ref.record.version
     page = _page(conn, ref.id, path) if path else None
+    if page is None and path.endswith("/index"):
+        # Sites name a folder's index page after the folder (`guide`, not `guide/index`).
+        page = _page(conn, ref.id, path[: -len("/index")])
+        path = path[: -len("/index")] if page is not None else path
+    if page is not None and not section and _has_children(conn, ref.id, path):
+        # A page that is also a folder (`guide` and `guide/intro`) reads as that folder's index.
+        listing = format_listing(_entries(conn, ref.id), path)
+        text, omitted, truncated = _cap(page.sections, page.content, max_tokens)
+        if not truncated:
+            text = f"{text}\n\n{listing}"
+        return ReadResult(lib, version, path, "index", text, page.title, truncated, omitted)
     if page is None:
         # Only a directory or a miss needs the list of every page of the version.
         entries = _entries(conn, ref.id)
@@ -158,7 +169,9 @@ def directory_contents(entries: Iterable[_T], directory: str) -> Listing[_T]:
         elif rest != "index":
             pages.append(entry)
     dirs = tuple((f"{prefix}{d}/", n) for d, n in sorted(subdirs.items()))
-    return Listing(directory, dirs, tuple(pages))
+    # A page named like a subdirectory is that directory's own page, like an index.
+    own = {f"{prefix}{d}" for d in subdirs}
+    return Listing(directory, dirs, tuple(p for p in pages if p.path not in own))
 
 
 def list_directory(conn: sqlite3.Connection, ref: VersionRef, directory: str) -> Listing[PageEntry]:
@@ -253,6 +266,15 @@ def _entries(conn: sqlite3.Connection, version_id: int) -> list[PageEntry]:
         "SELECT path, title FROM pages WHERE version_id = ? ORDER BY path", (version_id,)
     )
     return [PageEntry(r[0], r[1]) for r in rows]
+
+
+def _has_children(conn: sqlite3.Connection, version_id: int, path: str) -> bool:
+    prefix = f"{path}/"
+    row = conn.execute(
+        "SELECT 1 FROM pages WHERE version_id = ? AND substr(path, 1, ?) = ? LIMIT 1",
+        (version_id, len(prefix), prefix),
+    ).fetchone()
+    return row is not None
 
 
 def _is_dir(entries: list[PageEntry], path: str) -> bool:

@@ -59,6 +59,7 @@ class VersionOut(BaseModel):
     pages: int
     sections: int
     indexed_at: str
+    origin: str = ""  # where the docs came from, e.g. "VitePress site in docs/"
 
 
 class LibraryOut(BaseModel):
@@ -304,6 +305,7 @@ def _library_out(lib: Library) -> LibraryOut:
                 pages=v.pages,
                 sections=v.sections,
                 indexed_at=v.indexed_at,
+                origin=v.origin,
             )
             for v in lib.versions
         ],
@@ -316,7 +318,9 @@ def _libraries_text(libraries: list[Library], status: str) -> str:
     lines = ["Indexed libraries (newest version first):"]
     for lib in libraries:
         versions = ", ".join(v.version for v in lib.versions)
-        lines.append(f"- {lib.name}: {versions} ({lib.latest.pages} pages, {lib.latest.source})")
+        latest = lib.latest
+        origin = f"; {latest.origin}" if latest.origin else ""
+        lines.append(f"- {lib.name}: {versions} ({latest.pages} pages, {latest.source}{origin})")
     return "\n".join(lines)
 
 

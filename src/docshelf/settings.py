@@ -55,6 +55,30 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest package archive, unpacked, that docshelf accepts (MiB).",
     ),
     Setting(
+        "git_timeout",
+        "300",
+        ("DOCSHELF_GIT_TIMEOUT",),
+        "Seconds one git command (ls-remote, fetch, reading a tree) may take before it is stopped.",
+    ),
+    Setting(
+        "max_repo_files",
+        "20000",
+        ("DOCSHELF_MAX_REPO_FILES",),
+        "Most doc files docshelf reads from one git repository.",
+    ),
+    Setting(
+        "github_token",
+        "",
+        ("GITHUB_TOKEN", "GH_TOKEN"),
+        "Token for private github.com repositories (sent as an HTTP header, never logged).",
+    ),
+    Setting(
+        "gitlab_token",
+        "",
+        ("GITLAB_TOKEN",),
+        "Token for private gitlab.com repositories (sent as an HTTP header, never logged).",
+    ),
+    Setting(
         "semantic",
         "auto",
         ("DOCSHELF_SEMANTIC",),

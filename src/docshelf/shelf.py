@@ -15,7 +15,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from docshelf.errors import DocshelfError, LibraryNotFoundError, StoreError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
-from docshelf.parsing.markdown import parse_page
+from docshelf.parsing.formats import parse_document
 from docshelf.read import Listing, PageEntry, list_directory, read_path
 from docshelf.search import hybrid
 from docshelf.search.fts import section_heading, section_snippet
@@ -133,8 +133,15 @@ class Shelf:
         return record
 
     def _index(self, fetched: FetchedDocs, library: str, reporter: Reporter) -> LibraryVersion:
+        for warning in fetched.warnings:
+            reporter.message(f"Warning: {warning}")
         return self.index_files(
-            library, fetched.version, fetched.source, fetched.iter_files(), reporter=reporter
+            library,
+            fetched.version,
+            fetched.source,
+            fetched.iter_files(),
+            reporter=reporter,
+            origin=fetched.describe(),
         )
 
     def index_files(
@@ -142,19 +149,23 @@ class Shelf:
         library: str,
         version: str,
         source: str,
-        files: Iterable[tuple[str, str]],
+        files: Iterable[tuple[str, str] | tuple[str, str, str]],
         *,
         reporter: Reporter | None = None,
+        origin: str = "",
     ) -> LibraryVersion:
-        """Index (page path, markdown) pairs as `library@version`, atomically."""
+        """Index (page path, text[, format]) items as `library@version`, atomically.
+
+        The format ("md", "mdx", "rst") picks the parser; markdown when it is left out.
+        """
         reporter = reporter or SilentReporter()
         files = list(files)
         reporter.message(f"Indexing {len(files)} pages of {library}@{version}")
         done = 0
 
         def pages() -> Iterator[Page]:
-            for path, text in files:
-                yield parse_page(path, text)
+            for item in files:
+                yield parse_document(*item)
 
         def tick(_: Page) -> None:
             nonlocal done
@@ -162,7 +173,9 @@ class Shelf:
             reporter.index(done, len(files))
 
         with self._write_lock:
-            return write_version(self.conn, library, version, source, pages(), on_page=tick)
+            return write_version(
+                self.conn, library, version, source, pages(), on_page=tick, origin=origin
+            )
 
     def remove_library(self, ref: str) -> list[LibraryVersion]:
         """Remove `LIB` (every version) or `LIB@VERSION`; returns what was removed."""

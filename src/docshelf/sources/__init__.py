@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from docshelf.errors import SourceError, UsageError
+from docshelf.sources.docsites import DocFile
 from docshelf.sources.local import find_docs_root, iter_fallback_files, iter_markdown
 
 
@@ -37,18 +38,37 @@ class SilentReporter:
 
 @dataclass(frozen=True)
 class FetchedDocs:
-    """A source made local: where its markdown is, and what to call it."""
+    """A source made local: where its docs are, what to call it, and where they came from."""
 
     source: str  # canonical spec, pinned to the version fetched
     name: str  # suggested library name
     version: str
     package_root: Path
     docs_root: Path | None  # None: only README/CHANGELOG are served
+    # Pages chosen by discovery (page id, path under package_root, format); None: every
+    # markdown file under docs_root, named by its path.
+    documents: tuple[DocFile, ...] | None = None
+    origin: str = ""  # where the docs came from, e.g. "VitePress site in docs/"
+    warnings: tuple[str, ...] = ()  # for the user: skipped files, README-only fallbacks
 
-    def iter_files(self) -> Iterator[tuple[str, str]]:
-        if self.docs_root is not None:
-            return iter_markdown(self.docs_root)
-        return iter_fallback_files(self.package_root)
+    def iter_files(self) -> Iterator[tuple[str, str, str]]:
+        """(page id, text, format) for each page; the format picks the parser."""
+        if self.documents is not None:
+            for doc in self.documents:
+                text = (self.package_root / doc.path).read_text(encoding="utf-8", errors="replace")
+                yield doc.page_id, text, doc.format
+            return
+        files = (
+            iter_markdown(self.docs_root)
+            if self.docs_root is not None
+            else iter_fallback_files(self.package_root)
+        )
+        for path, text in files:
+            yield path, text, "md"
+
+    def describe(self) -> str:
+        """Where the docs came from, for the add output and `list`."""
+        return self.origin or describe_docs_root(self)
 
 
 Fetcher = Callable[[str, Path, "str | None", Reporter], FetchedDocs]
@@ -115,9 +135,23 @@ def _fetch_npm(
 register_source("npm", _fetch_npm)
 
 
+def _git_fetcher(kind: str) -> Fetcher:
+    def fetch(spec: str, cache_dir: Path, docs_root: str | None, reporter: Reporter) -> FetchedDocs:
+        from docshelf.sources.git import fetch_git, fetched_docs
+
+        reporter.message(f"Resolving {kind}:{spec}")
+        return fetched_docs(fetch_git(spec, kind, cache_dir, docs_root, reporter.message))
+
+    return fetch
+
+
+for _kind in ("git", "github", "gitlab"):
+    register_source(_kind, _git_fetcher(_kind))
+
+
 def describe_docs_root(fetched: FetchedDocs) -> str:
     if fetched.docs_root is None:
-        return "no docs folder found; serving README and CHANGELOG only (use --docs-root)"
+        return "README and CHANGELOG only: no docs folder found (use --docs-root)"
     try:
         return fetched.docs_root.relative_to(fetched.package_root).as_posix() or "."
     except ValueError:
@@ -125,6 +159,13 @@ def describe_docs_root(fetched: FetchedDocs) -> str:
 
 
 def ensure_files(fetched: FetchedDocs) -> None:
+    if fetched.documents is not None:
+        if not fetched.documents:
+            raise SourceError(
+                f"{fetched.source} has no docs site, docs folder, README or CHANGELOG. Point "
+                "--docs-root at the folder that holds its docs, or pick another REF."
+            )
+        return
     if fetched.docs_root is None and not any(
         True for _ in iter_fallback_files(fetched.package_root)
     ):
