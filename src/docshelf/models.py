@@ -39,6 +39,7 @@ class LibraryVersion:
     pages: int
     sections: int
     indexed_at: str  # ISO 8601, UTC
+    origin: str = ""  # where the docs came from: "VitePress site in docs/ (57 pages)"
 
     @property
     def ref(self) -> str:

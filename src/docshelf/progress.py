@@ -91,6 +91,11 @@ class RichReporter:
             self._progress.stop()
 
     def message(self, text: str) -> None:
+        if text.startswith("Warning:"):  # shown even with --quiet: it changes what was indexed
+            from rich.console import Console
+
+            Console(stderr=True).print(text, style="yellow", highlight=False, markup=False)
+            return
         self.console.print(text, style="dim")
 
     def download(self, done: int, total: int | None) -> None:

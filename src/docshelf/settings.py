@@ -124,6 +124,34 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest package archive, unpacked, that docshelf accepts (MiB).",
     ),
     Setting(
+        "git_timeout",
+        "float",
+        "300",
+        ("DOCSHELF_GIT_TIMEOUT",),
+        "Seconds one git command (ls-remote, fetch, reading a tree) may take before it is stopped.",
+    ),
+    Setting(
+        "max_repo_files",
+        "int",
+        "20000",
+        ("DOCSHELF_MAX_REPO_FILES",),
+        "Most doc files docshelf reads from one git repository.",
+    ),
+    Setting(
+        "github_token",
+        "str",
+        "",
+        ("GITHUB_TOKEN", "GH_TOKEN"),
+        "Token for private github.com repositories (sent as an HTTP header, never logged).",
+    ),
+    Setting(
+        "gitlab_token",
+        "str",
+        "",
+        ("GITLAB_TOKEN",),
+        "Token for private gitlab.com repositories (sent as an HTTP header, never logged).",
+    ),
+    Setting(
         "semantic",
         "bool",
         "auto",
@@ -217,6 +245,12 @@ def _typed(name: str, kind: Kind, cls: type[_T], environ: Mapping[str, str] | No
 
 def _wrong(name: str, kind: str) -> NoReturn:
     raise TypeError(f"setting {name!r} is a {_BY_NAME[name].kind}, not a {kind}")
+
+
+def child_environment() -> dict[str, str]:
+    """A copy of this process's environment for a program docshelf runs (git), which the
+    caller trims; settings are still read only through the table above."""
+    return dict(os.environ)
 
 
 def data_home(override: str | os.PathLike[str] | None = None) -> Path:

@@ -18,7 +18,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from docshelf.constants import SearchMode
 from docshelf.errors import LibraryNotFoundError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
-from docshelf.parsing.markdown import parse_page
+from docshelf.parsing.formats import parse_document
 from docshelf.progress import Reporter, SilentReporter
 from docshelf.reading.read import Listing, list_directory, read_path
 from docshelf.reading.tokens import approx_tokens
@@ -125,8 +125,15 @@ class Shelf:
         return record
 
     def _index(self, fetched: FetchedDocs, library: str, reporter: Reporter) -> LibraryVersion:
+        for warning in fetched.warnings:
+            reporter.message(f"Warning: {warning}")
         return self.index_files(
-            library, fetched.version, fetched.source, fetched.iter_files(), reporter=reporter
+            library,
+            fetched.version,
+            fetched.source,
+            fetched.iter_files(),
+            reporter=reporter,
+            origin=fetched.describe(),
         )
 
     def index_files(
@@ -134,19 +141,23 @@ class Shelf:
         library: str,
         version: str,
         source: str,
-        files: Iterable[tuple[str, str]],
+        files: Iterable[tuple[str, str] | tuple[str, str, str]],
         *,
         reporter: Reporter | None = None,
+        origin: str = "",
     ) -> LibraryVersion:
-        """Index (page path, markdown) pairs as `library@version`, atomically."""
+        """Index (page path, text[, format]) items as `library@version`, atomically.
+
+        The format ("md", "mdx", "rst") picks the parser; markdown when it is left out.
+        """
         reporter = reporter or SilentReporter()
         files = list(files)
         reporter.message(f"Indexing {len(files)} pages of {library}@{version}")
         done = 0
 
         def parsed() -> Iterator[Page]:
-            for path, text in files:
-                yield parse_page(path, text)
+            for item in files:
+                yield parse_document(*item)
 
         def tick(_: Page) -> None:
             nonlocal done
@@ -154,7 +165,9 @@ class Shelf:
             reporter.index(done, len(files))
 
         with self._write_lock:
-            return write_version(self.conn, library, version, source, parsed(), on_page=tick)
+            return write_version(
+                self.conn, library, version, source, parsed(), on_page=tick, origin=origin
+            )
 
     def remove_library(self, ref: str) -> list[LibraryVersion]:
         """Remove `LIB` (every version) or `LIB@VERSION`; returns what was removed."""

@@ -37,8 +37,8 @@ def test_a_new_kind_registers_like_a_built_in_one(tmp_path: Path, monkeypatch: p
 
 
 def test_an_unknown_kind_lists_the_known_ones(tmp_path: Path):
-    with pytest.raises(UsageError, match=r"Unknown source kind 'git:'.* Use one of npm:"):
-        fetch_source("git:github.com/x/y", tmp_path)
+    with pytest.raises(UsageError, match=r"Unknown source kind 'cargo:'.* Use one of git:"):
+        fetch_source("cargo:serde", tmp_path)
 
 
 def test_a_spec_without_a_known_prefix_is_a_folder(tmp_path: Path):

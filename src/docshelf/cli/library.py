@@ -17,17 +17,20 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("source")
 @click.option("--name", help="Library name (default: derived from the source).")
-@click.option("--docs-root", help="Folder inside the package that holds the docs.")
+@click.option("--docs-root", help="Folder inside the package or repository that holds the docs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @click.pass_context
 def add(
     ctx: click.Context, source: str, name: str | None, docs_root: str | None, quiet: bool
 ) -> None:
-    """Add (or re-index) a library: npm:NAME[@VERSION] or a folder of markdown.
+    """Add (or re-index) a library: npm:NAME[@VERSION], git:URL[@REF], github:OWNER/REPO[@REF],
+    gitlab:GROUP/REPO[@REF], or a folder of markdown.
 
     \b
     Examples:
       docshelf add npm:@mastra/mcp-docs-server@1.1.45 --name mastra
+      docshelf add github:vitejs/vite@v8.2.2
+      docshelf add git:/path/to/repo.git@v1.2.0
       docshelf add ./my-project/docs --name myproj
     """
     from docshelf.progress import RichReporter
@@ -35,6 +38,8 @@ def add(
     shelf = open_shelf(ctx)
     with RichReporter(quiet=quiet) as reporter:
         record = shelf.add_library(source, name=name, docs_root=docs_root, reporter=reporter)
+    if record.origin:
+        click.echo(f"{record.ref}: {record.origin} ({record.pages} pages)")
     click.echo(
         f"Added {record.ref}: {record.pages} pages, {record.sections} sections ({record.source})"
     )
@@ -91,7 +96,8 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     for lib in libraries:
         for i, v in enumerate(lib.versions):
             label = lib.name if i == 0 else ""
-            click.echo(f"{label:<16} {v.version:<14} {v.pages:>5} pages  {v.source}")
+            origin = f"  ({v.origin})" if v.origin else ""
+            click.echo(f"{label:<16} {v.version:<14} {v.pages:>5} pages  {v.source}{origin}")
 
 
 @click.command()

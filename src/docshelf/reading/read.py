@@ -15,7 +15,7 @@ from docshelf.errors import InvalidPathError
 from docshelf.models import Hit, ReadResult, Section
 from docshelf.reading.tokens import CHARS_PER_TOKEN, approx_tokens
 from docshelf.store.catalog import VersionRef
-from docshelf.store.pages import PageEntry, find_page, list_pages
+from docshelf.store.pages import PageEntry, find_page, has_subpages, list_pages
 
 _SUFFIX = re.compile(r"\.(md|mdx|markdown)$", re.IGNORECASE)
 MAX_PATH_CHARS = 1024
@@ -58,6 +58,17 @@ def read_path(
     path = normalize_path(raw_path)
     lib, version = ref.record.name, ref.record.version
     page = find_page(conn, ref.id, path) if path else None
+    if page is None and path.endswith("/index"):
+        # Sites name a folder's index page after the folder (`guide`, not `guide/index`).
+        page = find_page(conn, ref.id, path[: -len("/index")])
+        path = path[: -len("/index")] if page is not None else path
+    if page is not None and not section and has_subpages(conn, ref.id, path):
+        # A page that is also a folder (`guide` and `guide/intro`) reads as that folder's index.
+        listing = format_listing(list_pages(conn, ref.id), path)
+        text, omitted, truncated = _cap(page.sections, page.content, max_tokens)
+        if not truncated:
+            text = f"{text}\n\n{listing}"
+        return ReadResult(lib, version, path, "index", text, page.title, truncated, omitted)
     if page is None:
         # Only a directory or a miss needs the list of every page of the version.
         entries = list_pages(conn, ref.id)
@@ -143,7 +154,9 @@ def directory_contents(entries: Iterable[_T], directory: str) -> Listing[_T]:
         elif rest != "index":
             pages.append(entry)
     dirs = tuple((f"{prefix}{d}/", n) for d, n in sorted(subdirs.items()))
-    return Listing(directory, dirs, tuple(pages))
+    # A page named like a subdirectory is that directory's own page, like an index.
+    own = {f"{prefix}{d}" for d in subdirs}
+    return Listing(directory, dirs, tuple(p for p in pages if p.path not in own))
 
 
 def list_directory(conn: sqlite3.Connection, ref: VersionRef, directory: str) -> Listing[PageEntry]:

@@ -36,6 +36,7 @@ class VersionOut(BaseModel):
     pages: int
     sections: int
     indexed_at: str
+    origin: str = ""  # where the docs came from, e.g. "VitePress site in docs/"
 
 
 class LibraryOut(BaseModel):
@@ -134,6 +135,7 @@ def _library_out(lib: Library) -> LibraryOut:
                 pages=v.pages,
                 sections=v.sections,
                 indexed_at=v.indexed_at,
+                origin=v.origin,
             )
             for v in lib.versions
         ],

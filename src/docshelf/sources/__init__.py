@@ -19,23 +19,43 @@ from pathlib import Path
 
 from docshelf.errors import SourceError, UsageError
 from docshelf.progress import Reporter, SilentReporter
+from docshelf.sources.doctree import DocFile
 from docshelf.sources.files import iter_fallback_files, iter_markdown
 
 
 @dataclass(frozen=True)
 class FetchedDocs:
-    """A source made local: where its markdown is, and what to call it."""
+    """A source made local: where its docs are, what to call it, and where they came from."""
 
     source: str  # canonical spec, pinned to the version fetched
     name: str  # suggested library name
     version: str
     package_root: Path
     docs_root: Path | None  # None: only README/CHANGELOG are served
+    # Pages chosen by discovery (page id, path under package_root, format); None: every
+    # markdown file under docs_root, named by its path.
+    documents: tuple[DocFile, ...] | None = None
+    origin: str = ""  # where the docs came from, e.g. "VitePress site in docs/"
+    warnings: tuple[str, ...] = ()  # for the user: skipped files, README-only fallbacks
 
-    def iter_files(self) -> Iterator[tuple[str, str]]:
-        if self.docs_root is not None:
-            return iter_markdown(self.docs_root)
-        return iter_fallback_files(self.package_root)
+    def iter_files(self) -> Iterator[tuple[str, str, str]]:
+        """(page id, text, format) for each page; the format picks the parser."""
+        if self.documents is not None:
+            for doc in self.documents:
+                text = (self.package_root / doc.path).read_text(encoding="utf-8", errors="replace")
+                yield doc.page_id, text, doc.format
+            return
+        files = (
+            iter_markdown(self.docs_root)
+            if self.docs_root is not None
+            else iter_fallback_files(self.package_root)
+        )
+        for path, text in files:
+            yield path, text, "md"
+
+    def describe(self) -> str:
+        """Where the docs came from, for the add output and `list`."""
+        return self.origin or describe_docs_root(self)
 
 
 Fetcher = Callable[[str, Path, "str | None", Reporter], FetchedDocs]
@@ -80,8 +100,26 @@ def load_fetcher(fetcher: Fetcher | str) -> Fetcher:
     return found
 
 
+def describe_docs_root(fetched: FetchedDocs) -> str:
+    """`docs folder .docs/`, `local folder`, or `README and CHANGELOG only`."""
+    if fetched.docs_root is None:
+        return "README and CHANGELOG only"
+    try:
+        rel = fetched.docs_root.relative_to(fetched.package_root).as_posix()
+    except ValueError:
+        return f"docs folder {fetched.docs_root}"
+    return "local folder" if rel in ("", ".") else f"docs folder {rel}/"
+
+
 def ensure_files(fetched: FetchedDocs) -> None:
-    """Raise SourceError when a fetched source has no markdown to index at all."""
+    """Raise SourceError when a fetched source has nothing to index at all."""
+    if fetched.documents is not None:
+        if not fetched.documents:
+            raise SourceError(
+                f"{fetched.source} has no docs site, docs folder, README or CHANGELOG. Point "
+                "--docs-root at the folder that holds its docs, or pick another REF."
+            )
+        return
     if fetched.docs_root is None and not any(
         True for _ in iter_fallback_files(fetched.package_root)
     ):
@@ -92,3 +130,6 @@ def ensure_files(fetched: FetchedDocs) -> None:
 
 
 register_source("npm", "docshelf.sources.npm:fetch_docs")
+register_source("git", "docshelf.sources.git:fetch_git_docs")
+register_source("github", "docshelf.sources.git:fetch_github_docs")
+register_source("gitlab", "docshelf.sources.git:fetch_gitlab_docs")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
@@ -120,10 +121,39 @@ def fetch_docs(
     reporter.message(f"Fetching npm:{spec}")
     fetched = fetch_npm_package(parsed, cache_dir, progress=reporter.download)
     root = find_docs_root(fetched.root, docs_root)
+    warnings = () if root is not None else (_npm_readme_warning(fetched.root, fetched.version),)
     return FetchedDocs(
         source=f"npm:{fetched.name}@{fetched.version}",
         name=fetched.name.rsplit("/", 1)[-1],
         version=fetched.version,
         package_root=fetched.root,
         docs_root=root,
+        warnings=warnings,
+    )
+
+
+def _npm_readme_warning(package_root: Path, version: str) -> str:
+    """Say that only the README was found, and where the docs may be instead."""
+    try:
+        meta = json.loads((package_root / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}
+    repository = meta.get("repository") if isinstance(meta, dict) else None
+    url = repository.get("url") if isinstance(repository, dict) else repository
+    where = []
+    if isinstance(url, str) and url:
+        url = re.sub(r"^git\+", "", url)
+        match = re.match(r"^(?:github:)?([\w.-]+/[\w.-]+?)(?:\.git)?$", url) or re.match(
+            r"^(?:https?|git|ssh)://(?:git@)?github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?$", url
+        )
+        spec = f"github:{match.group(1)}@v{version}" if match else f"git:{url}@v{version}"
+        where.append(f"its repository (`docshelf add {spec}`, adjusting the tag if needed)")
+    homepage = meta.get("homepage") if isinstance(meta, dict) else None
+    if isinstance(homepage, str) and homepage:
+        where.append(f"its website ({homepage})")
+    hint = " or ".join(where) or "its repository (`docshelf add github:OWNER/REPO@TAG`)"
+    return (
+        "the package ships no docs folder (.docs, dist/docs, docs), so only its README and "
+        f"CHANGELOG were indexed. Its docs are likely in {hint}; --docs-root picks another "
+        "folder of the package."
     )

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS versions (
     indexed_at TEXT NOT NULL,
     pages INTEGER NOT NULL DEFAULT 0,
     sections INTEGER NOT NULL DEFAULT 0,
+    origin TEXT NOT NULL DEFAULT '',
     UNIQUE (library, version)
 );
 CREATE TABLE IF NOT EXISTS pages (
@@ -149,6 +150,9 @@ def _check_or_create(conn: sqlite3.Connection, path: Path) -> None:
             "rebuild it from its sources."
         )
     conn.execute("SELECT count(*) FROM versions").fetchone()
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(versions)")}
+    if "origin" not in columns:  # indexes written before provenance was recorded
+        conn.execute("ALTER TABLE versions ADD COLUMN origin TEXT NOT NULL DEFAULT ''")
 
 
 def _corrupt(path: Path, detail: str) -> StoreError:

@@ -62,6 +62,16 @@ def find_page(conn: sqlite3.Connection, version_id: int, path: str) -> StoredPag
     return StoredPage(row["title"], row["content"], sections)
 
 
+def has_subpages(conn: sqlite3.Connection, version_id: int, path: str) -> bool:
+    """Whether any page of one version lies under the folder `path`."""
+    prefix = f"{path}/"
+    row = conn.execute(
+        "SELECT 1 FROM pages WHERE version_id = ? AND substr(path, 1, ?) = ? LIMIT 1",
+        (version_id, len(prefix), prefix),
+    ).fetchone()
+    return row is not None
+
+
 def page_paths(conn: sqlite3.Connection, version_id: int, prefix: str, limit: int) -> list[str]:
     """Page paths of one version that start with `prefix`, sorted, at most `limit` of them."""
     rows = conn.execute(
