@@ -31,6 +31,20 @@ SETTINGS: tuple[Setting, ...] = (
         "npm registry to fetch packages from.",
     ),
     Setting(
+        "pypi_index",
+        "https://pypi.org/pypi",
+        ("DOCSHELF_PYPI_INDEX",),
+        "Base URL of a PyPI JSON API (`<base>/NAME/json`) to fetch `pypi:` sources from. "
+        "PIP_INDEX_URL is not read: it names a simple index, which has no JSON API.",
+    ),
+    Setting(
+        "pypi_files",
+        "https://files.pythonhosted.org",
+        ("DOCSHELF_PYPI_FILES",),
+        "The one host besides the index itself that `pypi:` downloads may come from, "
+        "redirects included.",
+    ),
+    Setting(
         "default_source",
         "npm:@mastra/mcp-docs-server",
         ("DOCSHELF_DEFAULT_SOURCE",),
@@ -53,6 +67,12 @@ SETTINGS: tuple[Setting, ...] = (
         "512",
         ("DOCSHELF_MAX_ARCHIVE_MB",),
         "Largest package archive, unpacked, that docshelf accepts (MiB).",
+    ),
+    Setting(
+        "max_download_seconds",
+        "600",
+        ("DOCSHELF_MAX_DOWNLOAD_SECONDS",),
+        "Longest one package download may take, retries included, before it is abandoned.",
     ),
     Setting(
         "semantic",

@@ -15,7 +15,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from docshelf.errors import DocshelfError, LibraryNotFoundError, StoreError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
-from docshelf.parsing.markdown import parse_page
+from docshelf.parsing.formats import DocFile, parse_document
 from docshelf.read import Listing, PageEntry, list_directory, read_path
 from docshelf.search import hybrid
 from docshelf.search.fts import section_heading, section_snippet
@@ -142,19 +142,19 @@ class Shelf:
         library: str,
         version: str,
         source: str,
-        files: Iterable[tuple[str, str]],
+        files: Iterable[tuple[str, str] | DocFile],
         *,
         reporter: Reporter | None = None,
     ) -> LibraryVersion:
-        """Index (page path, markdown) pairs as `library@version`, atomically."""
+        """Index (page path, markdown) pairs or DocFiles as `library@version`, atomically."""
         reporter = reporter or SilentReporter()
         files = list(files)
         reporter.message(f"Indexing {len(files)} pages of {library}@{version}")
         done = 0
 
         def pages() -> Iterator[Page]:
-            for path, text in files:
-                yield parse_page(path, text)
+            for file in files:
+                yield parse_document(*file)
 
         def tick(_: Page) -> None:
             nonlocal done

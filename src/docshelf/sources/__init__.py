@@ -1,4 +1,4 @@
-"""Where docs come from: each source kind turns a spec into a folder of markdown.
+"""Where docs come from: each source kind turns a spec into a folder of docs files.
 
 A kind registers a fetcher under its prefix (``npm:``); a spec with no known prefix is a
 local folder. Built-in kinds register the same way a new one would.
@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Protocol
 
 from docshelf.errors import SourceError, UsageError
-from docshelf.sources.local import find_docs_root, iter_fallback_files, iter_markdown
+from docshelf.parsing.formats import DocFile
+from docshelf.sources.doc_files import iter_doc_files, iter_readme_files
+from docshelf.sources.local import find_docs_root
 
 
 class Reporter(Protocol):
@@ -37,18 +39,28 @@ class SilentReporter:
 
 @dataclass(frozen=True)
 class FetchedDocs:
-    """A source made local: where its markdown is, and what to call it."""
+    """A source made local: where its docs files are, and what to call it."""
 
     source: str  # canonical spec, pinned to the version fetched
     name: str  # suggested library name
     version: str
     package_root: Path
     docs_root: Path | None  # None: only README/CHANGELOG are served
+    pages: tuple[DocFile, ...] = ()  # pages the source wrote itself (a PyPI long description)
+    summary: str = ""  # what was chosen, for the add's output ("click@8.1.7: Sphinx docs ...")
 
-    def iter_files(self) -> Iterator[tuple[str, str]]:
-        if self.docs_root is not None:
-            return iter_markdown(self.docs_root)
-        return iter_fallback_files(self.package_root)
+    def iter_files(self) -> Iterator[DocFile]:
+        """The source's own pages, then the docs folder's files (else README/CHANGELOG)."""
+        seen = {page.path for page in self.pages}
+        yield from self.pages
+        found = (
+            iter_doc_files(self.docs_root)
+            if self.docs_root is not None
+            else iter_readme_files(self.package_root)
+        )
+        for file in found:
+            if file.path not in seen:
+                yield file
 
 
 Fetcher = Callable[[str, Path, "str | None", Reporter], FetchedDocs]
@@ -115,6 +127,17 @@ def _fetch_npm(
 register_source("npm", _fetch_npm)
 
 
+def _fetch_pypi(
+    spec: str, cache_dir: Path, docs_root: str | None, reporter: Reporter
+) -> FetchedDocs:
+    from docshelf.sources.python_docs import fetch_pypi_docs
+
+    return fetch_pypi_docs(spec, cache_dir, docs_root, reporter)
+
+
+register_source("pypi", _fetch_pypi)
+
+
 def describe_docs_root(fetched: FetchedDocs) -> str:
     if fetched.docs_root is None:
         return "no docs folder found; serving README and CHANGELOG only (use --docs-root)"
@@ -125,9 +148,7 @@ def describe_docs_root(fetched: FetchedDocs) -> str:
 
 
 def ensure_files(fetched: FetchedDocs) -> None:
-    if fetched.docs_root is None and not any(
-        True for _ in iter_fallback_files(fetched.package_root)
-    ):
+    if fetched.docs_root is None and not any(True for _ in fetched.iter_files()):
         raise SourceError(
             f"{fetched.source} has no docs folder (.docs, dist/docs, docs), README or CHANGELOG. "
             "Point --docs-root at the folder that holds its markdown."

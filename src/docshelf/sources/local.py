@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from docshelf.errors import SourceError
+from docshelf.parsing.formats import MARKDOWN_SUFFIXES, RST_SUFFIXES
 
-MARKDOWN_SUFFIXES = (".md", ".mdx", ".markdown")
 DOCS_ROOT_CANDIDATES = (".docs", "dist/docs", "docs")
 FALLBACK_FILES = ("README.md", "readme.md", "README.markdown", "CHANGELOG.md", "changelog.md")
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -97,7 +97,7 @@ def _first_markdown(folder: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
         for filename in filenames:
-            if filename.lower().endswith(MARKDOWN_SUFFIXES):
+            if filename.lower().endswith((*MARKDOWN_SUFFIXES, *RST_SUFFIXES)):
                 yield Path(dirpath) / filename
                 return
 
