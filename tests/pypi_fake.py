@@ -150,6 +150,7 @@ class FakePypi:
         host: str = "files",  # which server holds the file: files, index or rogue
         archive: bytes | None = None,
         relative: bool = False,  # list the file URL relative to the JSON, as some mirrors do
+        listed_name: str | None = None,  # the file name the JSON gives, if not the real one
     ) -> str:
         """Add a release; returns its file's URL."""
         urls = project_urls or {}
@@ -172,7 +173,7 @@ class FakePypi:
         server.routes[path] = lambda: (200, {"Content-Type": "application/octet-stream"}, data)
         file_url = f"{server.url}{path}"
         entry = {
-            "filename": filename,
+            "filename": listed_name or filename,
             "url": f"../..{path}" if relative else file_url,
             "digests": {"sha256": sha256 or hashlib.sha256(data).hexdigest()},
             "packagetype": packagetype,

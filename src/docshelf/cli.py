@@ -74,11 +74,12 @@ def _shelf(ctx: click.Context) -> Shelf:
 def add(
     ctx: click.Context, source: str, name: str | None, docs_root: str | None, quiet: bool
 ) -> None:
-    """Add (or re-index) a library: npm:NAME[@VERSION] or a folder of markdown.
+    """Add (or re-index) a library: npm:NAME[@VERSION], pypi:NAME[SPECIFIER] or a folder of docs.
 
     \b
     Examples:
       docshelf add npm:@mastra/mcp-docs-server@1.1.45 --name mastra
+      docshelf add pypi:click==8.1.7
       docshelf add ./my-project/docs --name myproj
     """
     from docshelf.progress import RichReporter

@@ -374,3 +374,17 @@ def test_a_download_past_the_deadline_is_abandoned(fake: FakePypi, tmp_path: Pat
         with pytest.raises(SourceError, match="DOCSHELF_MAX_DOWNLOAD_SECONDS"):
             hurried.download(release, tmp_path / "demo.tar.gz")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_name_that_would_leave_the_cache_is_not_used_as_one(
+    fake: FakePypi, index: PypiIndex, tmp_path: Path
+) -> None:
+    fake.publish("demo", "1.0", {"README.md": "# Demo\n"}, listed_name="../../../evil.tar.gz")
+    fetched = fetch_pypi_package("demo", tmp_path / "cache", index=index)
+    assert (fetched.root / "README.md").is_file()
+    assert sorted(p.name for p in (tmp_path / "cache" / "pypi" / "demo" / "1.0").iterdir()) == [
+        "package.tar.gz",
+        "release.json",
+        "unpacked",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]

@@ -33,7 +33,9 @@ PARSE_SECONDS = 10.0  # a page docutils has not read by then is indexed from its
 _GRID_BORDER = re.compile(r"^([ \t]*)\+(?:[-=]+\+)+[ \t]*$")
 _SIMPLE_BORDER = re.compile(r"^([ \t]*)[=-]+(?:[ \t]+[=-]+)+[ \t]*$")
 _parse_lock = threading.Lock()  # docutils keeps roles and directives in global tables
-_deadline: list[float] = []  # set while a page is parsed; read by the per-line check
+# The parse deadline of the calling thread, read by the per-line check; other threads
+# (another docutils user) see none.
+_deadline = threading.local()
 
 
 class _TimeUp(Exception):
@@ -72,7 +74,7 @@ def rst_to_markdown(text: str) -> RstDocument:
     with _parse_lock:
         _watch_lines()
         prepare_names(text)
-        _deadline.append(time.monotonic() + PARSE_SECONDS)
+        _deadline.at = time.monotonic() + PARSE_SECONDS
         try:
             doctree = publish_doctree(text, settings_overrides=_settings())
         except _TimeUp:
@@ -82,7 +84,7 @@ def rst_to_markdown(text: str) -> RstDocument:
         except Exception as exc:  # docutils has no root exception; any failure means fallback
             raise RstError(f"docutils failed: {type(exc).__name__}: {exc}") from exc
         finally:
-            _deadline.clear()
+            _deadline.at = None
         writer = MarkdownWriter()
         try:
             markdown = writer.write(doctree)
@@ -104,7 +106,8 @@ def _watch_lines() -> None:
         return
 
     def next_line(self: StateMachine, n: int = 1) -> str:
-        if _deadline and time.monotonic() > _deadline[0]:
+        at = getattr(_deadline, "at", None)
+        if at is not None and time.monotonic() > at:
             raise _TimeUp
         return original(self, n)
 

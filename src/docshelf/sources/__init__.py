@@ -75,7 +75,7 @@ def register_source(prefix: str, fetcher: Fetcher) -> None:
 def fetch_source(
     spec: str, cache_dir: Path, docs_root: str | None = None, reporter: Reporter | None = None
 ) -> FetchedDocs:
-    """Fetch (or locate) the docs named by `spec`: `npm:NAME[@VERSION]` or a folder path."""
+    """Fetch (or locate) the docs named by `spec`: `npm:NAME[@VER]`, `pypi:NAME[SPEC]`, a folder."""
     reporter = reporter or SilentReporter()
     prefix, sep, rest = spec.partition(":")
     if sep and prefix in _KINDS:
