@@ -96,6 +96,22 @@ SETTINGS: tuple[Setting, ...] = (
         "npm registry to fetch packages from.",
     ),
     Setting(
+        "pypi_index",
+        "str",
+        "https://pypi.org/pypi",
+        ("DOCSHELF_PYPI_INDEX",),
+        "Base URL of a PyPI JSON API (`<base>/NAME/json`) to fetch `pypi:` sources from. "
+        "PIP_INDEX_URL is not read: it names a simple index, which has no JSON API.",
+    ),
+    Setting(
+        "pypi_files",
+        "str",
+        "https://files.pythonhosted.org",
+        ("DOCSHELF_PYPI_FILES",),
+        "The one host besides the index itself that `pypi:` downloads may come from, "
+        "redirects included.",
+    ),
+    Setting(
         "default_source",
         "str",
         "npm:@mastra/mcp-docs-server",
@@ -150,6 +166,13 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         ("GITLAB_TOKEN",),
         "Token for private gitlab.com repositories (sent as an HTTP header, never logged).",
+    ),
+    Setting(
+        "max_download_seconds",
+        "float",
+        "600",
+        ("DOCSHELF_MAX_DOWNLOAD_SECONDS",),
+        "Longest one package download may take, retries included, before it is abandoned.",
     ),
     Setting(
         "semantic",

@@ -18,7 +18,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from docshelf.constants import SearchMode
 from docshelf.errors import LibraryNotFoundError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
-from docshelf.parsing.formats import parse_document
+from docshelf.parsing.formats import DocFile, parse_document
 from docshelf.progress import Reporter, SilentReporter
 from docshelf.reading.read import Listing, list_directory, read_path
 from docshelf.reading.tokens import approx_tokens
@@ -133,7 +133,7 @@ class Shelf:
             fetched.source,
             fetched.iter_files(),
             reporter=reporter,
-            origin=fetched.describe(),
+            origin=fetched.origin,
         )
 
     def index_files(
@@ -141,28 +141,27 @@ class Shelf:
         library: str,
         version: str,
         source: str,
-        files: Iterable[tuple[str, str] | tuple[str, str, str]],
+        files: Iterable[DocFile | tuple[str, str] | tuple[str, str, str]],
         *,
         reporter: Reporter | None = None,
         origin: str = "",
     ) -> LibraryVersion:
-        """Index (page path, text[, format]) items as `library@version`, atomically.
-
-        The format ("md", "mdx", "rst") picks the parser; markdown when it is left out.
-        """
+        """Index pages as `library@version`, atomically: DocFiles with their text, or
+        (page path, text[, format]) tuples. The format ("md", "mdx", "rst") picks the
+        parser; markdown when it is left out. `origin` says where the docs came from."""
         reporter = reporter or SilentReporter()
-        files = list(files)
-        reporter.message(f"Indexing {len(files)} pages of {library}@{version}")
+        docs = [_doc_file(item) for item in files]
+        reporter.message(f"Indexing {len(docs)} pages of {library}@{version}")
         done = 0
 
         def parsed() -> Iterator[Page]:
-            for item in files:
-                yield parse_document(*item)
+            for doc in docs:
+                yield parse_document(doc.page_id, doc.text or "", doc.format)
 
         def tick(_: Page) -> None:
             nonlocal done
             done += 1
-            reporter.index(done, len(files))
+            reporter.index(done, len(docs))
 
         with self._write_lock:
             return write_version(
@@ -349,3 +348,10 @@ class Shelf:
         model = self.semantic.model_id
         if model:
             self.semantic.indexes(self.conn, catalog.resolve_versions(self.conn, None), model)
+
+
+def _doc_file(item: DocFile | tuple[str, str] | tuple[str, str, str]) -> DocFile:
+    if isinstance(item, DocFile):
+        return item
+    page_id, text, *fmt = item
+    return DocFile(page_id, format=fmt[0] if fmt else "md", text=text)

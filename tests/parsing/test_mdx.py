@@ -78,7 +78,7 @@ def test_markdown_is_parsed_as_before():
     assert "<Intro>" in page.content
 
 
-def test_rst_pages_get_their_section_titles_as_headings_until_the_rst_parser_exists():
+def test_rst_pages_get_their_section_titles_as_headings():
     page = parse_document(
         "guide", "=====\nGuide\n=====\n\nIntro.\n\nInstall\n-------\n\nRun it.\n", "rst"
     )

@@ -224,7 +224,8 @@ def test_a_plain_docs_folder_is_used_when_no_generator_config_exists(tmp_path: P
         {"docs/index.md": "# Home", "docs/api/index.md": "# API", "docs/api/x.mdx": "# X"},
     )
     assert layout.describe() == "docs folder docs/"
-    assert set(ids(layout)) == {"index", "api", "api/x"}
+    # No generator says the URLs: page ids are the file paths, index pages included.
+    assert set(ids(layout)) == {"index", "api/index", "api/x"}
 
 
 def test_fixture_configs_under_tests_are_not_mistaken_for_the_docs_site(tmp_path: Path):
@@ -255,11 +256,11 @@ def test_docs_root_overrides_discovery_but_keeps_the_generator_rules_inside_it(t
     }
     assert layout_of(tmp_path, files, "docs").generator == "VitePress"
     notes = layout_of(tmp_path, files, "notes")
-    assert (notes.describe(), set(ids(notes))) == ("docs folder notes/", {"index", "a"})
+    assert (notes.describe(), set(ids(notes))) == ("docs folder notes/", {"index", "a/index"})
 
 
 def test_docs_root_outside_the_repository_or_missing_is_refused(tmp_path: Path):
-    with pytest.raises(SourceError, match="outside the repository"):
+    with pytest.raises(SourceError, match="outside the package or repository"):
         layout_of(tmp_path, {"docs/a.md": "# A"}, "../etc")
     with pytest.raises(SourceError, match="folders there: docs"):
         layout_of(tmp_path, {"docs/a.md": "# A"}, "nope")
@@ -272,3 +273,69 @@ def test_rewrite_patterns_and_globs():
     assert glob_match("x/drafts/y.md", "**/drafts/**")
     assert glob_match("_build", "_build")
     assert not glob_match("guide/a.md", "*.md")
+
+
+# -- folders on disk (npm tarballs, sdists, local folders) ----------------------------------
+
+
+def test_markdown_and_rst_files_are_read_with_their_format(tmp_path: Path):
+    layout = layout_of(
+        tmp_path,
+        {"docs/a.md": "# A", "docs/b/c.rst": "C\n=", "docs/notes.txt": "plain", "docs/i.png": ""},
+    )
+    assert [(d.page_id, d.path, d.format) for d in layout.files] == [
+        ("a", "docs/a.md", "md"),
+        ("b/c", "docs/b/c.rst", "rst"),
+    ]
+
+
+def test_txt_files_count_only_when_the_sphinx_project_declares_them(tmp_path: Path):
+    plain = layout_of(
+        tmp_path / "plain",
+        {"docs/conf.py": "project = 'x'\n", "docs/index.rst": "I\n=", "docs/topic.txt": "T\n="},
+    )
+    assert set(ids(plain)) == {"index"}
+    declared = layout_of(
+        tmp_path / "django",
+        {
+            "docs/conf.py": "source_suffix = {\n    '.rst': 'restructuredtext',\n"
+            "    '.txt': 'restructuredtext',\n}\n",
+            "docs/index.rst": "I\n=",
+            "docs/topic.txt": "T\n=",
+        },
+    )
+    assert declared.generator == "Sphinx"
+    assert {d.page_id: d.format for d in declared.files} == {"index": "rst", "topic": "rst"}
+
+
+def test_links_are_not_followed_and_the_first_of_two_same_pages_wins(tmp_path: Path):
+    outside = write_tree(tmp_path / "outside", {"secret.md": "secret"})
+    repo = write_tree(tmp_path / "repo", {"docs/intro.md": "md", "docs/intro.rst": "rst"})
+    (repo / "docs" / "linked").symlink_to(outside)
+    (repo / "docs" / "link.md").symlink_to(outside / "secret.md")
+    layout = discover_docs(FolderTree(repo))
+    assert [(d.page_id, d.path) for d in layout.files] == [("intro", "docs/intro.md")]
+
+
+def test_readme_and_changelog_files_in_markdown_or_rst_become_capitalised_pages(
+    tmp_path: Path,
+):
+    layout = layout_of(
+        tmp_path,
+        {"readme.rst": "R\n=", "CHANGES.md": "# C", "HISTORY.txt": "h", "NEWS.rst": "N\n="},
+    )
+    assert layout.readme_only
+    assert [(d.page_id, d.path, d.format) for d in layout.files] == [
+        ("README", "readme.rst", "rst"),
+        ("CHANGES", "CHANGES.md", "md"),
+        ("NEWS", "NEWS.rst", "rst"),
+    ]
+
+
+def test_a_local_folder_without_a_site_config_is_all_pages_named_by_their_paths(
+    tmp_path: Path,
+):
+    write_tree(tmp_path / "mine", {"index.md": "# I", "guide/index.md": "# G", "docs/a.md": "#"})
+    layout = discover_docs(FolderTree(tmp_path / "mine"), whole_folder=True)
+    assert layout.describe() == "local folder"
+    assert set(ids(layout)) == {"index", "guide/index", "docs/a"}

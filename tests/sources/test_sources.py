@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from docshelf.sources import FetchedDocs, describe_docs_root
+from corpus import write_tree
+from docshelf.progress import SilentReporter
+from docshelf.sources.docsites import FolderTree, discover_docs
+from docshelf.sources.local import fetch_docs as fetch_local
 from docshelf.sources.npm import _npm_readme_warning
 
 
 def test_provenance_names_the_docs_folder_or_the_readme_fallback(tmp_path: Path):
-    (tmp_path / ".docs").mkdir()
-    with_docs = FetchedDocs("npm:x@1.0.0", "x", "1.0.0", tmp_path, tmp_path / ".docs")
-    assert with_docs.describe() == "docs folder .docs/"
-    readme = FetchedDocs("npm:x@1.0.0", "x", "1.0.0", tmp_path, None)
-    assert describe_docs_root(readme) == "README and CHANGELOG only"
-    local = FetchedDocs(str(tmp_path), "x", "local", tmp_path, tmp_path)
-    assert local.describe() == "local folder"
+    package = write_tree(tmp_path / "pkg", {".docs/a.md": "# A", "README.md": "# R"})
+    assert discover_docs(FolderTree(package)).describe() == "docs folder .docs/"
+    readme = write_tree(tmp_path / "readme", {"README.md": "# R", "CHANGELOG.md": "# C"})
+    assert discover_docs(FolderTree(readme)).describe() == "README and CHANGELOG only"
+    local = fetch_local(str(package), tmp_path / "cache", None, SilentReporter())
+    assert local.origin == "local folder"
 
 
 def test_a_readme_only_npm_package_points_at_its_repository_and_website(tmp_path: Path):

@@ -1,83 +1,88 @@
 """One entry point for every docs format: a page's format picks its parser.
 
-`md` is markdown, `mdx` is MDX cleaned to markdown first, `rst` is reStructuredText.
-A parser module registers itself with `register_parser` (the reStructuredText one,
-`docshelf.parsing.rst`, does so when imported); until it exists, rst pages are read
-with their section titles turned into markdown headings, so they stay searchable.
+`md` is markdown, `mdx` is MDX cleaned to markdown first, `rst` is reStructuredText read
+with docutils (loaded the first time an rst page is parsed). A parser registers under its
+format the way a source registers under its prefix: `register_parser("rst",
+"docshelf.parsing.rst:parse_rst_page")` imports the module only when it is needed. Every
+parser returns a Page whose `content` is markdown, so reading, diffs and search treat
+every page alike whatever it was written in.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
 
 from docshelf.errors import UsageError
 from docshelf.models import Page
-from docshelf.parsing.markdown import parse_page
-from docshelf.parsing.mdx import mdx_to_markdown
 
 Parser = Callable[[str, str], Page]
-_PARSERS: dict[str, Parser] = {}
-_MODULES = {"rst": "docshelf.parsing.rst"}  # formats whose parser lives in its own module
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
+RST_SUFFIXES = (".rst", ".rest")
+# Sphinx projects may keep their sources as .txt (Django's docs do); elsewhere a .txt file
+# is plain notes, so it is only read as reStructuredText inside a Sphinx source folder.
+SPHINX_TEXT_SUFFIXES = (".txt",)
+FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".mdx": "mdx", ".rst": "rst", ".rest": "rst"}
+_PARSERS: dict[str, Parser | str] = {}
 
 
-def register_parser(fmt: str, parser: Parser) -> None:
-    """Make `parse_document(path, text, fmt)` use `parser(path, text)`."""
+@dataclass(frozen=True)
+class DocFile:
+    """One page of a library's docs: its id, the file that holds it, and its format.
+
+    `path` is relative to the source's root (a package, a repository snapshot, a folder).
+    A page a source writes itself (a PyPI long description) has its `text` instead.
+    """
+
+    page_id: str  # what read_docs calls it: the public URL path where the site says one
+    path: str = ""
+    format: str = "md"
+    text: str | None = None
+
+
+def format_for(filename: str, *, sphinx: bool = False) -> str | None:
+    """The format of a file by its name, or None when docshelf does not index it.
+
+    `sphinx`: the file lies in a Sphinx source folder that declares `.txt` sources.
+    """
+    lowered = filename.lower()
+    for suffix, fmt in FORMAT_BY_SUFFIX.items():
+        if lowered.endswith(suffix):
+            return fmt
+    if sphinx and lowered.endswith(SPHINX_TEXT_SUFFIXES):
+        return "rst"
+    return None
+
+
+def strip_doc_suffix(name: str) -> str:
+    """`a/b.md` -> `a/b`, `a/b.rst` -> `a/b`, `a/b.txt` -> `a/b`; other names unchanged."""
+    lowered = name.lower()
+    for suffix in (*FORMAT_BY_SUFFIX, *SPHINX_TEXT_SUFFIXES):
+        if lowered.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def register_parser(fmt: str, parser: Parser | str) -> None:
+    """Make `parse_document(page_id, text, fmt)` use `parser(page_id, text)`, a callable or
+    the "module:function" that names one."""
     _PARSERS[fmt] = parser
 
 
-def parse_document(path: str, text: str, fmt: str = "md") -> Page:
-    """Parse one page of any known format into a Page."""
-    parser = _PARSERS.get(fmt) or _load(fmt)
-    return parser(path, text)
+def parse_document(page_id: str, text: str, fmt: str = "md") -> Page:
+    """Parse one page of any registered format into a Page."""
+    parser = _PARSERS.get(fmt)
+    if parser is None:
+        known = ", ".join(sorted(_PARSERS))
+        raise UsageError(f"No parser for the docs format {fmt!r}; known formats: {known}.")
+    if isinstance(parser, str):
+        module, _, name = parser.partition(":")
+        parser = _PARSERS[fmt] = getattr(import_module(module), name)
+    return parser(page_id, text)
 
 
-def _load(fmt: str) -> Parser:
-    module = _MODULES.get(fmt)
-    if module is not None:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(module)
-        if fmt in _PARSERS:
-            return _PARSERS[fmt]
-    if fmt == "rst":
-        return _parse_rst_headings
-    known = ", ".join(sorted({*_PARSERS, *_MODULES}))
-    raise UsageError(f"No parser for the docs format {fmt!r}; known formats: {known}.")
-
-
-def _parse_mdx(path: str, text: str) -> Page:
-    return parse_page(path, mdx_to_markdown(text))
-
-
-_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+<>:._])\1{2,}\s*$")
-
-
-def _parse_rst_headings(path: str, text: str) -> Page:
-    """Stand-in for the reStructuredText parser: section titles become markdown headings."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    styles: list[tuple[str, bool]] = []
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        over = bool(_ADORNMENT.match(lines[i])) and i + 2 < len(lines)
-        title_at = i + 1 if over else i
-        if title_at + 1 < len(lines):
-            title = lines[title_at].strip()
-            under = _ADORNMENT.match(lines[title_at + 1])
-            fits = under and title and len(lines[title_at + 1].rstrip()) >= len(title)
-            if fits and not _ADORNMENT.match(lines[title_at]) and under is not None:
-                style = (under.group(1), over)
-                if style not in styles:
-                    styles.append(style)
-                out.append("#" * min(styles.index(style) + 1, 6) + " " + title)
-                i = title_at + 2
-                continue
-        out.append(lines[i])
-        i += 1
-    return parse_page(path, "\n".join(out))
-
-
-register_parser("md", parse_page)
-register_parser("mdx", _parse_mdx)
+register_parser("md", "docshelf.parsing.markdown:parse_page")
+register_parser("mdx", "docshelf.parsing.mdx:parse_mdx_page")
+register_parser("rst", "docshelf.parsing.rst:parse_rst_page")

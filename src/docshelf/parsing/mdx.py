@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from docshelf.models import Page
+from docshelf.parsing.markdown import parse_page
+
 # String props whose value is text a reader of the rendered page sees.
 VISIBLE_PROPS = ("title", "label", "caption", "heading", "summary", "alt", "description")
 
@@ -156,3 +159,8 @@ def _without_expressions(props: str) -> str:
         if depth == 0:
             out.append(char)
     return "".join(out)
+
+
+def parse_mdx_page(path: str, text: str) -> Page:
+    """An MDX page, cleaned to markdown, as a Page (registered as format `mdx`)."""
+    return parse_page(path, mdx_to_markdown(text))

@@ -1,10 +1,11 @@
-"""Where docs come from: each source kind turns a spec into a local folder of markdown.
+"""Where docs come from: each source kind turns a spec into a local tree of docs files.
 
 The registry. A kind registers the fetcher for its prefix:
 ``register_source("npm", "docshelf.sources.npm:fetch_docs")``; a "module:function" string
 is imported only when a spec of that kind is fetched, so registering costs nothing at
 start-up (a callable works too). A fetcher takes (spec without the prefix, download cache,
-docs root override, reporter) and returns `FetchedDocs`. A spec with no known prefix is
+docs root override, reporter) and returns `FetchedDocs`: the files of its pages, chosen by
+the one discovery in `docsites`, and where they came from. A spec with no known prefix is
 a local folder (`docshelf.sources.local`). Built-in kinds register the same way a new one
 does: add its module here and one `register_source` line below.
 """
@@ -13,49 +14,50 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import import_module
 from pathlib import Path
 
 from docshelf.errors import SourceError, UsageError
+from docshelf.parsing.formats import DocFile
 from docshelf.progress import Reporter, SilentReporter
-from docshelf.sources.doctree import DocFile
-from docshelf.sources.files import iter_fallback_files, iter_markdown
+from docshelf.sources.doctree import MAX_FILE_BYTES, DocsLayout
 
 
 @dataclass(frozen=True)
 class FetchedDocs:
-    """A source made local: where its docs are, what to call it, and where they came from."""
+    """A source made local: its pages' files, what to call it, and where the docs came from."""
 
     source: str  # canonical spec, pinned to the version fetched
     name: str  # suggested library name
     version: str
-    package_root: Path
-    docs_root: Path | None  # None: only README/CHANGELOG are served
-    # Pages chosen by discovery (page id, path under package_root, format); None: every
-    # markdown file under docs_root, named by its path.
-    documents: tuple[DocFile, ...] | None = None
+    root: Path  # the package, repository snapshot or folder the documents' paths are in
+    documents: tuple[DocFile, ...]
     origin: str = ""  # where the docs came from, e.g. "VitePress site in docs/"
     warnings: tuple[str, ...] = ()  # for the user: skipped files, README-only fallbacks
 
-    def iter_files(self) -> Iterator[tuple[str, str, str]]:
-        """(page id, text, format) for each page; the format picks the parser."""
-        if self.documents is not None:
-            for doc in self.documents:
-                text = (self.package_root / doc.path).read_text(encoding="utf-8", errors="replace")
-                yield doc.page_id, text, doc.format
-            return
-        files = (
-            iter_markdown(self.docs_root)
-            if self.docs_root is not None
-            else iter_fallback_files(self.package_root)
-        )
-        for path, text in files:
-            yield path, text, "md"
+    def iter_files(self) -> Iterator[DocFile]:
+        """Each page with its text, read from its file (bad bytes replaced)."""
+        for doc in self.documents:
+            if doc.text is not None:
+                yield doc
+                continue
+            file = self.root / doc.path
+            if file.is_symlink() or not file.is_file() or file.stat().st_size > MAX_FILE_BYTES:
+                continue
+            yield replace(doc, text=file.read_text(encoding="utf-8", errors="replace"))
 
-    def describe(self) -> str:
-        """Where the docs came from, for the add output and `list`."""
-        return self.origin or describe_docs_root(self)
+
+def fetched_from_layout(
+    source: str,
+    name: str,
+    version: str,
+    root: Path,
+    layout: DocsLayout,
+    warnings: tuple[str, ...] = (),
+) -> FetchedDocs:
+    """FetchedDocs for the pages discovery chose, described as it described them."""
+    return FetchedDocs(source, name, version, root, layout.files, layout.describe(), warnings)
 
 
 Fetcher = Callable[[str, Path, "str | None", Reporter], FetchedDocs]
@@ -77,7 +79,8 @@ def source_kinds() -> list[str]:
 def fetch_source(
     spec: str, cache_dir: Path, docs_root: str | None = None, reporter: Reporter | None = None
 ) -> FetchedDocs:
-    """Fetch (or locate) the docs named by `spec`: `npm:NAME[@VERSION]` or a folder path."""
+    """Fetch (or locate) the docs named by `spec`: `npm:NAME[@VERSION]`, `pypi:NAME[SPEC]`,
+    `git:URL[@REF]`, `github:OWNER/REPO[@REF]`, ... or a folder path."""
     reporter = reporter or SilentReporter()
     prefix, sep, rest = spec.partition(":")
     if sep and prefix in _KINDS:
@@ -100,36 +103,17 @@ def load_fetcher(fetcher: Fetcher | str) -> Fetcher:
     return found
 
 
-def describe_docs_root(fetched: FetchedDocs) -> str:
-    """`docs folder .docs/`, `local folder`, or `README and CHANGELOG only`."""
-    if fetched.docs_root is None:
-        return "README and CHANGELOG only"
-    try:
-        rel = fetched.docs_root.relative_to(fetched.package_root).as_posix()
-    except ValueError:
-        return f"docs folder {fetched.docs_root}"
-    return "local folder" if rel in ("", ".") else f"docs folder {rel}/"
-
-
 def ensure_files(fetched: FetchedDocs) -> None:
     """Raise SourceError when a fetched source has nothing to index at all."""
-    if fetched.documents is not None:
-        if not fetched.documents:
-            raise SourceError(
-                f"{fetched.source} has no docs site, docs folder, README or CHANGELOG. Point "
-                "--docs-root at the folder that holds its docs, or pick another REF."
-            )
-        return
-    if fetched.docs_root is None and not any(
-        True for _ in iter_fallback_files(fetched.package_root)
-    ):
+    if not fetched.documents:
         raise SourceError(
-            f"{fetched.source} has no docs folder (.docs, dist/docs, docs), README or CHANGELOG. "
-            "Point --docs-root at the folder that holds its markdown."
+            f"{fetched.source} has no docs site, docs folder (.docs, dist/docs, docs, ...), "
+            "README or CHANGELOG. Point --docs-root at the folder that holds its docs."
         )
 
 
 register_source("npm", "docshelf.sources.npm:fetch_docs")
+register_source("pypi", "docshelf.sources.python_docs:fetch_docs")
 register_source("git", "docshelf.sources.git:fetch_git_docs")
 register_source("github", "docshelf.sources.git:fetch_github_docs")
 register_source("gitlab", "docshelf.sources.git:fetch_gitlab_docs")

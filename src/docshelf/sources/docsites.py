@@ -1,9 +1,11 @@
-"""Finding the docs in a repository: which site generator, which folder, which page ids.
+"""Finding the docs in a package, repository or folder: which generator, folder and page ids.
 
-Discovery reads a tree (a git commit or a folder) through `RepoTree`, picks the docs
-site by its generator's own config (see `sitegen`), else a conventional docs folder,
-else README + CHANGELOG, and returns a `DocsLayout`: (page id, file path, format) for
-each page. Page ids follow the public site's URL paths; the format picks the parser.
+The one discovery every source uses (git commits, PyPI sdists, npm tarballs, local
+folders). It reads a tree through `RepoTree`, picks the docs site by its generator's own
+config (see `sitegen`), else a conventional docs folder, else README + CHANGELOG, and
+returns a `DocsLayout`: a `DocFile` (page id, file path, format) for each page. Page ids
+follow the public site's URL paths where a config says them; in a plain folder they are
+the file paths without their suffix.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from docshelf.sources.doctree import (
     FolderTree,
     RepoTree,
     dedupe,
-    page_id_for,
     strip_suffix,
     suffix_of,
 )
@@ -28,10 +29,14 @@ from docshelf.sources.sitegen import build_layout, find_sites
 
 __all__ = ["DocFile", "DocsLayout", "FolderTree", "RepoTree", "discover_docs"]
 
-README_NAMES = ("README.md", "readme.md", "Readme.md", "README.markdown", "README.rst")
-CHANGELOG_NAMES = ("CHANGELOG.md", "changelog.md", "CHANGES.md", "CHANGELOG.rst", "CHANGES.rst")
-# Plain docs folders, most usual first (each is tried only when no generator config names one).
+# README-like files at the root, each one page named like its stem in capitals.
+README_STEMS = ("README", "CHANGELOG", "CHANGES", "HISTORY", "NEWS")
+README_SUFFIXES = (".md", ".markdown", ".rst")
+# Plain docs folders, most usual first (each is tried only when no generator config names
+# one). `.docs` and `dist/docs` are what npm packages ship; the rest are repository habits.
 CONVENTIONAL_FOLDERS = (
+    ".docs",
+    "dist/docs",
     "docs",
     "doc",
     "documentation",
@@ -40,16 +45,18 @@ CONVENTIONAL_FOLDERS = (
     "apps/website",
     "site",
     "packages/docs",
-    ".docs",
-    "dist/docs",
 )
 
 
-def discover_docs(tree: RepoTree, docs_root: str | None = None, *, name: str = "") -> DocsLayout:
+def discover_docs(
+    tree: RepoTree, docs_root: str | None = None, *, whole_folder: bool = False
+) -> DocsLayout:
     """The docs of `tree`: by generator config, else a docs folder, else README + CHANGELOG.
 
     `docs_root` (the `--docs-root` option) restricts the search to that folder; a
     generator config inside it (or one whose docs folder it is) still sets the page ids.
+    `whole_folder` (a local folder the user pointed at): without a generator config,
+    every doc file in the tree is a page, instead of a docs folder or the README.
     """
     files = [f for f in tree.files() if not (set(f.split("/")[:-1]) & SKIP_DIRS)]
     if docs_root is not None:
@@ -64,32 +71,42 @@ def discover_docs(tree: RepoTree, docs_root: str | None = None, *, name: str = "
         layout = build_layout(tree, files, site)
         if layout is not None and layout.files:
             return layout
+    if whole_folder:
+        return folder_layout(files, "", generator="local")
     for folder in CONVENTIONAL_FOLDERS:
         layout = folder_layout(files, folder)
         if layout.files:
             return layout
-    return readme_layout(files, name)
+    return readme_layout(files)
 
 
-def folder_layout(files: Sequence[str], root: str, *, note: str = "") -> DocsLayout:
-    """Every doc file under `root`; `x/index.md` is page `x`, the root index is `index`."""
+def folder_layout(
+    files: Sequence[str], root: str, *, note: str = "", generator: str = "folder"
+) -> DocsLayout:
+    """Every doc file under `root`, named by its path there without the suffix."""
     chosen = []
     for path in files:
         rel = _relative(path, root)
         if rel is None or suffix_of(rel) not in DOC_SUFFIXES:
             continue
-        chosen.append(DocFile(page_id_for(strip_suffix(rel)), path, FORMATS[suffix_of(rel)]))
-    return DocsLayout("folder", root, dedupe(chosen), (note,) if note else ())
+        chosen.append(DocFile(strip_suffix(rel), path, FORMATS[suffix_of(rel)]))
+    return DocsLayout(generator, root, dedupe(chosen), (note,) if note else ())
 
 
-def readme_layout(files: Sequence[str], name: str = "") -> DocsLayout:
-    """README and CHANGELOG at the root, as pages `README` and `CHANGELOG`."""
-    present = set(files)
+def readme_layout(files: Sequence[str]) -> DocsLayout:
+    """README, CHANGELOG, CHANGES, HISTORY and NEWS at the root, in markdown or rst.
+
+    Each is one page named after its stem in capitals (`README`) whatever its spelling on
+    disk; of two spellings, markdown wins.
+    """
+    at_root = {f.lower(): f for f in sorted(files, reverse=True) if "/" not in f}
     chosen = []
-    for names, page_id in ((README_NAMES, "README"), (CHANGELOG_NAMES, "CHANGELOG")):
-        found = next((n for n in names if n in present), None)
-        if found is not None:
-            chosen.append(DocFile(page_id, found, FORMATS[suffix_of(found)]))
+    for stem in README_STEMS:
+        for suffix in README_SUFFIXES:
+            found = at_root.get(f"{stem.lower()}{suffix}")
+            if found is not None:
+                chosen.append(DocFile(stem, found, FORMATS[suffix]))
+                break
     return DocsLayout("README", "", tuple(chosen), readme_only=True)
 
 
@@ -107,8 +124,8 @@ def _clean_folder(raw: str) -> str:
     parts = [p for p in raw.replace("\\", "/").split("/") if p not in ("", ".")]
     if ".." in parts or raw.startswith(("/", "~")):
         raise SourceError(
-            f"--docs-root {raw!r} points outside the repository; give a folder inside it, such "
-            "as 'docs' or 'website/docs'."
+            f"--docs-root {raw!r} points outside the package or repository; give a folder "
+            "inside it, such as 'docs' or 'website/docs'."
         )
     return "/".join(parts)
 
@@ -118,6 +135,6 @@ def _check_folder(files: Sequence[str], root: str, raw: str) -> None:
         return
     tops = sorted({f.split("/", 1)[0] for f in files if "/" in f})[:12]
     raise SourceError(
-        f"--docs-root {raw!r} is not a folder with files in the repository; folders there: "
-        f"{', '.join(tops) or 'none'}."
+        f"--docs-root {raw!r} is not a folder with files in the package or repository; "
+        f"folders there: {', '.join(tops) or 'none'}."
     )

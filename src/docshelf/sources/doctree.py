@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
+
+from docshelf.parsing.formats import DocFile
 
 DOC_SUFFIXES = (".md", ".mdx", ".markdown", ".rst")
 SKIP_DIRS = frozenset({"node_modules", ".git", "__pycache__", ".venv", "venv", ".tox"})
 FORMATS = {".md": "md", ".markdown": "md", ".mdx": "mdx", ".rst": "rst", ".txt": "rst"}
+MAX_FILE_BYTES = 8 * 1024 * 1024  # one page; larger files are left out
+# `01-app`, `3_guides`, `10 - intro`: the ordering prefix sites drop from their URLs.
+ORDER_PREFIX = re.compile(r"^\d+\s*[-_.]+\s*(?=[^-_.\s])")
 
 
 class RepoTree(Protocol):
@@ -32,19 +38,10 @@ class RepoTree(Protocol):
 
 
 @dataclass(frozen=True)
-class DocFile:
-    """One page of the docs: its id (the public URL path), its file, and how to parse it."""
-
-    page_id: str
-    path: str  # relative to the repository root
-    format: str  # "md", "mdx" or "rst"
-
-
-@dataclass(frozen=True)
 class DocsLayout:
     """Where a repository's docs are and what each page is called."""
 
-    generator: str  # "VitePress", "MkDocs", "Docusaurus", "Sphinx", "Starlight", ...
+    generator: str  # "VitePress", "MkDocs", "Docusaurus", "Sphinx", "folder", "local", ...
     folder: str  # the docs folder ("" for the root); for README-only, ""
     files: tuple[DocFile, ...]
     notes: tuple[str, ...] = field(default=())
@@ -55,13 +52,19 @@ class DocsLayout:
         if self.readme_only:
             return "README and CHANGELOG only"
         where = f"{self.folder}/" if self.folder else "the repository root"
+        if self.generator == "local":
+            return "local folder" if not self.folder else f"local folder, {where}"
         if self.generator == "folder":
             return f"docs folder {where}"
         return f"{self.generator} site in {where}"
 
 
 class FolderTree:
-    """A RepoTree over a folder on disk (links are never followed)."""
+    """A RepoTree over a folder on disk (links are never followed).
+
+    Paths are the real names, so a name that is not UTF-8 keeps its surrogate escapes
+    here; `dedupe` gives such a page an id SQLite accepts.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
@@ -87,8 +90,9 @@ class FolderTree:
         texts = {}
         for path in paths:
             file = self.root / path
-            if file.is_file() and not file.is_symlink():
-                texts[path] = file.read_text(encoding="utf-8", errors="replace")
+            if file.is_symlink() or not file.is_file() or file.stat().st_size > MAX_FILE_BYTES:
+                continue
+            texts[path] = file.read_text(encoding="utf-8", errors="replace")
         return texts
 
 
@@ -100,11 +104,21 @@ def page_id_for(rel_no_suffix: str, index_names: tuple[str, ...] = ("index",)) -
     return rel_no_suffix
 
 
+def without_order_prefixes(rel: str) -> str:
+    """`01-app/03-api-reference/fetch` -> `app/api-reference/fetch`, as such sites' URLs."""
+    return "/".join(ORDER_PREFIX.sub("", part) for part in rel.split("/"))
+
+
 def dedupe(files: Iterable[DocFile]) -> tuple[DocFile, ...]:
-    """One file per page id (the first in path order), sorted by page id."""
+    """One file per page id (the first in path order), sorted by page id.
+
+    An id made from a file name that is not UTF-8 gets U+FFFD for the bad bytes: SQLite
+    refuses surrogate escapes, and the page stays findable and its path typeable.
+    """
     chosen: dict[str, DocFile] = {}
     for doc in sorted(files, key=lambda d: d.path):
-        chosen.setdefault(doc.page_id, doc)
+        page_id = doc.page_id.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        chosen.setdefault(page_id, replace(doc, page_id=page_id))
     return tuple(sorted(chosen.values(), key=lambda d: d.page_id))
 
 

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from docshelf.errors import SourceError
 from docshelf.progress import Reporter
-from docshelf.settings import get_float, get_int
-from docshelf.sources import FetchedDocs
+from docshelf.settings import get_int
+from docshelf.sources import FetchedDocs, fetched_from_layout
+from docshelf.sources.archive import max_archive_bytes
 from docshelf.sources.docsites import DocFile, DocsLayout, discover_docs
 from docshelf.sources.gitclient import Git, GitSpec, TreeEntry, parse_git_spec
 from docshelf.sources.gitrefs import Resolved, resolve_ref
@@ -225,7 +226,7 @@ def _materialise(
     limits: _Limits,
     notes: list[str],
 ) -> GitDocs:
-    layout = discover_docs(tree, docs_root, name=spec.name)
+    layout = discover_docs(tree, docs_root)
     if len(layout.files) > limits.max_files:
         raise SourceError(
             f"{spec.source} at {resolved.ref} has {len(layout.files)} doc files in "
@@ -325,7 +326,7 @@ def _max_files() -> int:
 
 
 def _max_bytes() -> int:
-    return int(get_float("max_archive_mb") * 1024 * 1024)
+    return max_archive_bytes()
 
 
 def fetched_docs(docs: GitDocs) -> FetchedDocs:
@@ -340,15 +341,13 @@ def fetched_docs(docs: GitDocs) -> FetchedDocs:
             "and CHANGELOG were indexed. Its docs may live in another folder (--docs-root DIR), "
             "another repository, or only on its website."
         )
-    return FetchedDocs(
-        source=docs.spec.pinned(pin),
-        name=docs.spec.name,
-        version=resolved.version,
-        package_root=docs.root,
-        docs_root=None if docs.layout.readme_only else docs.root / docs.layout.folder,
-        documents=docs.layout.files,
-        origin=docs.layout.describe(),
-        warnings=tuple(warnings),
+    return fetched_from_layout(
+        docs.spec.pinned(pin),
+        docs.spec.name,
+        resolved.version,
+        docs.root,
+        docs.layout,
+        tuple(warnings),
     )
 
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from docshelf.errors import SourceError
 from docshelf.progress import Reporter
 from docshelf.semver import find_version
-from docshelf.sources import FetchedDocs
-from docshelf.sources.archive import extract_tarball
-from docshelf.sources.files import find_docs_root
+from docshelf.sources import FetchedDocs, fetched_from_layout
+from docshelf.sources.archive import extract_tarball, max_archive_bytes
+from docshelf.sources.docsites import FolderTree, discover_docs
 from docshelf.sources.integrity import file_matches
-from docshelf.sources.npm_registry import NpmRegistry, NpmRelease, ProgressFn, max_archive_bytes
+from docshelf.sources.npm_registry import NpmRegistry, NpmRelease, ProgressFn
 from docshelf.sources.npm_spec import NpmSpec, parse_npm_spec
 
 _RELEASE_FILE = "release.json"
@@ -120,15 +120,15 @@ def fetch_docs(
     parsed = parse_npm_spec(spec)
     reporter.message(f"Fetching npm:{spec}")
     fetched = fetch_npm_package(parsed, cache_dir, progress=reporter.download)
-    root = find_docs_root(fetched.root, docs_root)
-    warnings = () if root is not None else (_npm_readme_warning(fetched.root, fetched.version),)
-    return FetchedDocs(
-        source=f"npm:{fetched.name}@{fetched.version}",
-        name=fetched.name.rsplit("/", 1)[-1],
-        version=fetched.version,
-        package_root=fetched.root,
-        docs_root=root,
-        warnings=warnings,
+    layout = discover_docs(FolderTree(fetched.root), docs_root)
+    warnings = (_npm_readme_warning(fetched.root, fetched.version),) if layout.readme_only else ()
+    return fetched_from_layout(
+        f"npm:{fetched.name}@{fetched.version}",
+        fetched.name.rsplit("/", 1)[-1],
+        fetched.version,
+        fetched.root,
+        layout,
+        warnings,
     )
 
 

@@ -21,6 +21,7 @@ from docshelf.constants import VERSION
 from docshelf.errors import SourceError, UsageError
 from docshelf.semver import find_version, max_satisfying, sort_versions
 from docshelf.settings import get_float, get_setting
+from docshelf.sources.archive import max_archive_bytes
 from docshelf.sources.errors import PackageNotFoundError, RegistryError
 from docshelf.sources.integrity import check_digest, get_strongest_hash, sri_from_shasum
 from docshelf.sources.npm_spec import NpmSpec, check_package_name, parse_npm_spec
@@ -272,8 +273,3 @@ def _raise_too_big(release: NpmRelease, cap: int) -> NoReturn:
         f"{cap // (1024 * 1024)} MiB; it was not kept. Raise DOCSHELF_MAX_ARCHIVE_MB if the "
         "package is really that large."
     )
-
-
-def max_archive_bytes() -> int:
-    """The largest package, downloaded or unpacked, that docshelf accepts (a setting)."""
-    return int(get_float("max_archive_mb") * 1024 * 1024)
