@@ -9,7 +9,8 @@ import pytest
 from corpus import write_tree
 from docshelf.errors import SourceError
 from docshelf.sources.docsites import FolderTree, discover_docs
-from docshelf.sources.sitegen import apply_rewrites, docusaurus_id, glob_match, load_yaml
+from docshelf.sources.siteconfig import glob_match, load_yaml
+from docshelf.sources.sitegen import apply_rewrites, docusaurus_id
 
 
 def layout_of(tmp_path: Path, files: dict[str, str], docs_root: str | None = None):

@@ -19,7 +19,8 @@ from docshelf.sources.errors import (
     PypiIndexError,
     UnsafeArchiveError,
 )
-from docshelf.sources.pypi import PypiIndex, fetch_pypi_package
+from docshelf.sources.pypi import fetch_pypi_package
+from docshelf.sources.pypi_index import PypiIndex
 from docshelf.sources.pypi_release import (
     PypiFile,
     PypiSpec,

@@ -18,9 +18,10 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Directive, Parser, directives, roles
 from docutils.parsers.rst.languages import en
 
+from docshelf.parsing.rst_roles import ROLE_RE, text_role
+
 _NAME = r"(?:(?!_)\w)+(?:[-._+:](?:(?!_)\w)+)*"  # docutils' own `simplename`
 DIRECTIVE_RE = re.compile(rf"^[ \t]*\.\.[ \t]+({_NAME})[ \t]?::", re.MULTILINE)
-ROLE_RE = re.compile(rf"(?<![\w`\\]):({_NAME}):(?=`)|(?<=`):({_NAME}):")
 
 
 # Node classes are named in lower case like docutils' own: the class name is the tag name.
@@ -319,14 +320,6 @@ _KINDS: dict[str, type[Directive]] = {
     ),
 }
 
-# Code roles show as `code`; every other unknown role shows as its plain text.
-_CODE_ROLES = frozenset(
-    "class func meth attr obj mod data exc const type member var macro struct enum "
-    "enumerator union function option envvar command program kbd file samp makevar "
-    "regexp mailheader any property decorator method attribute exception module "
-    "confval directive role".split()
-)
-
 _lock = threading.Lock()
 _dummy_document: nodes.document | None = None
 
@@ -384,38 +377,3 @@ def _fallback_kind(name: str) -> type[Directive]:
     if name.startswith("auto"):
         return Api
     return Generic
-
-
-def text_role(
-    name: str,
-    rawtext: str,
-    text: str,
-    lineno: int,
-    inliner: Any,
-    options: dict[str, Any] | None = None,
-    content: list[str] | None = None,
-) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-    """A Sphinx cross-reference or markup role, shown as the text a reader would see."""
-    shown = _role_text(utils.unescape(text))
-    kind = name.lower().split(":")[-1]
-    if kind in _CODE_ROLES:
-        return [nodes.literal(rawtext, shown)], []
-    if kind == "menuselection":
-        shown = shown.replace("-->", "›")
-    if kind == "guilabel":
-        shown = shown.replace("&&", "\0").replace("&", "").replace("\0", "&")
-    return [nodes.inline(rawtext, shown)], []
-
-
-def _role_text(text: str) -> str:
-    """`Title <target>` -> Title; `~a.b.c` -> c; `!name` -> name."""
-    match = re.fullmatch(r"(?s)(.*?)\s*<([^<>]*)>", text)
-    if match and match.group(1).strip():
-        return " ".join(match.group(1).split())
-    target = match.group(2) if match else text
-    target = target.strip().lstrip("!")
-    if target.startswith("/"):  # a :doc: path from the docs root
-        target = target[1:]
-    if target.startswith("~"):
-        target = target[1:].rsplit(".", 1)[-1]
-    return target

@@ -28,8 +28,9 @@ from docshelf.settings import get_int
 from docshelf.sources import FetchedDocs, fetched_from_layout
 from docshelf.sources.archive import max_archive_bytes
 from docshelf.sources.docsites import DocFile, DocsLayout, discover_docs
-from docshelf.sources.gitclient import Git, GitSpec, TreeEntry, parse_git_spec
+from docshelf.sources.gitclient import Git, TreeEntry
 from docshelf.sources.gitrefs import Resolved, resolve_ref
+from docshelf.sources.gitspec import GitSpec, parse_git_spec
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # one page; larger files are skipped with a warning
 _LAYOUT_FILE = "layout.json"

@@ -1,13 +1,11 @@
 """Docs site generators read from their own config: MkDocs, Docusaurus, VitePress, Sphinx,
-Starlight/Astro and Next.js-style `src/content`. Nothing is executed: YAML is loaded
-safely (unknown tags tolerated), Python configs are parsed with `ast`, and JS/TS configs
-are read with narrow patterns for the few keys that matter, falling back to conventions.
+Starlight/Astro and Next.js-style `src/content`. Nothing is executed (`siteconfig` reads
+the configs); where a config says nothing, each generator's conventions apply. Each
+builder names the pages by that generator's URL rules.
 """
 
 from __future__ import annotations
 
-import ast
-import fnmatch
 import posixpath
 import re
 from collections.abc import Callable, Sequence
@@ -23,6 +21,17 @@ from docshelf.sources.doctree import (
     dedupe,
     page_id_for,
     strip_suffix,
+)
+from docshelf.sources.siteconfig import (
+    gitignore_match,
+    glob_match,
+    js_block,
+    js_string,
+    js_string_map,
+    js_strings,
+    load_yaml,
+    python_literals,
+    strip_js_comments,
 )
 
 _JS = r"(?:js|ts|mjs|mts|cjs|cts)"
@@ -194,7 +203,7 @@ def _mkdocs(tree: RepoTree, files: Sequence[str], site: Site, config: str) -> Do
         rel = _rel(path, docs_dir)
         if any(part.startswith(".") for part in rel.split("/")) or rel.startswith("templates/"):
             continue
-        if not rel.endswith((".md", ".markdown")) or _gitignore_match(rel, excludes):
+        if not rel.endswith((".md", ".markdown")) or gitignore_match(rel, excludes):
             continue
         candidates.append((path, rel))
         by_dir.setdefault(posixpath.dirname(rel), set()).add(posixpath.basename(rel))
@@ -222,44 +231,6 @@ def nav_files(nav: Any) -> list[str]:
         for value in nav.values():
             found += nav_files(value)
     return found
-
-
-def load_yaml(text: str) -> Any:
-    """YAML loaded safely; unknown tags (`!!python/name:…`, `!ENV`) become plain values."""
-    import yaml
-
-    class _Tolerant(yaml.SafeLoader):
-        pass
-
-    def unknown(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            return loader.construct_scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return loader.construct_sequence(node, deep=True)
-        return loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-
-    _Tolerant.add_multi_constructor("", unknown)
-    try:
-        return yaml.load(text, Loader=_Tolerant)  # a SafeLoader: builds no Python objects
-    except yaml.YAMLError:
-        return None
-
-
-def _gitignore_match(rel: str, patterns: list[str]) -> bool:
-    excluded = False
-    for raw in patterns:
-        negate = raw.startswith("!")
-        pattern = raw[1:] if negate else raw
-        anchored = pattern.startswith("/")
-        pattern = pattern.strip("/")
-        hit = (
-            glob_match(rel, pattern)
-            if anchored or "/" in pattern
-            else any(fnmatch.fnmatch(part, pattern) for part in rel.split("/"))
-        )
-        if hit:
-            excluded = not negate
-    return excluded
 
 
 # -- Docusaurus -----------------------------------------------------------------------
@@ -342,24 +313,6 @@ def _source_suffixes(raw: Any, extensions: Any) -> set[str]:
     return {s.lower() for s in found if s.lower() in FORMATS or s.lower() == ".txt"}
 
 
-def python_literals(source: str) -> dict[str, Any]:
-    """Top-level `NAME = <literal>` assignments of a Python file, without running it."""
-    try:
-        module = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return {}
-    values: dict[str, Any] = {}
-    for node in module.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                try:
-                    values[target.id] = ast.literal_eval(node.value)
-                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                    continue
-    return values
-
-
 # -- Starlight and Next.js-style content folders ---------------------------------------
 
 
@@ -403,80 +356,6 @@ _BUILDERS: dict[str, Callable[[RepoTree, Sequence[str], Site, str], DocsLayout |
     "Starlight": _starlight,
     "Next": _next_content,
 }
-
-
-# -- reading JS/TS configs without running them -----------------------------------------
-
-
-def strip_js_comments(code: str) -> str:
-    """Remove `/* */` and `//` comments (not `://` in URLs); strings are left alone."""
-    code = re.sub(r"/\*.*?\*/", "", code, flags=re.DOTALL)
-    return re.sub(r"(?m)(^|[\s;,{}()\[\]])//.*$", r"\1", code)
-
-
-_STRING = r"""(?P<q>['"`])(?P<s>(?:\\.|(?!(?P=q)).)*)(?P=q)"""
-
-
-def js_string(code: str, key: str) -> str | None:
-    """The string literal given to `key:` (the first one), or None."""
-    match = re.search(rf"(?<![\w$.]){re.escape(key)}['\"]?\s*:\s*{_STRING}", code)
-    return match["s"] if match else None
-
-
-def js_strings(code: str, key: str) -> list[str]:
-    """The string literals of the array given to `key:`."""
-    match = re.search(rf"(?<![\w$.]){re.escape(key)}['\"]?\s*:\s*\[(.*?)\]", code, re.DOTALL)
-    if not match:
-        return []
-    return [m["s"] for m in re.finditer(_STRING, match.group(1))]
-
-
-def js_string_map(code: str, key: str) -> dict[str, str]:
-    """`key: { 'a': 'b', ... }` with string keys and values."""
-    block = js_block(code, key)
-    if not block:
-        return {}
-    pairs = re.finditer(r"""(['"])(?P<k>[^'"]+)\1\s*:\s*(['"])(?P<v>[^'"]*)\3""", block)
-    return {m["k"]: m["v"] for m in pairs}
-
-
-def js_block(code: str, key: str) -> str | None:
-    """The text of the `{ ... }` object given to `key:`, braces balanced."""
-    match = re.search(rf"(?<![\w$.]){re.escape(key)}['\"]?\s*:\s*\{{", code)
-    if not match:
-        return None
-    depth, start = 0, match.end() - 1
-    for i in range(start, len(code)):
-        if code[i] == "{":
-            depth += 1
-        elif code[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return code[start + 1 : i]
-    return None
-
-
-def glob_match(path: str, pattern: str) -> bool:
-    """Glob with `**` spanning folders (as in srcExclude and exclude_patterns)."""
-    regex = ""
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            regex += "(?:.*/)?"
-            i += 3
-        elif pattern.startswith("**", i):
-            regex += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            regex += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            regex += "[^/]"
-            i += 1
-        else:
-            regex += re.escape(pattern[i])
-            i += 1
-    return re.fullmatch(regex, path) is not None or re.fullmatch(regex + "/.*", path) is not None
 
 
 def _join(base: str, rel: str) -> str:
