@@ -27,6 +27,8 @@ class Page:
     content: str  # the markdown body, front matter removed
     sections: tuple[Section, ...]
     metadata: dict[str, Any] = field(default_factory=dict)  # front matter
+    file: str = ""  # the file it was read from, relative to the source's root ("" unknown)
+    order: str = ""  # where listings put it (`01-app/...` for `app/...`); "" means `path`
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Concatenate, ParamSpec, TypeVar
 
 from docshelf.constants import SearchMode
@@ -156,7 +157,10 @@ class Shelf:
 
         def parsed() -> Iterator[Page]:
             for doc in docs:
-                yield parse_document(doc.page_id, doc.text or "", doc.format)
+                page = parse_document(doc.page_id, doc.text or "", doc.format)
+                # A file name that is not UTF-8 is stored with U+FFFD, as its page id is.
+                file = doc.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                yield replace(page, file=file, order=doc.order)
 
         def tick(_: Page) -> None:
             nonlocal done

@@ -26,3 +26,10 @@ def test_read_missing_path_exits_nonzero(run, corpus):
     result = run("read", "docs/nope")
     assert result.exit_code == 1
     assert "Nearest existing directory" in result.output
+
+
+def test_read_takes_a_page_url_and_its_anchor(run, corpus):
+    run("add", str(corpus), "--name", "demo", "-q")
+    result = run("read", "https://docs.example.dev/docs/agents/overview/#memory")
+    assert result.exit_code == 0, result.output
+    assert "## Memory" in result.output and "## Tools" not in result.output

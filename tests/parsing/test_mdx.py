@@ -58,7 +58,7 @@ def test_imports_exports_and_component_tags_are_removed_but_text_and_code_kept()
     assert "import Tabs" not in text and "export const" not in text and "draft" not in text
     assert "<Intro>" not in text and "</Note>" not in text and "<TabItem" not in text
     assert "Welcome to the docs! Don't panic." in text
-    assert "## Creating components\n" in text
+    assert "## Creating components {#components}\n" in text  # the id, as an attribute list
     assert "Heads up" in text and "JavaScript" in text and "A tree of components" in text
     assert "Text with `<Code>` inline, and a < b." in text
     assert "import App from './App';\n<Foo bar=\"baz\" />" in text
@@ -71,6 +71,8 @@ def test_an_mdx_page_takes_its_title_from_front_matter_and_headings_lose_comment
     page = parse_document("learn", PAGE, "mdx")
     assert page.title == "Quick Start"
     assert [s.heading for s in page.sections if s.heading] == ["Creating components"]
+    assert [s.anchor for s in page.sections if s.heading] == ["components"]
+    assert "{#components}" not in page.content
 
 
 def test_markdown_is_parsed_as_before():
@@ -87,5 +89,5 @@ def test_rst_pages_get_their_section_titles_as_headings():
 
 
 def test_an_unknown_format_names_the_known_ones():
-    with pytest.raises(UsageError, match="known formats: md, mdx, rst"):
+    with pytest.raises(UsageError, match="known formats: md, mdx, next-app, next-pages, rst"):
         parse_document("a", "x", "asciidoc")

@@ -250,3 +250,31 @@ def test_when_the_server_refuses_single_blobs_the_commit_is_fetched_whole(
     bare = bare_clone(repo, tmp_path / "served" / "lib.git")
     record = home.add_library(f"git:file://{bare}@v1.1.0")
     assert record.pages == 4
+
+
+def test_code_a_page_includes_is_read_from_the_same_commit_over_file_urls(
+    home: Shelf, tmp_path: Path
+):
+    repo = make_repo(tmp_path / "fastapi-like")
+    commit(
+        repo,
+        {
+            "docs/en/mkdocs.yml": "site_name: x\n",
+            "docs/en/docs/tutorial/first-steps.md": (
+                "# First Steps { #first-steps }\n\n{* ../../docs_src/first_steps/t1.py hl[1] *}\n\n"
+                "/// tip\n\nRun it.\n\n///\n"
+            ),
+            "docs_src/first_steps/t1.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "docs_src/unused.py": "never read\n",
+        },
+        tags=("0.1.0",),
+    )
+    remote = bare_clone(repo, tmp_path / "remote.git")
+    record = home.add_library(f"git:file://{remote}@0.1.0", name="fa")
+    assert record.origin == "MkDocs site in docs/en/docs/"
+    page = home.read(["tutorial/first-steps"], library="fa")[0]
+    assert page.title == "First Steps"
+    assert "```python\nfrom fastapi import FastAPI\napp = FastAPI()\n```" in page.text
+    assert "**Tip:**\n\nRun it." in page.text and "///" not in page.text
+    cached = next((home.cache_dir / "git").rglob("docs_src"))
+    assert sorted(p.name for p in cached.rglob("*.py")) == ["t1.py"]  # only what is included

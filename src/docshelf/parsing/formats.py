@@ -1,7 +1,8 @@
 """One entry point for every docs format: a page's format picks its parser.
 
 `md` is markdown, `mdx` is MDX cleaned to markdown first, `rst` is reStructuredText read
-with docutils (loaded the first time an rst page is parsed). A parser registers under its
+with docutils (loaded the first time an rst page is parsed), `next-app`/`next-pages` are
+Next.js's MDX as each router's docs show it. A parser registers under its
 format the way a source registers under its prefix: `register_parser("rst",
 "docshelf.parsing.rst:parse_rst_page")` imports the module only when it is needed. Every
 parser returns a Page whose `content` is markdown, so reading, diffs and search treat
@@ -40,6 +41,12 @@ class DocFile:
     path: str = ""
     format: str = "md"
     text: str | None = None
+    # The file whose body this page shows, under its own front matter (a Next.js shared
+    # page's `source:`); "" for the page's own file.
+    text_from: str = ""
+    # The page id as its files order it (`01-app/02-guides/x` for `app/guides/x`), for
+    # listings; "" when that is the page id itself.
+    order: str = ""
 
 
 def format_for(filename: str, *, sphinx: bool = False) -> str | None:
@@ -86,3 +93,5 @@ def parse_document(page_id: str, text: str, fmt: str = "md") -> Page:
 register_parser("md", "docshelf.parsing.markdown:parse_page")
 register_parser("mdx", "docshelf.parsing.mdx:parse_mdx_page")
 register_parser("rst", "docshelf.parsing.rst:parse_rst_page")
+register_parser("next-app", "docshelf.parsing.nextjs:parse_app_page")
+register_parser("next-pages", "docshelf.parsing.nextjs:parse_pages_page")

@@ -1,5 +1,8 @@
 """MDX -> markdown: imports, exports, JSX component tags and `{/* comments */}` removed.
 
+A heading id written as a comment (`## Usage {/*usage*/}`, react.dev) becomes an
+attribute list, which the markdown parser turns into the section's anchor.
+
 What a reader sees is kept: the text and code blocks inside components, and string
 props that hold visible text (`<Note title="Heads up">` keeps "Heads up"). Code fences
 and inline code are never touched. Lower-case HTML tags stay, as in markdown.
@@ -19,6 +22,8 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _STATEMENT = re.compile(r"^(import|export)\b(?!\s*[-:=])")
 _COMMENT = re.compile(r"\{\s*/\*.*?\*/\s*\}", re.DOTALL)
+# react.dev writes a heading's id as a comment: `## Usage {/*usage*/}`.
+_HEADING_ID = re.compile(r"(?m)^(#{1,6}[ \t].*?)[ \t]*\{/\*\s*([\w:-]+)\s*\*/\}[ \t]*$")
 _STRING_EXPR = re.compile(r"""\{\s*(['"])((?:(?!\1).)*)\1\s*\}""")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 _TAG_START = re.compile(r"<(/?)(?:[A-Z][\w.]*(?=[\s/>])|(?=>))")
@@ -86,6 +91,7 @@ def _clean_prose(text: str) -> str:
         held.append(match.group(0))
         return f"\ue000{len(held) - 1}\ue001"
 
+    text = _HEADING_ID.sub(lambda m: f"{m.group(1)} {{#{m.group(2)}}}", text)
     text = _INLINE_CODE.sub(hold, text)
     text = _COMMENT.sub("", text)
     text = _STRING_EXPR.sub(lambda m: m.group(2), text)

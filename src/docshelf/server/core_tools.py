@@ -102,7 +102,10 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
     def read_docs(
         paths: Annotated[
             list[str],
-            Field(description="Docs paths, e.g. ['reference/agents/agent']; '' is the top."),
+            Field(
+                description="Docs paths, e.g. ['reference/agents/agent']; '' is the top. A "
+                "page's URL or a link read in a page works too ('path#anchor' reads a section)."
+            ),
         ],
         library: Annotated[
             str | None, Field(description="Library name or NAME@VERSION (needed if several).")

@@ -20,8 +20,10 @@ from pathlib import Path
 
 from docshelf.errors import SourceError, UsageError
 from docshelf.parsing.formats import DocFile
+from docshelf.parsing.front_matter import front_matter_block
 from docshelf.progress import Reporter, SilentReporter
 from docshelf.sources.doctree import MAX_FILE_BYTES, DocsLayout
+from docshelf.sources.includes import MAX_INCLUDE_BYTES, expand_includes
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,36 @@ class FetchedDocs:
     warnings: tuple[str, ...] = ()  # for the user: skipped files, README-only fallbacks
 
     def iter_files(self) -> Iterator[DocFile]:
-        """Each page with its text, read from its file (bad bytes replaced)."""
+        """Each page with its text: read from its file (bad bytes replaced), the body of
+        the page it shares (`text_from`) under its own front matter, and the code it
+        includes from the source (see `includes`) filled in."""
         for doc in self.documents:
-            if doc.text is not None:
-                yield doc
+            text = doc.text if doc.text is not None else self.read_text(doc.path)
+            if text is None:
                 continue
-            file = self.root / doc.path
-            if file.is_symlink() or not file.is_file() or file.stat().st_size > MAX_FILE_BYTES:
-                continue
-            yield replace(doc, text=file.read_text(encoding="utf-8", errors="replace"))
+            shared = self.read_text(doc.text_from) if doc.text_from else None
+            if shared is not None:
+                text = front_matter_block(text)[0] + front_matter_block(shared)[1]
+            if doc.text is None:
+                text = expand_includes(doc.path, text, self.read_include)
+            yield replace(doc, text=text)
+
+    def read_text(self, path: str, limit: int = MAX_FILE_BYTES) -> str | None:
+        """A file of the source by its root-relative path; None if it is missing, a link,
+        larger than `limit`, or would leave the root."""
+        root = self.root.resolve()
+        file = root / path
+        try:
+            if file.is_symlink() or not file.resolve().is_relative_to(root):
+                return None
+            if not file.is_file() or file.stat().st_size > limit:
+                return None
+            return file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def read_include(self, path: str) -> str | None:
+        return self.read_text(path, MAX_INCLUDE_BYTES)
 
 
 def fetched_from_layout(

@@ -25,6 +25,7 @@ from docshelf.sources.doctree import (
     strip_suffix,
     suffix_of,
 )
+from docshelf.sources.nextjs_docs import is_nextjs, is_numbered, nextjs_layout, numbered_ids
 from docshelf.sources.sitegen import build_layout, find_sites
 
 __all__ = ["DocFile", "DocsLayout", "FolderTree", "RepoTree", "discover_docs"]
@@ -66,31 +67,52 @@ def discover_docs(
             layout = build_layout(tree, files, site)
             if layout is not None and layout.files and _is_under(layout.folder, root):
                 return layout
-        return folder_layout(files, root, note=f"--docs-root {docs_root}")
+        return folder_layout(tree, files, root, note=f"--docs-root {docs_root}")
     for site in find_sites(files):
         layout = build_layout(tree, files, site)
         if layout is not None and layout.files:
             return layout
     if whole_folder:
-        return folder_layout(files, "", generator="local")
+        return folder_layout(tree, files, "", generator="local")
     for folder in CONVENTIONAL_FOLDERS:
-        layout = folder_layout(files, folder)
+        layout = folder_layout(tree, files, folder)
         if layout.files:
             return layout
     return readme_layout(files)
 
 
 def folder_layout(
-    files: Sequence[str], root: str, *, note: str = "", generator: str = "folder"
+    tree: RepoTree,
+    files: Sequence[str],
+    root: str,
+    *,
+    note: str = "",
+    generator: str = "folder",
 ) -> DocsLayout:
-    """Every doc file under `root`, named by its path there without the suffix."""
+    """Every doc file under `root`, named by its path there without the suffix.
+
+    In a folder whose top-level folders all carry ordering prefixes (`01-app/`), the
+    prefixes leave the page ids and only order the listings; Next.js's own docs folder
+    gets nextjs.org's URL paths and shared pages (see `nextjs_docs`).
+    """
+    docs = [
+        (path, rel)
+        for path in files
+        if (rel := _relative(path, root)) is not None and suffix_of(rel) in DOC_SUFFIXES
+    ]
+    rels = [rel for _, rel in docs]
+    notes: tuple[str, ...] = (note,) if note else ()
+    if is_nextjs(rels):
+        layout = nextjs_layout(tree, files, root)
+        return DocsLayout(layout.generator, root, layout.files, notes + layout.notes)
+    numbered = is_numbered(rels)
     chosen = []
-    for path in files:
-        rel = _relative(path, root)
-        if rel is None or suffix_of(rel) not in DOC_SUFFIXES:
-            continue
-        chosen.append(DocFile(strip_suffix(rel), path, FORMATS[suffix_of(rel)]))
-    return DocsLayout(generator, root, dedupe(chosen), (note,) if note else ())
+    for path, rel in docs:
+        page_id, order = numbered_ids(strip_suffix(rel)) if numbered else (strip_suffix(rel), "")
+        chosen.append(DocFile(page_id, path, FORMATS[suffix_of(rel)], order=order))
+    if numbered:
+        notes += ("ordering prefixes dropped",)
+    return DocsLayout(generator, root, dedupe(chosen), notes)
 
 
 def readme_layout(files: Sequence[str]) -> DocsLayout:

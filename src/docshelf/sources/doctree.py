@@ -56,6 +56,8 @@ class DocsLayout:
             return "local folder" if not self.folder else f"local folder, {where}"
         if self.generator == "folder":
             return f"docs folder {where}"
+        if self.generator.endswith(" docs"):
+            return f"{self.generator} in {where}"
         return f"{self.generator} site in {where}"
 
 

@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from docshelf.errors import SourceError
@@ -31,8 +31,10 @@ from docshelf.sources.docsites import DocFile, DocsLayout, discover_docs
 from docshelf.sources.gitclient import Git, TreeEntry
 from docshelf.sources.gitrefs import Resolved, resolve_ref
 from docshelf.sources.gitspec import GitSpec, parse_git_spec
+from docshelf.sources.includes import MAX_INCLUDE_BYTES, included_paths
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # one page; larger files are skipped with a warning
+MAX_INCLUDED_FILES = 2000  # code files the pages include (FastAPI's docs_src examples)
 _LAYOUT_FILE = "layout.json"
 _CONFIG_NAMES = re.compile(
     r"(^|/)(mkdocs\.ya?ml|conf\.py|docusaurus\.config\.\w+|astro\.config\.\w+|"
@@ -238,9 +240,23 @@ def _materialise(
     data = tree.read_bytes(d.path for d in layout.files)
     kept = tuple(d for d in layout.files if data.get(d.path))
     layout = DocsLayout(layout.generator, layout.folder, kept, layout.notes, layout.readme_only)
+    included = _included_files(tree, kept, data)
     warnings = tuple([*notes, *tree.warnings])
-    _write_cache(folder, spec, resolved, docs_root, layout, data, warnings)
+    _write_cache(folder, spec, resolved, docs_root, layout, data | included, warnings)
     return GitDocs(spec, resolved, folder / "files", layout, warnings)
+
+
+def _included_files(
+    tree: GitTree, docs: Sequence[DocFile], data: dict[str, bytes]
+) -> dict[str, bytes]:
+    """The files the pages include (FastAPI's `{* path *}`), read from the same commit."""
+    wanted: list[str] = []
+    for doc in docs:
+        text = data[doc.path].decode("utf-8", "replace")
+        wanted += [p for p in included_paths(doc.path, text) if p not in data]
+    wanted = list(dict.fromkeys(wanted))[:MAX_INCLUDED_FILES]
+    found = tree.read_bytes(wanted)
+    return {path: blob for path, blob in found.items() if len(blob) <= MAX_INCLUDE_BYTES}
 
 
 # -- the cache ------------------------------------------------------------------------
@@ -264,10 +280,10 @@ def _write_cache(
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=folder.parent))
     try:
-        for doc in layout.files:
-            target = staging / "files" / doc.path
+        for path, blob in data.items():
+            target = staging / "files" / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data[doc.path])
+            target.write_bytes(blob)
         record = {
             "url": spec.url,
             "commit": resolved.commit,
@@ -277,7 +293,7 @@ def _write_cache(
             "readme_only": layout.readme_only,
             "notes": list(layout.notes),
             "warnings": list(warnings),
-            "files": [[d.page_id, d.path, d.format] for d in layout.files],
+            "files": [asdict(d) for d in layout.files],
         }
         (staging / _LAYOUT_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
         if folder.exists():  # another docs root of the same commit: one copy, replaced
@@ -303,7 +319,7 @@ def _load_cached(
             docs_root,
         ):
             return None
-        files = tuple(DocFile(*entry) for entry in record["files"])
+        files = tuple(DocFile(**entry) for entry in record["files"])
         layout = DocsLayout(
             record["generator"],
             record["folder"],

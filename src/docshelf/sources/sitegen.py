@@ -21,6 +21,7 @@ from docshelf.sources.doctree import (
     dedupe,
     page_id_for,
     strip_suffix,
+    without_order_prefixes,
 )
 from docshelf.sources.siteconfig import (
     gitignore_match,
@@ -57,7 +58,6 @@ _NOT_SITES = re.compile(
     r"(^|/)(tests?|__tests__|fixtures?|examples?|playground|e2e|templates?|node_modules|"
     r"vendor|third_party|benchmarks?)(/|$)"
 )
-_NUMBER_PREFIX = re.compile(r"^\d+\s*[-_.]+\s*(?=[^-_.\s])")
 
 
 @dataclass(frozen=True)
@@ -254,13 +254,16 @@ def _docusaurus(tree: RepoTree, files: Sequence[str], site: Site, config: str) -
     chosen = []
     for path in pages:
         meta, _ = split_front_matter(texts.get(path, ""))
-        chosen.append(DocFile(docusaurus_id(_rel(path, folder), meta, route), path, "mdx"))
+        page_id = docusaurus_id(_rel(path, folder), meta, route)
+        order = "/".join(p for p in (route, page_id_for(strip_suffix(_rel(path, folder)))) if p)
+        same_shape = order.count("/") == page_id.count("/") and order != page_id
+        chosen.append(DocFile(page_id, path, "mdx", order=order if same_shape else ""))
     return DocsLayout("Docusaurus", folder, dedupe(chosen))
 
 
 def docusaurus_id(rel: str, meta: dict[str, Any], route: str) -> str:
     """The URL path of a doc: number prefixes dropped, `id`/`slug` front matter honoured."""
-    parts = [_NUMBER_PREFIX.sub("", p) for p in strip_suffix(rel).split("/")]
+    parts = without_order_prefixes(strip_suffix(rel)).split("/")
     folders, name = parts[:-1], parts[-1]
     if isinstance(meta.get("id"), str) and meta["id"].strip():
         name = meta["id"].strip().strip("/")

@@ -80,8 +80,17 @@ def write_version(
 
 def _insert_page(conn: sqlite3.Connection, version_id: int | None, page: Page) -> int:
     page_id = conn.execute(
-        "INSERT INTO pages (version_id, path, title, metadata, content) VALUES (?, ?, ?, ?, ?)",
-        (version_id, page.path, page.title, json.dumps(page.metadata), page.content),
+        "INSERT INTO pages (version_id, path, title, metadata, content, file, sort_key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            version_id,
+            page.path,
+            page.title,
+            json.dumps(page.metadata),
+            page.content,
+            page.file,
+            page.order,
+        ),
     ).lastrowid
     words = path_words(page.path)
     title = with_split_identifiers(page.title)
