@@ -1,4 +1,4 @@
-"""Names shared by the core and both adapters: the version, search modes, profiles, statuses.
+"""Names shared by the core and both adapters: version, search modes, profiles, statuses, origins.
 
 Kept tiny and free of imports beyond `typing`, so `docshelf --help` can offer these
 choices without loading the modules that act on them.
@@ -20,3 +20,8 @@ PageStatus = Literal["added", "removed", "renamed", "modified"]  # a page in a d
 PAGE_STATUSES: tuple[PageStatus, ...] = get_args(PageStatus)
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "none")  # of `serve`'s stderr log
+
+# Where a package's docs come from (`add --from`): its own files, or its repository at the
+# release's tag. Websites are not a docs source yet, so there is no "site".
+DocsFrom = Literal["tarball", "repo"]
+DOCS_FROM: tuple[DocsFrom, ...] = get_args(DocsFrom)

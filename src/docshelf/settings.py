@@ -168,6 +168,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Token for private gitlab.com repositories (sent as an HTTP header, never logged).",
     ),
     Setting(
+        "allowed_repo_hosts",
+        "list",
+        "github.com,gitlab.com,codeberg.org,bitbucket.org",
+        ("DOCSHELF_ALLOWED_REPO_HOSTS",),
+        "Hosts docshelf may fetch a package's repository from when the package's registry "
+        "names it (npm `repository`, PyPI `project_urls`); a `git:` URL you give is always "
+        "fetched.",
+    ),
+    Setting(
         "max_download_seconds",
         "float",
         "600",

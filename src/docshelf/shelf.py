@@ -113,15 +113,21 @@ class Shelf:
         *,
         name: str | None = None,
         docs_root: str | None = None,
+        docs_from: str | None = None,
         reporter: Reporter | None = None,
     ) -> LibraryVersion:
-        """Fetch `source`, parse its markdown and index it as `name@version`, atomically."""
+        """Fetch `source`, parse its docs and index them as `name@version`, atomically.
+
+        `docs_from` ("tarball" or "repo") says where a package's docs come from; by
+        default its own docs folder, else its repository at the release's tag."""
         reporter = reporter or SilentReporter()
-        fetched = fetch_source(source, self.cache_dir, docs_root, reporter)
+        fetched = fetch_source(source, self.cache_dir, docs_root, reporter, docs_from=docs_from)
         ensure_files(fetched)
         library = catalog.check_library_name(name or fetched.name)
         record = self._index(fetched, library, reporter)
-        entry = manifest.SourceEntry(record.name, record.version, fetched.source, docs_root)
+        entry = manifest.SourceEntry(
+            record.name, record.version, fetched.source, docs_root, docs_from
+        )
         manifest.remember_source(self.home, entry)
         return record
 
@@ -218,7 +224,9 @@ class Shelf:
             reporter.message(f"Moved the old index to {aside}")
         rebuilt = []
         for entry in entries:
-            fetched = fetch_source(entry.source, self.cache_dir, entry.docs_root, reporter)
+            fetched = fetch_source(
+                entry.source, self.cache_dir, entry.docs_root, reporter, docs_from=entry.docs_from
+            )
             rebuilt.append(self._index(fetched, entry.library, reporter))
         return rebuilt
 

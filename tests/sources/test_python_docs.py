@@ -161,6 +161,20 @@ Serve the rendered files with any web server.
 }
 
 
+class Recorder:
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def message(self, text: str) -> None:
+        self.messages.append(text)
+
+    def download(self, done: int, total: int | None) -> None:
+        pass
+
+    def index(self, done: int, total: int) -> None:
+        pass
+
+
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePypi]:
     with FakePypi() as server:
@@ -215,12 +229,19 @@ def test_an_sdist_without_docs_serves_its_long_description_and_says_where_docs_a
         description="# Tiny\n\nA tiny client.\n\n## Usage\n\nCall `tiny.get()`.\n",
         project_urls={"Documentation": "https://tiny.dev/", "Source": "https://github.com/t/t"},
     )
-    record = shelf.add_library("pypi:tiny")
+    recorder = Recorder()
+    record = shelf.add_library("pypi:tiny", reporter=recorder)
     assert (record.version, record.pages) == ("0.3.0", 2)
     assert record.origin == (
         "the sdist ships no docs; serving the long description and CHANGES; "
-        "its docs: https://tiny.dev/ (from project_urls)"
+        "its docs: https://tiny.dev/ (from project_urls); its repository github.com/t/t was "
+        "not used"
     )
+    [warning] = [m for m in recorder.messages if m.startswith("Warning:")]
+    assert (
+        "is on github.com, which docshelf does not fetch from" in warning
+    )  # tests allow 127.0.0.1
+    assert "`docshelf add pypi:tiny==0.3.0 --from repo`" in warning
     readme = shelf.read(["README"], library="tiny")[0]
     assert readme.title == "Tiny" and "Call `tiny.get()`." in readme.text
     assert "Faster." in shelf.read(["CHANGES"], library="tiny")[0].text

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from corpus import write_tree
 from docshelf.progress import SilentReporter
 from docshelf.sources.docsites import FolderTree, discover_docs
 from docshelf.sources.local import fetch_docs as fetch_local
-from docshelf.sources.npm import _npm_readme_warning
+from docshelf.sources.npm import readme_warning
+from docshelf.sources.provenance import Provenance, provenance_from_npm
+from docshelf.sources.repo_docs import plan_from_provenance
 
 
 def test_provenance_names_the_docs_folder_or_the_readme_fallback(tmp_path: Path):
@@ -21,20 +22,19 @@ def test_provenance_names_the_docs_folder_or_the_readme_fallback(tmp_path: Path)
     assert local.origin == "local folder"
 
 
-def test_a_readme_only_npm_package_points_at_its_repository_and_website(tmp_path: Path):
-    (tmp_path / "package.json").write_text(
-        json.dumps(
-            {
-                "repository": {"type": "git", "url": "git+https://github.com/colinhacks/zod.git"},
-                "homepage": "https://zod.dev",
-            }
-        )
+def test_a_readme_only_npm_package_points_at_its_repository_and_website():
+    provenance = provenance_from_npm(
+        {
+            "repository": {"type": "git", "url": "git+https://github.com/colinhacks/zod.git"},
+            "homepage": "https://zod.dev",
+        }
     )
-    warning = _npm_readme_warning(tmp_path, "4.1.12")
+    plan = plan_from_provenance("zod", "4.1.12", provenance)
+    warning = readme_warning("npm:zod@4.1.12", plan, provenance)
     assert "only its README and CHANGELOG were indexed" in warning
-    assert "`docshelf add github:colinhacks/zod@v4.1.12`" in warning
+    assert "github.com/colinhacks/zod (`docshelf add npm:zod@4.1.12 --from repo`)" in warning
     assert "its website (https://zod.dev)" in warning
 
 
-def test_a_readme_only_npm_package_without_metadata_still_says_where_to_look(tmp_path: Path):
-    assert "github:OWNER/REPO@TAG" in _npm_readme_warning(tmp_path, "1.0.0")
+def test_a_readme_only_npm_package_without_metadata_still_says_where_to_look():
+    assert "git:URL@TAG" in readme_warning("npm:x@1.0.0", None, Provenance())

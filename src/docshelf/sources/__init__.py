@@ -12,6 +12,7 @@ does: add its module here and one `register_source` line below.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -100,19 +101,42 @@ def source_kinds() -> list[str]:
 
 
 def fetch_source(
-    spec: str, cache_dir: Path, docs_root: str | None = None, reporter: Reporter | None = None
+    spec: str,
+    cache_dir: Path,
+    docs_root: str | None = None,
+    reporter: Reporter | None = None,
+    *,
+    docs_from: str | None = None,
 ) -> FetchedDocs:
     """Fetch (or locate) the docs named by `spec`: `npm:NAME[@VERSION]`, `pypi:NAME[SPEC]`,
-    `git:URL[@REF]`, `github:OWNER/REPO[@REF]`, ... or a folder path."""
+    `git:URL[@REF]`, `github:OWNER/REPO[@REF]`, ... or a folder path.
+
+    `docs_from` ("tarball" or "repo") is for kinds whose fetcher takes a `docs_from`
+    argument (npm, PyPI): where their docs come from when it should not be decided.
+    """
     reporter = reporter or SilentReporter()
     prefix, sep, rest = spec.partition(":")
     if sep and prefix in _KINDS:
-        return load_fetcher(_KINDS[prefix])(rest, cache_dir, docs_root, reporter)
+        fetcher = load_fetcher(_KINDS[prefix])
+        if docs_from is None:
+            return fetcher(rest, cache_dir, docs_root, reporter)
+        if "docs_from" not in inspect.signature(fetcher).parameters:
+            raise UsageError(
+                f"--from {docs_from} applies to package sources (npm:, pypi:), which can take "
+                f"their docs from the package or its repository; {prefix}: sources are read "
+                "where they are. Leave --from out."
+            )
+        return fetcher(rest, cache_dir, docs_root, reporter, docs_from=docs_from)  # type: ignore[call-arg]
     if sep and re.fullmatch(r"[a-z][a-z0-9+]{1,15}", prefix) and not Path(spec).exists():
         kinds = ", ".join(f"{k}:" for k in source_kinds())
         raise UsageError(
             f"Unknown source kind '{prefix}:' in {spec!r}. Use one of {kinds} "
             "(e.g. npm:@mastra/mcp-docs-server@1.1.45) or a path to a folder of markdown."
+        )
+    if docs_from is not None:
+        raise UsageError(
+            f"--from {docs_from} applies to package sources (npm:, pypi:); a folder is read "
+            "where it is. Leave --from out."
         )
     return load_fetcher(FOLDER_SOURCE)(spec, cache_dir, docs_root, reporter)
 

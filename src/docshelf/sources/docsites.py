@@ -50,7 +50,11 @@ CONVENTIONAL_FOLDERS = (
 
 
 def discover_docs(
-    tree: RepoTree, docs_root: str | None = None, *, whole_folder: bool = False
+    tree: RepoTree,
+    docs_root: str | None = None,
+    *,
+    whole_folder: bool = False,
+    prefer: str | None = None,
 ) -> DocsLayout:
     """The docs of `tree`: by generator config, else a docs folder, else README + CHANGELOG.
 
@@ -58,8 +62,14 @@ def discover_docs(
     generator config inside it (or one whose docs folder it is) still sets the page ids.
     `whole_folder` (a local folder the user pointed at): without a generator config,
     every doc file in the tree is a page, instead of a docs folder or the README.
+    `prefer` (a package's folder in a monorepo): a docs site or docs folder inside it
+    comes first; without one, the repository's own docs are found as usual.
     """
     files = [f for f in tree.files() if not (set(f.split("/")[:-1]) & SKIP_DIRS)]
+    if prefer and docs_root is None:
+        layout = _package_docs(tree, files, _clean_folder(prefer))
+        if layout is not None:
+            return layout
     if docs_root is not None:
         root = _clean_folder(docs_root)
         _check_folder(files, root, docs_root)
@@ -79,6 +89,22 @@ def discover_docs(
         if layout.files:
             return layout
     return readme_layout(files)
+
+
+def _package_docs(tree: RepoTree, files: Sequence[str], package: str) -> DocsLayout | None:
+    """The docs site or docs folder inside a monorepo package's folder, if it has one."""
+    if not package:
+        return None
+    for site in find_sites(files, within=package):
+        if _is_under(site.site_dir, package):
+            layout = build_layout(tree, files, site)
+            if layout is not None and layout.files:
+                return layout
+    for folder in CONVENTIONAL_FOLDERS:
+        layout = folder_layout(tree, files, f"{package}/{folder}")
+        if layout.files:
+            return layout
+    return None
 
 
 def folder_layout(
@@ -115,12 +141,13 @@ def folder_layout(
     return DocsLayout(generator, root, dedupe(chosen), notes)
 
 
-def readme_layout(files: Sequence[str]) -> DocsLayout:
+def readme_layout(tree: RepoTree | Sequence[str]) -> DocsLayout:
     """README, CHANGELOG, CHANGES, HISTORY and NEWS at the root, in markdown or rst.
 
     Each is one page named after its stem in capitals (`README`) whatever its spelling on
     disk; of two spellings, markdown wins.
     """
+    files = tree if isinstance(tree, Sequence) else tree.files()
     at_root = {f.lower(): f for f in sorted(files, reverse=True) if "/" not in f}
     chosen = []
     for stem in README_STEMS:

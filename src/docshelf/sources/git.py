@@ -162,14 +162,28 @@ class _FilterRefused(Exception):
     """The server would not send single blobs; fetch the commit whole instead."""
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where discovery looks: `--docs-root`, and a monorepo package folder to try first."""
+
+    docs_root: str | None = None
+    prefer: str | None = None
+
+
 def fetch_git(
     spec_text: str,
     kind: str,
     cache_dir: Path,
     docs_root: str | None = None,
     message: object = None,
+    prefer: str | None = None,
 ) -> GitDocs:
-    """Resolve REF, read the repository's docs at that commit and cache them."""
+    """Resolve REF, read the repository's docs at that commit and cache them.
+
+    `prefer` names a package's folder in a monorepo whose own docs, if it has any, come
+    before the repository's (see `discover_docs`).
+    """
+    where = _Where(docs_root, prefer)
     spec = parse_git_spec(spec_text, kind)
     say = message if callable(message) else (lambda _text: None)
     git = Git(spec)
@@ -183,7 +197,7 @@ def fetch_git(
         find_commit=git.find_commit,
     )
     folder = _cache_folder(cache_dir, spec, resolved.commit)
-    cached = _load_cached(folder, spec, resolved, docs_root)
+    cached = _load_cached(folder, spec, resolved, where)
     if cached is not None:
         return cached
     say(f"Reading {spec.source} at {resolved.ref} ({resolved.commit[:12]})")
@@ -191,15 +205,15 @@ def fetch_git(
     if spec.is_local:
         entries = git.list_tree(git.local_dir(), resolved.commit, sizes=True)
         tree = GitTree(git, git.local_dir(), entries, partial=False, limits=limits)
-        return _materialise(tree, spec, resolved, folder, docs_root, limits, [])
+        return _materialise(tree, spec, resolved, folder, where, limits, [])
     with tempfile.TemporaryDirectory(prefix="docshelf-git-") as tmp:
         try:
             return _fetch_remote(
-                git, spec, resolved, Path(tmp) / "a.git", folder, docs_root, limits, filtered=True
+                git, spec, resolved, Path(tmp) / "a.git", folder, where, limits, filtered=True
             )
         except _FilterRefused:
             return _fetch_remote(
-                git, spec, resolved, Path(tmp) / "b.git", folder, docs_root, limits, filtered=False
+                git, spec, resolved, Path(tmp) / "b.git", folder, where, limits, filtered=False
             )
 
 
@@ -209,7 +223,7 @@ def _fetch_remote(
     resolved: Resolved,
     git_dir: Path,
     folder: Path,
-    docs_root: str | None,
+    where: _Where,
     limits: _Limits,
     *,
     filtered: bool,
@@ -217,7 +231,7 @@ def _fetch_remote(
     notes = git.fetch_commit(git_dir, resolved.ref, resolved.kind, filtered=filtered)
     entries = git.list_tree(git_dir, resolved.commit, sizes=False)
     tree = GitTree(git, git_dir, entries, partial=filtered, limits=limits)
-    return _materialise(tree, spec, resolved, folder, docs_root, limits, notes)
+    return _materialise(tree, spec, resolved, folder, where, limits, notes)
 
 
 def _materialise(
@@ -225,11 +239,11 @@ def _materialise(
     spec: GitSpec,
     resolved: Resolved,
     folder: Path,
-    docs_root: str | None,
+    where: _Where,
     limits: _Limits,
     notes: list[str],
 ) -> GitDocs:
-    layout = discover_docs(tree, docs_root)
+    layout = discover_docs(tree, where.docs_root, prefer=where.prefer)
     if len(layout.files) > limits.max_files:
         raise SourceError(
             f"{spec.source} at {resolved.ref} has {len(layout.files)} doc files in "
@@ -242,7 +256,7 @@ def _materialise(
     layout = DocsLayout(layout.generator, layout.folder, kept, layout.notes, layout.readme_only)
     included = _included_files(tree, kept, data)
     warnings = tuple([*notes, *tree.warnings])
-    _write_cache(folder, spec, resolved, docs_root, layout, data | included, warnings)
+    _write_cache(folder, spec, resolved, where, layout, data | included, warnings)
     return GitDocs(spec, resolved, folder / "files", layout, warnings)
 
 
@@ -272,7 +286,7 @@ def _write_cache(
     folder: Path,
     spec: GitSpec,
     resolved: Resolved,
-    docs_root: str | None,
+    where: _Where,
     layout: DocsLayout,
     data: dict[str, bytes],
     warnings: tuple[str, ...],
@@ -287,7 +301,8 @@ def _write_cache(
         record = {
             "url": spec.url,
             "commit": resolved.commit,
-            "docs_root": docs_root,
+            "docs_root": where.docs_root,
+            "prefer": where.prefer,
             "generator": layout.generator,
             "folder": layout.folder,
             "readme_only": layout.readme_only,
@@ -308,16 +323,11 @@ def _write_cache(
         raise
 
 
-def _load_cached(
-    folder: Path, spec: GitSpec, resolved: Resolved, docs_root: str | None
-) -> GitDocs | None:
+def _load_cached(folder: Path, spec: GitSpec, resolved: Resolved, where: _Where) -> GitDocs | None:
     try:
         record = json.loads((folder / _LAYOUT_FILE).read_text(encoding="utf-8"))
-        if (record["url"], record["commit"], record["docs_root"]) != (
-            spec.url,
-            resolved.commit,
-            docs_root,
-        ):
+        found = (record["url"], record["commit"], record["docs_root"], record.get("prefer"))
+        if found != (spec.url, resolved.commit, where.docs_root, where.prefer):
             return None
         files = tuple(DocFile(**entry) for entry in record["files"])
         layout = DocsLayout(

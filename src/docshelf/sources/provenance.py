@@ -81,7 +81,9 @@ def split_repository_url(text: str) -> tuple[str | None, str | None]:
     Understands `git+https://github.com/a/b.git`, `git@github.com:a/b.git`,
     `git://github.com/a/b`, `github:a/b`, `a/b` (GitHub), `gitlab:a/b`, and browser
     URLs such as `https://github.com/a/b/tree/main/packages/c` (folder `packages/c`).
-    Only the code hosts in CODE_HOSTS are recognised from a bare https URL.
+    Only the code hosts in CODE_HOSTS are recognised from a bare https URL; another host
+    when the URL is a git URL (`git+https://git.example.org/a/b.git`, `git://host:9418/a`),
+    kept as written, without credentials.
     """
     text = text.strip()
     shorthand = re.fullmatch(r"(?:(github|gitlab|bitbucket):)?([\w.-]+)/([\w.-]+)", text)
@@ -91,13 +93,29 @@ def split_repository_url(text: str) -> tuple[str | None, str | None]:
     scp = re.fullmatch(r"[\w.-]+@([\w.-]+):([\w.-]+)/([\w.-]+?)(?:\.git)?/?", text)
     if scp:
         return f"https://{scp.group(1).lower()}/{scp.group(2)}/{scp.group(3)}", None
+    explicit = text.startswith("git+")
     text = re.sub(r"^git\+", "", text)
     parts = urlsplit(text)
+    if text.startswith("file:///"):  # a path on this machine: kept so the refusal names it
+        return f"file://{parts.path}", None
     if parts.scheme not in ("https", "http", "git", "ssh", "git+ssh") or not parts.hostname:
         return None, None
     host = parts.hostname.lower().removeprefix("www.")
     segments = [s for s in parts.path.split("/") if s]
-    if host not in CODE_HOSTS or len(segments) < 2:
+    if not segments:
+        return None, None
+    if host not in CODE_HOSTS:
+        # Another host counts only when the URL says it is a repository (git+, git://,
+        # ssh://, .git); whether it may be fetched is decided later (allowed hosts).
+        is_git = explicit or parts.scheme in ("git", "ssh", "git+ssh")
+        if not is_git and not parts.path.endswith(".git"):
+            return None, None
+        netloc = parts.hostname.lower() + (f":{parts.port}" if parts.port else "")
+        scheme = "ssh" if parts.scheme == "git+ssh" else parts.scheme
+        if scheme == "ssh" and parts.username:  # the ssh user, never a password
+            netloc = f"{parts.username}@{netloc}"
+        return f"{scheme}://{netloc}{parts.path}", None
+    if len(segments) < 2:
         return None, None
     owner, name = segments[0], _strip_git(segments[1])
     directory = None
