@@ -1,13 +1,16 @@
-"""Git sources on real repositories held as local git directories: time to add, pages
-found, page ids equal to the public site's URL paths, and full-text search quality.
+"""Docs sources on real projects: time to add, pages found, page ids equal to the public
+site's URL paths, and full-text search quality on the judged sets in benchmarks/data/.
 
-    python benchmarks/git_sources.py                       # the three default repositories
+    python benchmarks/git_sources.py                       # every default corpus found
+    python benchmarks/git_sources.py --repo vite=~/src/vite --only vite
     python benchmarks/git_sources.py git:/path/repo@v1.2.0 --urls map.tsv --queries q.jsonl
 
-Each SPEC is added into a fresh, empty home (no download cache), so the time is git
-reading + discovery + parsing + indexing. `--urls` (TSV: `repo file path<TAB>URL path`)
-and `--queries` (judged JSON lines) pair with the SPECs in order; for the defaults they
-are taken from /work/scratch/eval-sites/ when present. Queries are measured only.
+Defaults: vite v8.2.2, FastAPI 0.141.1, react.dev at commit 12d692da47e7, pydantic v2.13.4
+and httpx 0.28.1 from local git repositories (GitHub is not fetched: give a clone with
+`--repo NAME=PATH`; /work/.mirror/OWNER+NAME/repo is used when present), and next@16.4.6
+from the npm registry. Each is added into a fresh, empty home (no download cache), so the
+time is fetching (git reading, or the npm download) + discovery + parsing + indexing.
+Queries are measured, never tuned on: the sets are held out (benchmarks/data/README.md).
 """
 
 from __future__ import annotations
@@ -18,26 +21,48 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from _common import BenchmarkError, print_table, run_main, verdict
+from _common import DATA_DIR, BenchmarkError, print_table, run_main, verdict
 from docshelf.errors import DocshelfError
 from docshelf.evaluation import evaluate, load_queries
 from docshelf.shelf import Shelf
 from docshelf.sources import fetch_source
 
-EVAL_SITES = Path("/work/scratch/eval-sites")
 MIRRORS = Path("/work/.mirror")
+TARGET_SECONDS = 10.0
+TARGET_URL_SHARE = 0.95
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A default corpus: where it comes from and the judged files that go with it."""
+
+    label: str
+    source: str  # "git:{repo}@REF" (the repository filled in) or a spec as it is
+    repository: str  # OWNER/NAME on GitHub, for the clone hint; "" for a registry spec
+    urls: str | None  # URL map in benchmarks/data/
+    queries: str | None
+
+
 DEFAULTS = (
-    ("vite", f"git:{MIRRORS}/vitejs+vite/repo@v8.2.2", "vite-urls.tsv", "vite-v8.2.2.jsonl"),
-    ("fastapi", f"git:{MIRRORS}/fastapi+fastapi/repo", "fastapi-urls.tsv", "fastapi-0.141.1.jsonl"),
-    (
+    Corpus("vite", "git:{repo}@v8.2.2", "vitejs/vite", "vite-urls.tsv", "vite-v8.2.2.jsonl"),
+    Corpus(
+        "fastapi",
+        "git:{repo}@0.141.1",
+        "fastapi/fastapi",
+        "fastapi-urls.tsv",
+        "fastapi-0.141.1.jsonl",
+    ),
+    Corpus(
         "react.dev",
-        f"git:{MIRRORS}/reactjs+react.dev/repo",
+        "git:{repo}@12d692da47e7",
+        "reactjs/react.dev",
         "react.dev-urls.tsv",
         "react.dev-12d692da47e7.jsonl",
     ),
+    Corpus("pydantic", "git:{repo}@v2.13.4", "pydantic/pydantic", None, "pydantic-v2.13.4.jsonl"),
+    Corpus("httpx", "git:{repo}@0.28.1", "encode/httpx", None, "httpx-0.28.1.jsonl"),
+    Corpus("next", "npm:next@16.4.6", "", None, "next-16.4.6.jsonl"),
 )
-TARGET_SECONDS = 10.0
-TARGET_URL_SHARE = 0.95
 
 
 @dataclass(frozen=True)
@@ -75,7 +100,7 @@ def read_url_map(path: Path) -> dict[str, str]:
 
 
 def measure(case: Case) -> Result:
-    with tempfile.TemporaryDirectory(prefix="docshelf-bench-git-") as tmp, Shelf(tmp) as shelf:
+    with tempfile.TemporaryDirectory(prefix="docshelf-bench-src-") as tmp, Shelf(tmp) as shelf:
         started = time.perf_counter()
         try:
             record = shelf.add_library(case.spec, name=case.label.replace(".", "-"))
@@ -84,7 +109,7 @@ def measure(case: Case) -> Result:
         seconds = time.perf_counter() - started
         # The same layout again, from the cache the add just filled (no timing).
         fetched = fetch_source(record.source, shelf.cache_dir)
-        ids = {d.path: d.page_id for d in fetched.documents or ()}
+        ids = {d.path: d.page_id for d in fetched.documents}
         share = unmapped = None
         misses: list[str] = []
         if case.urls is not None:
@@ -117,19 +142,37 @@ def measure(case: Case) -> Result:
         )
 
 
+def default_cases(repos: dict[str, Path], only: set[str]) -> list[Case]:
+    """The default corpora whose repository is on this machine; says how to get the rest."""
+    found = []
+    for corpus in DEFAULTS:
+        if only and corpus.label not in only:
+            continue
+        spec = corpus.source
+        if corpus.repository:
+            owner_name = corpus.repository.replace("/", "+")
+            repo = repos.get(corpus.label) or MIRRORS / owner_name / "repo"
+            if not repo.expanduser().exists():
+                print(
+                    f"skipped {corpus.label}: no local clone of {corpus.repository}. Clone it "
+                    f"(`git clone --bare https://github.com/{corpus.repository}.git "
+                    f"{corpus.label}.git`) and pass --repo {corpus.label}=PATH."
+                )
+                continue
+            spec = spec.format(repo=repo.expanduser())
+        found.append(Case(corpus.label, spec, _data(corpus.urls), _data(corpus.queries)))
+    if not found:
+        raise BenchmarkError(
+            "No corpus to measure: give local clones with --repo NAME=PATH (names: "
+            + ", ".join(c.label for c in DEFAULTS if c.repository)
+            + ") or SPECs."
+        )
+    return found
+
+
 def cases_from(args: argparse.Namespace) -> list[Case]:
     if not args.specs:
-        found = []
-        for label, spec, urls, queries in DEFAULTS:
-            if not Path(spec.removeprefix("git:").split("@", 1)[0]).exists():
-                print(f"skipped {label}: {spec} is not on this machine")
-                continue
-            found.append(
-                Case(label, spec, _present(EVAL_SITES / urls), _present(EVAL_SITES / queries))
-            )
-        if not found:
-            raise BenchmarkError("none of the default repositories is here; give SPECs")
-        return found
+        return default_cases(_repo_paths(args.repo), set(args.only))
     cases = []
     for i, spec in enumerate(args.specs):
         urls = Path(args.urls[i]) if i < len(args.urls) else None
@@ -139,13 +182,32 @@ def cases_from(args: argparse.Namespace) -> list[Case]:
     return cases
 
 
-def _present(path: Path) -> Path | None:
-    return path if path.is_file() else None
+def _repo_paths(pairs: list[str]) -> dict[str, Path]:
+    paths = {}
+    for pair in pairs:
+        name, sep, path = pair.partition("=")
+        if not sep or not path:
+            raise BenchmarkError(f"--repo {pair!r}: write NAME=PATH, e.g. --repo vite=~/src/vite")
+        paths[name.strip()] = Path(path.strip())
+    return paths
+
+
+def _data(name: str | None) -> Path | None:
+    if name is None:
+        return None
+    path = DATA_DIR / name
+    if not path.is_file():
+        raise BenchmarkError(f"{path} is missing; it belongs to the repository (git checkout).")
+    return path
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("specs", nargs="*", help="git:<local repository>[@REF] (default: 3)")
+    parser.add_argument("specs", nargs="*", help="sources to measure (default: the corpora above)")
+    parser.add_argument(
+        "--repo", action="append", default=[], help="NAME=PATH of a local clone (vite, ...)"
+    )
+    parser.add_argument("--only", action="append", default=[], help="measure this corpus only")
     parser.add_argument("--urls", action="append", default=[], help="URL map TSV, per SPEC")
     parser.add_argument("--queries", action="append", default=[], help="judged JSONL, per SPEC")
     parser.add_argument("--verbose", "-v", action="store_true", help="list id/URL mismatches")
@@ -153,7 +215,7 @@ def main() -> None:
     results = [measure(case) for case in cases_from(args)]
     print_table(
         [
-            "site",
+            "corpus",
             "version",
             "docs found",
             "pages",
