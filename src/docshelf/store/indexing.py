@@ -27,6 +27,7 @@ def write_version(
     pages: Iterable[Page],
     *,
     on_page: Callable[[Page], None] | None = None,
+    origin: str = "",
 ) -> LibraryVersion:
     """Replace `library@version` with `pages`, atomically.
 
@@ -41,9 +42,9 @@ def write_version(
         delete_version(conn, library, version)
         version_id = _next_version_id(conn)
         conn.execute(
-            "INSERT INTO versions (id, library, version, source, indexed_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (version_id, library, version, source, indexed_at),
+            "INSERT INTO versions (id, library, version, source, indexed_at, origin) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (version_id, library, version, source, indexed_at, origin),
         )
         for page in pages:
             section_count += _insert_page(conn, version_id, page)
@@ -63,7 +64,7 @@ def write_version(
         if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
             raise DiskFullError(f"{library}@{version}", str(exc)) from exc
         raise
-    return LibraryVersion(library, version, source, page_count, section_count, indexed_at)
+    return LibraryVersion(library, version, source, page_count, section_count, indexed_at, origin)
 
 
 def _next_version_id(conn: sqlite3.Connection) -> int:
@@ -83,14 +84,17 @@ def _insert_page(conn: sqlite3.Connection, version_id: int, page: Page) -> int:
     """Insert a page and its sections with the words their FTS columns index."""
     headings = with_split_identifiers(" ".join(s.heading for s in page.sections))
     page_id = conn.execute(
-        "INSERT INTO pages (version_id, path, title, metadata, content, fts_title, "
-        "fts_headings, fts_path, fts_intro) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO pages (version_id, path, title, metadata, content, file, sort_key, "
+        "fts_title, fts_headings, fts_path, fts_intro) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             version_id,
             page.path,
             page.title,
             json.dumps(page.metadata),
             page.content,
+            page.file,
+            page.order,
             with_split_identifiers(page.title),
             headings,
             path_words(page.path),

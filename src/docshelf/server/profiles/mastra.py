@@ -20,6 +20,7 @@ from pydantic import Field
 
 from docshelf.server.profiles.mastra_docs import browse_docs, top_level_paths
 from docshelf.server.tooling import READ_ONLY, ServerState, prompt, tool, tool_result
+from docshelf.wording import Tool, ToolVoice
 
 if TYPE_CHECKING:
     from docshelf.guides.prompts import PromptMessage
@@ -33,9 +34,22 @@ PROJECT_PATH = Field(
 )
 
 
+# Messages name this profile's tools; what they do not cover is a `docshelf` command.
+MASTRA_VOICE = ToolVoice(
+    {
+        "read": Tool("mastraDocs", frozenset({"paths"})),
+        "changes": Tool(
+            "mastraChanges", frozenset({"package", "version", "from_version", "to_version"})
+        ),
+    },
+    names={"from_version": "fromVersion", "to_version": "toVersion"},
+)
+
+
 def register_mastra_profile(server: MCPServer, state: ServerState, library: str) -> None:
     """Register the reference's tools and prompts over `library` (e.g. 'mastra')."""
     shelf = state.shelf
+    state.voice = MASTRA_VOICE
 
     @functools.cache
     def package_index() -> "PackageDocsIndex":
@@ -61,8 +75,8 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
             list[str],
             Field(
                 min_length=1,
-                description="One or more docs paths ('.md' optional; '' is the top).\n"
-                + top_level_paths(shelf, library),
+                description="One or more docs paths ('.md' optional; '' is the top; a "
+                "mastra.ai URL works too).\n" + top_level_paths(shelf, library),
             ),
         ],
         queryKeywords: Annotated[
