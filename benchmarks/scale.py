@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from _common import (
     DEFAULT_EVAL,
@@ -65,9 +65,11 @@ def mastra_docs(work: Path) -> Path:
     from docshelf.sources import fetch_source
 
     fetched = fetch_source(MASTRA_SOURCE, work / "cache")
-    if fetched.docs_root is None:
+    if not fetched.documents:
         raise BenchmarkError(f"{MASTRA_SOURCE} has no docs folder; pass --docs DIR instead.")
-    return fetched.docs_root
+    # The folder the pages are in (`.docs/` in the package): its tree is what is copied.
+    folders = [PurePosixPath(doc.path).parent for doc in fetched.documents]
+    return fetched.root / os.path.commonpath(folders)
 
 
 def build_homes(copies: list[Path], sizes: list[int], work: Path, rebuild: bool) -> list[Home]:
@@ -175,6 +177,18 @@ def first_search_ms(home: Path, query: str, repeat: int = 5) -> tuple[float, flo
             wall.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
     return statistics.median(wall), statistics.median(cpu)
+
+
+def one_library_lists(shelf: object, queries: Sequence[str]) -> list[list[tuple]]:
+    """Each query's one-library result as (path, score, best section), for comparing the
+    same library's ranking on shelves of different sizes."""
+    return [
+        [
+            (h.path, h.score, h.heading)
+            for h in shelf.search(q, library="mastra", mode="fulltext")  # type: ignore[attr-defined]
+        ]
+        for q in queries
+    ]
 
 
 def mastra_quality(shelf: object, queries: Sequence, library: str | None) -> tuple[float, float]:
@@ -411,6 +425,7 @@ def main() -> None:
         n: (mastra_quality(s, judged, "mastra"), mastra_quality(s, judged, None))
         for n, s in shelves.items()
     }
+    one_lists = {n: one_library_lists(s, queries) for n, s in shelves.items()}
     pages = {
         n: sum(v.pages for lib in s.list_libraries() for v in lib.versions)
         for n, s in shelves.items()
@@ -479,6 +494,16 @@ def main() -> None:
             [f"{n}x", f"{o[0]:.3f} / {o[1]:.3f}", f"{a[0]:.3f} / {a[1]:.3f}"]
             for n, (o, a) in quality.items()
         ],
+    )
+    smallest = min(one_lists)
+    print(
+        f"\nOne-library results identical to the {smallest}x shelf's (path, score, best "
+        "section of every hit): "
+        + ", ".join(
+            f"{n}x {sum(a == b for a, b in zip(lists, one_lists[smallest], strict=True))}"
+            f"/{len(queries)}"
+            for n, lists in one_lists.items()
+        )
     )
     if args.vectors:
         print("\nvectors (hashing embedder, 384-d; ranking only, query embedding excluded):\n")

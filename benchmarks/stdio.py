@@ -220,7 +220,7 @@ async def run_servers(
             errors=session.errors,
             scores=score_rankings(queries, session.rankings),
         )
-        for spec, startup, session in zip(specs, startups, sessions, strict=True)
+        for spec, startup, session in zip(specs, startups[: len(specs)], sessions, strict=True)
     ]
 
 

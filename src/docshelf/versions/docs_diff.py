@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from typing import Literal
@@ -84,6 +86,35 @@ def diff_docs(
     `old_sections` / `new_sections` give the sections of pages as they were indexed (by
     path), so edited pages need not be parsed again; without them, pages are parsed.
     """
+    with _collector_paused():
+        return _diff_docs(
+            old_pages, new_pages, from_label, to_label, rename_threshold, old_sections, new_sections
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a diff runs: a diff allocates hundreds of
+    thousands of short-lived containers (word lists, shingle postings) and makes no cycles,
+    and the collections they trigger took a fifth of a Mastra-size diff's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _diff_docs(
+    old_pages: Mapping[str, str],
+    new_pages: Mapping[str, str],
+    from_label: str,
+    to_label: str,
+    rename_threshold: float,
+    old_sections: SectionSource | None,
+    new_sections: SectionSource | None,
+) -> DocsDiff:
     removed = {p: old_pages[p] for p in old_pages.keys() - new_pages.keys()}
     added = {p: new_pages[p] for p in new_pages.keys() - old_pages.keys()}
     edited: list[tuple[str, PageStatus, str | None, float | None]] = []
