@@ -18,7 +18,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from docshelf.constants import SearchMode
 from docshelf.errors import LibraryNotFoundError, NothingIndexedError, UsageError
-from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
+from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult, Section
 from docshelf.parsing.formats import DocFile, parse_document
 from docshelf.progress import Reporter, SilentReporter
 from docshelf.reading.read import Listing, list_directory, read_path
@@ -247,6 +247,13 @@ class Shelf:
     def page_contents(self, version: LibraryVersion) -> dict[str, str]:
         """`{path: markdown body}` of every page of an indexed version."""
         return pages.page_contents(self.conn, version.name, version.version)
+
+    @_snapshot
+    def page_sections(
+        self, version: LibraryVersion, paths: Iterable[str]
+    ) -> dict[str, list[Section]]:
+        """The sections of some pages of an indexed version, as indexed, by page path."""
+        return pages.page_sections(self.conn, version.name, version.version, paths)
 
     @_snapshot
     def page_content(self, version: LibraryVersion, path: str) -> str | None:

@@ -9,10 +9,12 @@ text ranks high keeps most of its score when the vectors disagree.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from docshelf.constants import SEARCH_MODES
 from docshelf.errors import UsageError
+from docshelf.search import routing
 from docshelf.search.fts import (
     PageMatch,
     page_rankings,
@@ -47,11 +49,12 @@ def rank(
     """Pages for `query` by `mode`: fulltext, semantic, hybrid, or auto (hybrid when ready).
 
     auto never waits: while the model loads or vectors are being built, it is full text.
+    Over many versions, the ones ranked in full are routed first (search/routing.py).
     """
     if mode not in SEARCH_MODES:
         raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
     if mode == "fulltext" or (mode == "auto" and not semantic.available):
-        return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+        return _rank_text(conn, query, versions, path_prefix, limit)
     if not query_terms(query) or not versions:
         return []
     if mode == "auto":
@@ -62,7 +65,7 @@ def rank(
             semantic.embedder(wait=not semantic.load_in_background) if indexes is not None else None
         )
         if indexes is None or queries is None:
-            return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+            return _rank_text(conn, query, versions, path_prefix, limit)
     else:
         queries = semantic.require()
         indexes = semantic.indexes(conn, versions, queries.embedder.model_id)
@@ -76,9 +79,57 @@ def rank(
                 ".",
             )
     vector = queries.vector(query)
-    if mode == "semantic":
+    if mode == "semantic":  # the vectors alone choose; the words would bias them
+        versions = routing.route(conn, "", versions, cards=[], indexes=indexes, vector=vector)
+        kept = {v.id for v in versions}
+        indexes = [i for i in indexes if i.version_id in kept]
         return rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit)
-    return rank_hybrid(conn, query, versions, indexes, vector, path_prefix=path_prefix, limit=limit)
+    cards = _cards(conn, query, versions, path_prefix)
+    versions = routing.route(conn, query, versions, cards=cards, indexes=indexes, vector=vector)
+    kept = {v.id for v in versions}
+    indexes = [i for i in indexes if i.version_id in kept]
+    return rank_hybrid(
+        conn,
+        query,
+        versions,
+        indexes,
+        vector,
+        path_prefix=path_prefix,
+        limit=limit,
+        shelf_wide=[page for page, version in cards if version in kept],
+    )
+
+
+def _rank_text(
+    conn: sqlite3.Connection,
+    query: str,
+    versions: list[VersionRef],
+    path_prefix: str,
+    limit: int,
+) -> list[PageMatch]:
+    cards = _cards(conn, query, versions, path_prefix)
+    versions = routing.route(conn, query, versions, cards=cards)
+    kept = {v.id for v in versions}
+    return rank_pages(
+        conn,
+        query,
+        versions,
+        path_prefix=path_prefix,
+        limit=limit,
+        shelf_wide=[page for page, version in cards if version in kept],
+    )
+
+
+def _cards(
+    conn: sqlite3.Connection, query: str, versions: list[VersionRef], path_prefix: str
+) -> list[tuple[int, int]]:
+    """The page cards that best match `query` across several versions (none for one: its
+    own statistics already rank it as if it were alone)."""
+    if len(versions) < 2:
+        return []
+    cards = routing.rank_cards(conn, query, {v.id for v in versions})
+    allowed = _pages_under(conn, [v.id for v in versions], path_prefix)
+    return cards if allowed is None else [c for c in cards if c[0] in allowed]
 
 
 def rank_hybrid(
@@ -90,11 +141,12 @@ def rank_hybrid(
     *,
     path_prefix: str = "",
     limit: int = 10,
+    shelf_wide: Sequence[int] = (),
 ) -> list[PageMatch]:
     """Full text's rankings plus the vector ranking, fused; the snippet's section is full
     text's best when it found the page, else the section closest to the query."""
-    found = page_rankings(conn, query, versions, path_prefix=path_prefix)
-    near = semantic_pages(conn, indexes, vector, path_prefix)[:SEMANTIC_POOL]
+    found = page_rankings(conn, query, versions, path_prefix=path_prefix, shelf_wide=shelf_wide)
+    near = semantic_pages(conn, indexes, vector, path_prefix, SEMANTIC_POOL)
     scores = reciprocal_rank_fusion([*found.rankings, [m.page_id for m in near]])
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     by_page = {m.page_id: m for m in near}
@@ -104,7 +156,7 @@ def rank_hybrid(
         PageMatch(
             pid,
             version_of[pid],
-            found.best_section[pid] if pid in found.best_section else by_page[pid].section_id,
+            found.best_section.get(pid, by_page[pid].section_id if pid in by_page else None),
             round(scores[pid] * 100, 4),
         )
         for pid in ranked
@@ -122,19 +174,24 @@ def rank_semantic(
     """Pages by vectors alone (for evaluation); score is the cosine x 100."""
     return [
         PageMatch(m.page_id, m.version_id, m.section_id, round(m.score * 100, 4))
-        for m in semantic_pages(conn, indexes, vector, path_prefix)[:limit]
+        for m in semantic_pages(conn, indexes, vector, path_prefix, limit)
     ]
 
 
 def semantic_pages(
-    conn: sqlite3.Connection, indexes: list[VectorIndex], vector: np.ndarray, path_prefix: str
+    conn: sqlite3.Connection,
+    indexes: list[VectorIndex],
+    vector: np.ndarray,
+    path_prefix: str,
+    limit: int = SEMANTIC_POOL,
 ) -> list[SectionVector]:
-    """Every page of the indexes (under `path_prefix`), closest first."""
+    """The `limit` pages of the indexes (under `path_prefix`) closest to `vector`, best
+    first; ties keep the indexes' order."""
     allowed = _pages_under(conn, [i.version_id for i in indexes], path_prefix)
-    pages = [m for index in indexes for m in index.rank(vector, allowed)]
+    pages = [m for index in indexes for m in index.top_pages(vector, limit, allowed)]
     if len(indexes) > 1:
         pages.sort(key=lambda m: -m.score)
-    return pages
+    return pages[:limit]
 
 
 def _pages_under(conn: sqlite3.Connection, version_ids: list[int], prefix: str) -> set[int] | None:
