@@ -13,11 +13,12 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Concatenate, ParamSpec, TypeVar
 
-from docshelf.constants import SearchMode
+from docshelf.constants import MAX_PATH_CHARS, SearchMode
 from docshelf.errors import LibraryNotFoundError, UsageError
-from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
+from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult, SkippedFile
 from docshelf.parsing.markdown import parse_page
 from docshelf.progress import Reporter, SilentReporter
 from docshelf.reading.read import Listing, list_directory, read_path
@@ -125,9 +126,14 @@ class Shelf:
         return record
 
     def _index(self, fetched: FetchedDocs, library: str, reporter: Reporter) -> LibraryVersion:
-        return self.index_files(
-            library, fetched.version, fetched.source, fetched.iter_files(), reporter=reporter
+        skipped: list[SkippedFile] = []
+        files = list(fetched.iter_files(skipped.append))
+        for skip in skipped:
+            reporter.message(f"Skipped {skip.path}: {skip.reason}")
+        record = self.index_files(
+            library, fetched.version, fetched.source, files, reporter=reporter
         )
+        return replace(record, skipped=(*skipped, *record.skipped))
 
     def index_files(
         self,
@@ -138,9 +144,20 @@ class Shelf:
         *,
         reporter: Reporter | None = None,
     ) -> LibraryVersion:
-        """Index (page path, markdown) pairs as `library@version`, atomically."""
+        """Index (page path, markdown) pairs as `library@version`, atomically.
+
+        A page whose path is longer than MAX_PATH_CHARS is left out (no read could name
+        it); the record returned lists it in `skipped`.
+        """
         reporter = reporter or SilentReporter()
         files = list(files)
+        skipped = tuple(
+            SkippedFile(path[:80] + "…", f"its path is longer than {MAX_PATH_CHARS} characters")
+            for path, _ in files
+            if len(path) > MAX_PATH_CHARS
+        )
+        if skipped:
+            files = [(path, text) for path, text in files if len(path) <= MAX_PATH_CHARS]
         reporter.message(f"Indexing {len(files)} pages of {library}@{version}")
         done = 0
 
@@ -154,7 +171,10 @@ class Shelf:
             reporter.index(done, len(files))
 
         with self._write_lock:
-            return write_version(self.conn, library, version, source, parsed(), on_page=tick)
+            record = write_version(self.conn, library, version, source, parsed(), on_page=tick)
+        for skip in skipped:
+            reporter.message(f"Skipped {skip.path}: {skip.reason}")
+        return replace(record, skipped=skipped)
 
     def remove_library(self, ref: str) -> list[LibraryVersion]:
         """Remove `LIB` (every version) or `LIB@VERSION`; returns what was removed."""

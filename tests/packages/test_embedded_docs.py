@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from docshelf.packages.errors import (
 from docshelf.packages.installed import (
     get_installed_package,
 )
+from docshelf.sources.errors import UnreadableFileError
+from hangs import finishes
 
 # --- embedded docs ---------------------------------------------------------------------
 
@@ -200,3 +203,18 @@ def test_a_page_title_comes_from_its_h1_then_its_front_matter(tmp_path: Path) ->
     assert embedded_docs.title_of("---\ntitle: Front\n---\n# Heading\n", "x") == "Heading"
     assert embedded_docs.title_of("---\ntitle: Front\n---\nNo heading.\n", "x") == "Front"
     assert embedded_docs.title_of("```\n# not a heading\n```\n", "fallback") == "fallback"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX-only")
+def test_a_named_pipe_among_embedded_docs_is_neither_listed_nor_read(
+    memory: installed.InstalledPackage,
+) -> None:
+    assert memory.docs_dir is not None
+    pipe = memory.docs_dir / "references" / "pipe.md"
+    os.mkfifo(pipe)
+    topic = finishes(lambda: read_package_doc(memory, "references"), [pipe])
+    assert "pipe.md" not in topic.text
+    pages = finishes(lambda: [p.path for p in package_doc_pages(memory)], [pipe])
+    assert "references/pipe.md" not in pages
+    with pytest.raises(UnreadableFileError, match="named pipe"):
+        finishes(lambda: read_package_doc(memory, file="references/pipe.md"), [pipe])

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from docshelf.errors import InvalidPathError, UsageError
@@ -104,3 +106,17 @@ def test_list_directory_gives_subdirectories_with_counts_and_pages(shelf: Shelf)
     assert ("docs/", 4) in top.subdirs and ("reference/", 3) in top.subdirs
     agents = shelf.list_directory("docs/agents", library="demo")
     assert [p.path for p in agents.pages] == ["docs/agents/overview", "docs/agents/using-tools"]
+
+
+def test_a_page_path_too_long_to_read_is_not_indexed_and_is_named(tmp_path: Path):
+    docs = tmp_path / "docs"
+    deep = docs.joinpath(*["d" * 99] * 11)  # 11 folders of 99 letters: 1,100 characters
+    deep.mkdir(parents=True)
+    (deep / "page.md").write_text("# Deep\n\nFar down.\n")
+    (docs / "intro.md").write_text("# Intro\n\nHello.\n")
+    with Shelf(tmp_path / "home") as shelf:
+        record = shelf.add_library(str(docs), name="deep")
+        paths = [p.path for p in shelf.list_pages(shelf.resolve_version("deep"))]
+    assert paths == ["intro"]
+    assert len(record.skipped) == 1
+    assert "longer than 1024 characters" in record.skipped[0].reason

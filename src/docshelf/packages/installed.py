@@ -16,6 +16,8 @@ from docshelf.packages.errors import (
     PackageNotInstalledError,
     ProjectNotFoundError,
 )
+from docshelf.sources.errors import UnreadableFileError
+from docshelf.sources.files import read_regular_text
 
 Layout = Literal["skill", "legacy"]
 
@@ -257,14 +259,15 @@ def real_path(path: Path) -> Path | None:
 def read_json_object(path: Path) -> dict[str, Any]:
     """A JSON file's top-level object; {} when it is missing, unreadable or not an object."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular_text(path))
+    except (UnreadableFileError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")
+    """A file of an installed package; UnreadableFileError for a pipe, a device or a huge file."""
+    return read_regular_text(path)
 
 
 def suggest_similar(word: str, choices: Iterable[str], limit: int = 5) -> list[str]:

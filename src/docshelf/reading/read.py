@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 from urllib.parse import unquote
 
+from docshelf.constants import MAX_PATH_CHARS
 from docshelf.errors import InvalidPathError
 from docshelf.models import Hit, ReadResult, Section
 from docshelf.reading.tokens import CHARS_PER_TOKEN, approx_tokens
@@ -18,7 +19,6 @@ from docshelf.store.catalog import VersionRef
 from docshelf.store.pages import PageEntry, find_page, list_pages
 
 _SUFFIX = re.compile(r"\.(md|mdx|markdown)$", re.IGNORECASE)
-MAX_PATH_CHARS = 1024
 
 
 def normalize_path(raw: str) -> str:

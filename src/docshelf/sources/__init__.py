@@ -19,7 +19,7 @@ from pathlib import Path
 
 from docshelf.errors import SourceError, UsageError
 from docshelf.progress import Reporter, SilentReporter
-from docshelf.sources.files import iter_fallback_files, iter_markdown
+from docshelf.sources.files import OnSkip, iter_fallback_files, iter_markdown
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,11 @@ class FetchedDocs:
     package_root: Path
     docs_root: Path | None  # None: only README/CHANGELOG are served
 
-    def iter_files(self) -> Iterator[tuple[str, str]]:
+    def iter_files(self, on_skip: OnSkip | None = None) -> Iterator[tuple[str, str]]:
+        """(page path, markdown) of every page; files left out go to `on_skip`."""
         if self.docs_root is not None:
-            return iter_markdown(self.docs_root)
-        return iter_fallback_files(self.package_root)
+            return iter_markdown(self.docs_root, on_skip)
+        return iter_fallback_files(self.package_root, on_skip)
 
 
 Fetcher = Callable[[str, Path, "str | None", Reporter], FetchedDocs]

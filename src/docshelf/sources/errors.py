@@ -50,3 +50,17 @@ class CorruptArchiveError(SourceError):
             "not used: fetching the package again deletes it and downloads a fresh copy. To "
             "clear the download cache by hand, delete the folder that holds it."
         )
+
+
+class UnreadableFileError(SourceError):
+    """A file is not one docshelf reads: not a regular file (a named pipe, a device, a
+    socket), or larger than the size limit."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(
+            f"Did not read {path}: {reason}. docshelf reads only regular files (a named pipe "
+            "or a device could block forever); replace it with a regular markdown file, or "
+            "leave it out."
+        )
