@@ -101,3 +101,11 @@ def test_news_of_an_unknown_scope_says_which_packages_were_added(run):
 
     assert result.exit_code == 1
     assert "npm packages added: @acme/docs" in result.output
+
+
+@pytest.mark.parametrize("since", ["999999d", "800000d", "100000mo"])
+def test_news_since_too_far_back_is_one_line_with_the_fix(run, since):
+    result = run("news", "npm:@mastra/core", "--since", since)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "too far back" in result.output

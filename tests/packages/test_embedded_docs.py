@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fake_packages import MEMORY_FILES, SKILL_MD, link, make_memory, write_files
 
+from docshelf.errors import DocshelfError
 from docshelf.packages import embedded_docs, installed
 from docshelf.packages.embedded_docs import (
     find_skill_info,
@@ -218,3 +219,11 @@ def test_a_named_pipe_among_embedded_docs_is_neither_listed_nor_read(
     assert "references/pipe.md" not in pages
     with pytest.raises(UnreadableFileError, match="named pipe"):
         finishes(lambda: read_package_doc(memory, file="references/pipe.md"), [pipe])
+
+
+@pytest.mark.parametrize("file", ["a" * 300, "references/" + "b" * 256 + ".md"])
+def test_a_file_name_too_long_for_the_file_system_is_a_clear_error(
+    memory: installed.InstalledPackage, file: str
+) -> None:
+    with pytest.raises(DocshelfError, match="longer than 255 bytes"):
+        read_package_doc(memory, file=file)

@@ -170,3 +170,12 @@ def test_mastra_changes_reads_short_package_names_and_pages(shelf, npm):
     assert "## 1.26.0" in text and "## 1.25.0" in text and "[Shown" not in text
     assert "offset=1" in cut
     assert "package='@mastra/core'" in mastra_changes(shelf, None)
+
+
+async def test_a_since_too_far_back_is_a_usage_error_not_a_crash(shelf, npm):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool(
+            "whats_new", {"packages": ["@mastra/core"], "since": "99999999999d"}
+        )
+    assert result.is_error
+    assert "too far back" in result.content[0].text

@@ -20,7 +20,7 @@ from mcp.types import (
     TextContent,
     ToolAnnotations,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from docshelf.errors import DocshelfError, LibraryNotFoundError, PathNotFoundError, UsageError
 from docshelf.shelf import Shelf
@@ -33,6 +33,73 @@ MAY_INDEX = ToolAnnotations(
 )
 
 Fn = TypeVar("Fn", bound=Callable[..., Any])
+
+_JSON_TYPES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+}
+
+
+class DocshelfServer(MCPServer):
+    """The SDK's MCPServer, with argument validation errors worded like every other error.
+
+    The SDK checks a call's arguments against the tool's schema before the tool runs and
+    reports pydantic's text (a model name, error codes, a link). Here, the one place
+    they pass, they become what went wrong with which argument and how to call again.
+    """
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if not isinstance(exc.__cause__, ValidationError):
+                raise
+            schema = next((t.input_schema for t in await self.list_tools() if t.name == name), {})
+            message = invalid_arguments_message(name, exc.__cause__, schema)
+            raise ToolError(f"Error executing tool {name}: {message}") from exc.__cause__
+
+
+def invalid_arguments_message(tool: str, error: ValidationError, schema: dict[str, Any]) -> str:
+    """What is wrong with each argument, the arguments the tool takes, and how to call again."""
+    properties: dict[str, Any] = schema.get("properties") or {}
+    required: list[str] = list(schema.get("required") or [])
+    problems = [_problem(e, properties) for e in error.errors(include_url=False)[:5]]
+    takes = ", ".join(
+        f"{arg} ({_type_name(spec)}{', required' if arg in required else ''})"
+        for arg, spec in properties.items()
+    )
+    example = ", ".join(f"{arg}=..." for arg in required) or "..."
+    return (
+        f"Invalid arguments: {'; '.join(problems)}. {tool} takes {takes or 'no arguments'}. "
+        f"Fix them and call {tool} again, e.g. {tool}({example})."
+    )
+
+
+def _problem(error: Any, properties: dict[str, Any]) -> str:
+    loc = error.get("loc") or ()
+    name = str(loc[0]) if loc else "arguments"
+    where = name + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        return f"`{where}` is missing"
+    if kind.endswith(("_type", "_parsing")) and len(loc) == 1:
+        given = repr(error.get("input"))
+        given = given if len(given) <= 40 else given[:40] + "…"
+        return f"`{where}` must be {_type_name(properties.get(name, {}))}, not {given}"
+    return f"`{where}`: {error.get('msg', 'invalid value')}"
+
+
+def _type_name(spec: dict[str, Any]) -> str:
+    options = [o for o in spec.get("anyOf", [spec]) if o.get("type") != "null"]
+    kind = options[0].get("type", "") if options else ""
+    if kind == "array":
+        items = options[0].get("items", {}).get("type", "")
+        return f"a list of {items}s" if items else "a list"
+    return _JSON_TYPES.get(kind, "a value")
 
 
 class ServerState:
