@@ -53,3 +53,8 @@ def test_paging_through_all_parts_shows_every_block_once_in_order(blocks, max_to
         assert part.end > part.start
         offset = part.next_offset
     assert seen == blocks
+
+
+def test_a_negative_offset_says_offsets_start_at_zero():
+    with pytest.raises(UsageError, match=r"offset must be 0 or more, not -1"):
+        page_blocks(["a", "b"], offset=-1)

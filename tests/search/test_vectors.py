@@ -128,3 +128,11 @@ def test_build_vectors_writes_nothing_for_an_empty_version(tmp_path: Path, fake:
         assert coverage(shelf.conn, vid, fake.model_id).complete
         index = load_index(shelf.conn, vid, fake.model_id)
         assert index is not None and index.rank(np.ones(64, np.float32)) == []
+
+
+def test_removing_a_library_deletes_its_vectors_at_once(semantic_shelf: Shelf):
+    semantic_shelf.build_vectors()
+    assert count(semantic_shelf.conn, "embeddings") > 0
+    semantic_shelf.remove_library("demo")
+    assert count(semantic_shelf.conn, "section_vectors") == 0
+    assert count(semantic_shelf.conn, "embeddings") == 0

@@ -42,7 +42,12 @@ def page_blocks(
     if max_tokens < 1:
         raise UsageError("max_tokens must be a positive number of tokens, e.g. 4000.")
     total = len(blocks)
-    if offset < 0 or (offset and offset >= total):
+    if offset < 0:
+        raise UsageError(
+            f"offset must be 0 or more, not {offset}: use 0 for the first part, then the "
+            "offset each answer names for the next one."
+        )
+    if offset and offset >= total:
         last = max(total - 1, 0)
         raise UsageError(
             f"offset {offset} is past the end: there are {total} items (offsets 0-{last}). "
