@@ -117,6 +117,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds to wait for a registry before giving up (retried with backoff).",
     ),
     Setting(
+        "download_timeout",
+        "float",
+        "600",
+        ("DOCSHELF_DOWNLOAD_TIMEOUT",),
+        "Most seconds one download (package metadata or archive) may take in all, retries "
+        "included; a registry that sends too slowly is given up on.",
+    ),
+    Setting(
+        "max_metadata_mb",
+        "float",
+        "64",
+        ("DOCSHELF_MAX_METADATA_MB",),
+        "Largest package metadata document docshelf reads from a registry (MiB).",
+    ),
+    Setting(
         "max_archive_mb",
         "float",
         "512",
