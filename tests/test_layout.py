@@ -18,7 +18,7 @@ PACKAGE = SRC / "docshelf"
 # Lower layers never import higher ones; a layer may import itself and anything below.
 LAYERS = (
     ("docshelf.constants", "docshelf.errors", "docshelf.settings", "docshelf.models"),
-    ("docshelf.semver", "docshelf.progress"),
+    ("docshelf.semver", "docshelf.progress", "docshelf.locks"),
     ("docshelf.parsing", "docshelf.sources"),
     ("docshelf.store",),
     ("docshelf.search", "docshelf.reading"),

@@ -27,7 +27,7 @@ from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_bool
 from docshelf.sources import FetchedDocs, ensure_files, fetch_source
-from docshelf.store import catalog, db, manifest, pages
+from docshelf.store import catalog, db, manifest, pages, rebuild
 from docshelf.store.catalog import VersionRef
 from docshelf.store.indexing import delete_versions, write_version
 from docshelf.store.pages import PageEntry, StoredPage
@@ -213,17 +213,24 @@ class Shelf:
         ]
 
     def reindex(self, reporter: Reporter | None = None) -> list[LibraryVersion]:
-        """Rebuild the index from the source manifest (a damaged file is moved aside)."""
+        """Rebuild the index from the source manifest into a new database, then swap it in
+        whole (store/rebuild.py): until then, and if the rebuild fails or is killed, the
+        current index keeps serving. A damaged index is kept as the one backup."""
         reporter = reporter or SilentReporter()
         entries = manifest.read_manifest(self.home)
-        if self.db_path.exists():
-            self.close()
-            aside = db.move_aside(self.db_path)
-            reporter.message(f"Moved the old index to {aside}")
+        if not entries:
+            return []
         rebuilt = []
-        for entry in entries:
-            fetched = fetch_source(entry.source, self.cache_dir, entry.docs_root, reporter)
-            rebuilt.append(self._index(fetched, entry.library, reporter))
+        with rebuild.rebuilding(self.db_path) as partial:
+            builder = Shelf(self.home)
+            builder.db_path = partial
+            try:
+                for entry in entries:
+                    fetched = fetch_source(entry.source, self.cache_dir, entry.docs_root, reporter)
+                    rebuilt.append(builder._index(fetched, entry.library, reporter))
+            finally:
+                builder.close()
+            self.close()  # this process's connections reopen on the new index
         return rebuilt
 
     # -- pages -------------------------------------------------------------------------
