@@ -93,7 +93,9 @@ def serve(
     """
     server = build_server(shelf, add_default=add_default, profile=profile, library=library)
     if not http:
-        server.run("stdio")
+        from docshelf.server.stdio import run_stdio
+
+        run_stdio(server)
         return
     from docshelf.server.http import HttpOptions, serve_http
 
