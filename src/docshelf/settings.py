@@ -169,6 +169,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated browser origins the HTTP server accepts besides localhost ones.",
     ),
     Setting(
+        "max_answer_tokens",
+        "int",
+        "8000",
+        ("DOCSHELF_MAX_ANSWER_TOKENS",),
+        "Most tokens (about 4 characters each) in one MCP tool answer, and the most a "
+        "max_tokens argument may ask for; longer answers come in parts (offset).",
+    ),
+    Setting(
         "max_request_kb",
         "int",
         "1024",

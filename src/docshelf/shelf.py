@@ -21,7 +21,7 @@ from docshelf.errors import LibraryNotFoundError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult, SkippedFile
 from docshelf.parsing.markdown import parse_page
 from docshelf.progress import Reporter, SilentReporter
-from docshelf.reading.read import Listing, list_directory, read_path
+from docshelf.reading.read import Listing, check_paths, list_directory, not_read, read_path
 from docshelf.reading.tokens import approx_tokens
 from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
@@ -33,6 +33,7 @@ from docshelf.store.indexing import delete_versions, write_version
 from docshelf.store.pages import PageEntry, StoredPage
 
 MAX_LIMIT = 50
+_MIN_PART_TOKENS = 50  # less left of a read's budget than this: the next paths are not read
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -306,31 +307,38 @@ class Shelf:
         library: str | None = None,
         section: str | None = None,
         max_tokens: int | None = None,
+        offset: int = 0,
     ) -> list[ReadResult]:
-        """Read each path; `max_tokens` caps the whole answer, shared out in order."""
-        if isinstance(paths, str):
-            paths = [paths]
-        if not paths:
-            raise UsageError(
-                "Give at least one path, e.g. paths=['reference/agents/agent'] or ['']."
-            )
+        """Read each path (at most MAX_READ_PATHS); `max_tokens` caps the whole answer,
+        shared out in order (paths it does not reach are named, not read). `offset`
+        continues one cut page from where its note said."""
+        paths = check_paths(paths)
         if max_tokens is not None and max_tokens < 1:
             raise UsageError("max_tokens must be a positive number of tokens, e.g. 4000.")
+        if offset and len(paths) > 1:
+            raise UsageError(
+                "offset continues one page: give only the path it came from, e.g. "
+                "paths=['reference/agents/agent'] with the offset its note named."
+            )
         ref = catalog.resolve_version(self.conn, library)
         results = []
         budget = max_tokens
-        for path in paths:
+        for i, path in enumerate(paths):
+            if i and budget is not None and budget < _MIN_PART_TOKENS:
+                results.append(not_read(ref, path, max_tokens or 0))
+                continue
             result = read_path(
                 self.conn,
                 ref,
                 path,
                 section=section,
                 max_tokens=budget,
+                offset=offset,
                 suggest=lambda q: self.search(q, library=ref.record.ref, limit=5),
             )
             results.append(result)
             if budget is not None:
-                budget = max(budget - approx_tokens(result.text), 1)
+                budget -= approx_tokens(result.text)
         return results
 
     # -- vectors for semantic search ---------------------------------------------------

@@ -7,7 +7,7 @@ import functools
 import inspect
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -20,9 +20,11 @@ from mcp.types import (
     TextContent,
     ToolAnnotations,
 )
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from docshelf.errors import DocshelfError, LibraryNotFoundError, PathNotFoundError, UsageError
+from docshelf.reading.paging import answer_budget, cut_text
 from docshelf.shelf import Shelf
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
@@ -126,10 +128,89 @@ def tool(server: MCPServer, state: ServerState | None = None, **options: Any) ->
 
     def register(fn: Fn) -> Fn:
         before = state.check_ready if state is not None else None
-        server.tool(**options)(_converting(fn, before, _tool_error))
+        name = options.get("name") or fn.__name__
+        server.tool(**options)(_bounded(_converting(fn, before, _tool_error), name))
         return fn
 
     return register
+
+
+# A tool that pages itself declares `offset`; every other tool gets this one, which its
+# schema does not show (the Mastra profile's schemas stay the reference's): the cut
+# answer's note says to pass it.
+_HiddenOffset = Annotated[SkipJsonSchema[int], Field(ge=0)]
+
+
+def _bounded(fn: Fn, name: str) -> Fn:
+    """`fn` with its answer held to the answer budget (DOCSHELF_MAX_ANSWER_TOKENS).
+
+    A `max_tokens` argument is capped at that budget (and defaults to it). A tool without
+    its own `offset` has its text cut to the budget here, ending at a blank line or line
+    break where one is near, with a note saying what was left out and the `offset` that
+    gets the next part.
+    """
+    signature = inspect.signature(fn, eval_str=True)
+    params = signature.parameters
+    caps = "max_tokens" in params
+    pages_itself = "offset" in params
+    if not pages_itself:
+        extra = inspect.Parameter(
+            "offset", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=_HiddenOffset
+        )
+        signature = signature.replace(parameters=[*params.values(), extra])
+
+    def before(kwargs: dict[str, Any]) -> int:
+        if caps:
+            kwargs["max_tokens"] = answer_budget(kwargs.get("max_tokens"))
+        return 0 if pages_itself else int(kwargs.pop("offset", 0))
+
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            offset = before(kwargs)
+            result = await fn(*args, **kwargs)
+            return result if pages_itself else _cut_answer(result, offset, name)
+
+        run_async.__signature__ = signature  # type: ignore[attr-defined]
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        offset = before(kwargs)
+        result = fn(*args, **kwargs)
+        return result if pages_itself else _cut_answer(result, offset, name)
+
+    run.__signature__ = signature  # type: ignore[attr-defined]
+    return run  # type: ignore[return-value]
+
+
+def _cut_answer(result: Any, offset: int, tool_name: str) -> Any:
+    """The part of a tool's text answer from `offset` that fits the answer budget."""
+    if isinstance(result, str):
+        return _part(result, offset, tool_name)
+    if isinstance(result, CallToolResult) and result.content:
+        first = result.content[0]
+        if isinstance(first, TextContent):
+            text = _part(first.text, offset, tool_name)
+            content = [first.model_copy(update={"text": text}), *result.content[1:]]
+            return result.model_copy(update={"content": content})
+    return result
+
+
+def _part(text: str, offset: int, tool_name: str) -> str:
+    budget = answer_budget()
+    try:
+        part = cut_text(text, offset=offset, max_tokens=budget)
+    except UsageError as exc:
+        raise ToolError(str(exc)) from exc
+    if part.next_offset is None:
+        return part.text
+    return (
+        f"{part.text}\n\n[Answer cut at about {budget} tokens: characters {part.start}-"
+        f"{part.end} of {part.total} shown. For the rest, call {tool_name} again with the "
+        f"same arguments and offset={part.end}.]"
+    )
 
 
 def prompt(server: MCPServer, **options: Any) -> Callable[[Fn], Fn]:
