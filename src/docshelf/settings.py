@@ -169,6 +169,28 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated browser origins the HTTP server accepts besides localhost ones.",
     ),
     Setting(
+        "http_header_timeout",
+        "float",
+        "10",
+        ("DOCSHELF_HTTP_HEADER_TIMEOUT",),
+        "Seconds an HTTP client gets to send a request's headers (from connecting, or from "
+        "the first byte of a later request); slower connections are closed.",
+    ),
+    Setting(
+        "http_body_timeout",
+        "float",
+        "30",
+        ("DOCSHELF_HTTP_BODY_TIMEOUT",),
+        "Seconds an HTTP client gets to send a request's body once its headers are in.",
+    ),
+    Setting(
+        "http_idle_timeout",
+        "float",
+        "5",
+        ("DOCSHELF_HTTP_IDLE_TIMEOUT",),
+        "Seconds an HTTP connection may stay idle between requests before it is closed.",
+    ),
+    Setting(
         "max_answer_tokens",
         "int",
         "8000",
