@@ -64,7 +64,7 @@ class Shelf:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
+        self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self.semantic = SemanticSearch(self.cache_dir / "models", enabled=get_bool("semantic"))
 
     @property
@@ -74,19 +74,33 @@ class Shelf:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """This thread's connection: SQLite readers in WAL mode never wait for each other."""
+        """This thread's connection: SQLite readers in WAL mode never wait for each other.
+
+        Opening one closes those of threads that have ended: a server's worker threads
+        come and go (anyio retires idle ones), and each kept its connection, page cache
+        and file descriptors for good.
+        """
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = db.connect(self.db_path)
             self._local.conn = conn
             with self._lock:
-                self._conns.append(conn)
+                ended = [c for thread, c in self._conns if not thread.is_alive()]
+                self._conns = [(t, c) for t, c in self._conns if t.is_alive()]
+                self._conns.append((threading.current_thread(), conn))
+            for old in ended:  # their threads are gone: nothing else can be using them
+                old.close()
         return conn
+
+    def open_connections(self) -> int:
+        """How many connections to the index this shelf holds open."""
+        with self._lock:
+            return len(self._conns)
 
     def close(self) -> None:
         with self._lock:
             conns, self._conns = self._conns, []
-        for conn in conns:
+        for _, conn in conns:
             conn.close()
         self._local = threading.local()
 
@@ -95,8 +109,7 @@ class Shelf:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             with self._lock:
-                if conn in self._conns:
-                    self._conns.remove(conn)
+                self._conns = [(t, c) for t, c in self._conns if c is not conn]
             conn.close()
             self._local.conn = None
 
