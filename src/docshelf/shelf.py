@@ -17,9 +17,9 @@ from dataclasses import replace
 from typing import Concatenate, ParamSpec, TypeVar
 
 from docshelf.constants import MAX_PATH_CHARS, SearchMode
-from docshelf.errors import LibraryNotFoundError, UsageError
+from docshelf.errors import LibraryNotFoundError, NothingIndexedError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult, SkippedFile
-from docshelf.parsing.markdown import parse_page
+from docshelf.parsing.formats import DocFile, parse_document
 from docshelf.progress import Reporter, SilentReporter
 from docshelf.reading.read import Listing, check_paths, list_directory, not_read, read_path
 from docshelf.reading.tokens import approx_tokens
@@ -27,10 +27,11 @@ from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_bool
 from docshelf.sources import FetchedDocs, ensure_files, fetch_source
-from docshelf.store import catalog, db, manifest, pages, rebuild
+from docshelf.store import catalog, db, manifest, notices, pages, rebuild
 from docshelf.store.catalog import VersionRef
 from docshelf.store.indexing import delete_versions, write_version
 from docshelf.store.pages import PageEntry, StoredPage
+from docshelf.wording import Param
 
 MAX_LIMIT = 50
 _MIN_PART_TOKENS = 50  # less left of a read's budget than this: the next paths are not read
@@ -127,25 +128,38 @@ class Shelf:
         *,
         name: str | None = None,
         docs_root: str | None = None,
+        docs_from: str | None = None,
         reporter: Reporter | None = None,
     ) -> LibraryVersion:
-        """Fetch `source`, parse its markdown and index it as `name@version`, atomically."""
+        """Fetch `source`, parse its docs and index them as `name@version`, atomically.
+
+        `docs_from` ("tarball" or "repo") says where a package's docs come from; by
+        default its own docs folder, else its repository at the release's tag."""
         reporter = reporter or SilentReporter()
-        fetched = fetch_source(source, self.cache_dir, docs_root, reporter)
+        fetched = fetch_source(source, self.cache_dir, docs_root, reporter, docs_from=docs_from)
         ensure_files(fetched)
         library = catalog.check_library_name(name or fetched.name)
         record = self._index(fetched, library, reporter)
-        entry = manifest.SourceEntry(record.name, record.version, fetched.source, docs_root)
+        entry = manifest.SourceEntry(
+            record.name, record.version, fetched.source, docs_root, docs_from
+        )
         manifest.remember_source(self.home, entry)
         return record
 
     def _index(self, fetched: FetchedDocs, library: str, reporter: Reporter) -> LibraryVersion:
+        for warning in fetched.warnings:
+            reporter.message(f"Warning: {warning}")
         skipped: list[SkippedFile] = []
-        files = list(fetched.iter_files(skipped.append))
+        docs = list(fetched.iter_files(skipped.append))
         for skip in skipped:
             reporter.message(f"Skipped {skip.path}: {skip.reason}")
         record = self.index_files(
-            library, fetched.version, fetched.source, files, reporter=reporter
+            library,
+            fetched.version,
+            fetched.source,
+            docs,
+            reporter=reporter,
+            origin=fetched.origin,
         )
         return replace(record, skipped=(*skipped, *record.skipped))
 
@@ -154,38 +168,48 @@ class Shelf:
         library: str,
         version: str,
         source: str,
-        files: Iterable[tuple[str, str]],
+        files: Iterable[DocFile | tuple[str, str] | tuple[str, str, str]],
         *,
         reporter: Reporter | None = None,
+        origin: str = "",
     ) -> LibraryVersion:
-        """Index (page path, markdown) pairs as `library@version`, atomically.
+        """Index pages as `library@version`, atomically: DocFiles with their text, or
+        (page path, text[, format]) tuples. The format ("md", "mdx", "rst") picks the
+        parser; markdown when it is left out. `origin` says where the docs came from.
 
         A page whose path is longer than MAX_PATH_CHARS is left out (no read could name
         it); the record returned lists it in `skipped`.
         """
         reporter = reporter or SilentReporter()
-        files = list(files)
+        docs = [_doc_file(item) for item in files]
         skipped = tuple(
-            SkippedFile(path[:80] + "…", f"its path is longer than {MAX_PATH_CHARS} characters")
-            for path, _ in files
-            if len(path) > MAX_PATH_CHARS
+            SkippedFile(
+                doc.page_id[:80] + "…", f"its path is longer than {MAX_PATH_CHARS} characters"
+            )
+            for doc in docs
+            if len(doc.page_id) > MAX_PATH_CHARS
         )
         if skipped:
-            files = [(path, text) for path, text in files if len(path) <= MAX_PATH_CHARS]
-        reporter.message(f"Indexing {len(files)} pages of {library}@{version}")
+            docs = [doc for doc in docs if len(doc.page_id) <= MAX_PATH_CHARS]
+        reporter.message(f"Indexing {len(docs)} pages of {library}@{version}")
         done = 0
 
         def parsed() -> Iterator[Page]:
-            for path, text in files:
-                yield parse_page(path, text)
+            for doc in docs:
+                page = parse_document(doc.page_id, doc.text or "", doc.format)
+                # A file name that is not UTF-8 is stored with U+FFFD, as its page id is.
+                file = doc.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                yield replace(page, file=file, order=doc.order)
 
         def tick(_: Page) -> None:
             nonlocal done
             done += 1
-            reporter.index(done, len(files))
+            reporter.index(done, len(docs))
 
         with self._write_lock:
-            record = write_version(self.conn, library, version, source, parsed(), on_page=tick)
+            record = write_version(
+                self.conn, library, version, source, parsed(), on_page=tick, origin=origin
+            )
         for skip in skipped:
             reporter.message(f"Skipped {skip.path}: {skip.reason}")
         return replace(record, skipped=skipped)
@@ -198,7 +222,7 @@ class Shelf:
             raise LibraryNotFoundError(name, sorted(libraries))
         targets = [v for v in libraries[name].versions if version is None or v.version == version]
         if not targets:
-            raise LibraryNotFoundError(name, [v.version for v in libraries[name].versions], version)
+            raise catalog.missing_version(libraries[name], version or "")
         gone = [(t.name, t.version) for t in targets]
         with self._write_lock:
             delete_versions(self.conn, gone)
@@ -240,7 +264,13 @@ class Shelf:
             builder.db_path = partial
             try:
                 for entry in entries:
-                    fetched = fetch_source(entry.source, self.cache_dir, entry.docs_root, reporter)
+                    fetched = fetch_source(
+                        entry.source,
+                        self.cache_dir,
+                        entry.docs_root,
+                        reporter,
+                        docs_from=entry.docs_from,
+                    )
                     rebuilt.append(builder._index(fetched, entry.library, reporter))
             finally:
                 builder.close()
@@ -308,6 +338,8 @@ class Shelf:
         limit = max(1, min(int(limit), MAX_LIMIT))
         wanted = library if isinstance(library, list) else [library]
         refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name)]
+        if not refs and library is None:
+            raise NothingIndexedError()
         return search_hits(
             self.conn, self.semantic, query, refs, path_prefix=path_prefix, limit=limit, mode=mode
         )
@@ -327,11 +359,18 @@ class Shelf:
         continues one cut page from where its note said."""
         paths = check_paths(paths)
         if max_tokens is not None and max_tokens < 1:
-            raise UsageError("max_tokens must be a positive number of tokens, e.g. 4000.")
+            raise UsageError(
+                Param("max_tokens"),
+                " must be a positive number of tokens, e.g. ",
+                Param("max_tokens", 4000),
+                ".",
+            )
         if offset and len(paths) > 1:
             raise UsageError(
-                "offset continues one page: give only the path it came from, e.g. "
-                "paths=['reference/agents/agent'] with the offset its note named."
+                Param("offset"),
+                " continues one page: give only the path it came from, e.g. ",
+                Param("paths", ["reference/agents/agent"]),
+                " with the offset its note named.",
             )
         ref = catalog.resolve_version(self.conn, library)
         results = []
@@ -355,6 +394,14 @@ class Shelf:
         return results
 
     # -- vectors for semantic search ---------------------------------------------------
+
+    def semantic_notice(self) -> str | None:
+        """The sentence saying semantic search is off and how to turn it on, once per data
+        directory while that lasts: None when it is on, turned off on purpose
+        (DOCSHELF_SEMANTIC=off), or already said since the state last changed."""
+        state = self.semantic.state()
+        new = notices.first_in_state(self.home, "semantic", state)
+        return self.semantic.status() if new and state.startswith("missing") else None
 
     def build_vectors(
         self, progress: Callable[[int, int], None] | None = None, *, library: str | None = None
@@ -384,3 +431,10 @@ class Shelf:
         model = self.semantic.model_id
         if model:
             self.semantic.indexes(self.conn, catalog.resolve_versions(self.conn, None), model)
+
+
+def _doc_file(item: DocFile | tuple[str, str] | tuple[str, str, str]) -> DocFile:
+    if isinstance(item, DocFile):
+        return item
+    page_id, text, *fmt = item
+    return DocFile(page_id, format=fmt[0] if fmt else "md", text=text)

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -153,7 +154,7 @@ def test_a_long_page_is_read_in_parts_that_add_up_to_the_page(long_shelf: Shelf)
         parts.append(body)
         if not result.truncated:
             break
-        offset = int(note.split("offset=")[1].split()[0].rstrip(".,)"))
+        offset = int(re.search(r"`--offset (\d+)`", note)[1])  # the CLI's words
         assert len(body) <= 300 * 4
     assert "".join(parts) == long_shelf.page_content(
         long_shelf.resolve_version("long").record, "long"
@@ -165,7 +166,7 @@ def test_a_cut_page_names_the_sections_it_left_out(long_shelf: Shelf):
     (result,) = long_shelf.read(["long"], max_tokens=300)
     assert result.truncated
     assert result.omitted_sections[:2] == ("Long > Part 1", "Long > Part 2")
-    assert "offset=" in result.text
+    assert "Read on with `--offset " in result.text
 
 
 def test_paths_past_the_budget_are_named_not_read(long_shelf: Shelf):
@@ -176,5 +177,54 @@ def test_paths_past_the_budget_are_named_not_read(long_shelf: Shelf):
 
 
 def test_an_offset_continues_one_page_only(long_shelf: Shelf):
-    with pytest.raises(UsageError, match="offset continues one page"):
+    with pytest.raises(UsageError, match="offset` continues one page"):
         long_shelf.read(["long", "short"], offset=10)
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A library whose page ids follow site URLs: `guide` is a page and a folder."""
+    with Shelf(tmp_path / "site-home") as s:
+        s.index_files(
+            "site",
+            "1.0.0",
+            "test",
+            [
+                ("index", "# Home\n\nWelcome."),
+                ("guide", "# Guide\n\nStart here."),
+                ("guide/install", "# Install\n\nRun it."),
+                ("guide/deep/more", "# More"),
+                ("api", "# API"),
+            ],
+        )
+        yield s
+
+
+def test_a_page_that_is_also_a_folder_reads_as_that_folders_index(site: Shelf):
+    result = site.read(["guide"], library="site")[0]
+    assert result.kind == "index"
+    assert result.text.startswith("# Guide\n\nStart here.")
+    assert "- guide/install: Install" in result.text and "- guide/deep/ (1 pages)" in result.text
+
+
+def test_folder_index_paths_lead_to_the_page_named_after_the_folder(site: Shelf):
+    result = site.read(["guide/index"], library="site")[0]
+    assert (result.kind, result.path) == ("index", "guide")
+    assert site.read(["guide"], library="site", section="Guide")[0].kind == "page"
+
+
+def test_a_leaf_page_still_reads_as_a_page_and_the_root_as_the_index(site: Shelf):
+    assert site.read(["api"], library="site")[0].kind == "page"
+    root = site.read([""], library="site")[0]
+    assert root.kind == "index" and "Welcome." in root.text
+
+
+def test_listings_show_a_folders_own_page_as_the_folder_only(site: Shelf):
+    listing = site.list_directory("", library="site")
+    assert [p.path for p in listing.pages] == ["api"]
+    assert listing.subdirs == (("guide/", 2),)
+
+
+def test_search_hits_name_the_folder_page_by_its_url_path(site: Shelf):
+    hits = site.search("start here", library="site")
+    assert hits[0].path == "guide"

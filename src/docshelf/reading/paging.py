@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from docshelf.errors import UsageError
 from docshelf.reading.tokens import CHARS_PER_TOKEN
 from docshelf.settings import get_int
+from docshelf.wording import Param
 
 DEFAULT_MAX_TOKENS = 4000
 
@@ -49,7 +50,12 @@ def page_blocks(
     so an answer never exceeds the budget by more than one line.
     """
     if max_tokens < 1:
-        raise UsageError("max_tokens must be a positive number of tokens, e.g. 4000.")
+        raise UsageError(
+            Param("max_tokens"),
+            " must be a positive number of tokens, e.g. ",
+            Param("max_tokens", 4000),
+            ".",
+        )
     total = len(blocks)
     _check_offset(offset, total, "items")
     budget = max_tokens * CHARS_PER_TOKEN
@@ -78,7 +84,12 @@ def cut_text(
     `next_offset` is where the next part starts, so the parts add up to the text.
     """
     if max_tokens < 1:
-        raise UsageError("max_tokens must be a positive number of tokens, e.g. 4000.")
+        raise UsageError(
+            Param("max_tokens"),
+            " must be a positive number of tokens, e.g. ",
+            Param("max_tokens", 4000),
+            ".",
+        )
     total = len(text)
     _check_offset(offset, total, "characters")
     budget = max_tokens * CHARS_PER_TOKEN
@@ -101,14 +112,17 @@ def cut_text(
 def _check_offset(offset: int, total: int, unit: str) -> None:
     if offset < 0:
         raise UsageError(
-            f"offset must be 0 or more, not {offset}: use 0 for the first part, then the "
-            "offset each answer names for the next one."
+            Param("offset"),
+            f" must be 0 or more, not {offset}: use ",
+            Param("offset", 0),
+            " for the first part, then the offset each answer names for the next one.",
         )
     if offset and offset >= total:
         raise UsageError(
-            f"offset {offset} is past the end: there are {total} {unit} (offsets "
-            f"0-{max(total - 1, 0)}). Use offset 0 to start over, or the next offset the "
-            "previous answer named."
+            Param("offset", offset),
+            f" is past the end: there are {total} {unit} (offsets 0-{max(total - 1, 0)}). Use ",
+            Param("offset", 0),
+            " to start over, or the next offset the previous answer named.",
         )
 
 

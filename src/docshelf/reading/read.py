@@ -1,4 +1,6 @@
-"""Reading docs by path: pages, directory indexes and listings, sections, and token caps."""
+"""Reading docs by path: pages, directory indexes and listings, sections, and token caps.
+
+A path may also be a page's URL, site path or in-page link (see `links`)."""
 
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ from urllib.parse import unquote
 from docshelf.constants import MAX_PATH_CHARS
 from docshelf.errors import InvalidPathError, UsageError
 from docshelf.models import Hit, ReadResult, Section
+from docshelf.reading.links import PageIndex, rewrite_links, split_link
 from docshelf.reading.paging import cut_text
 from docshelf.store.catalog import VersionRef
-from docshelf.store.pages import PageEntry, find_page, list_pages
+from docshelf.store.pages import PageEntry, find_page, has_subpages, list_pages, page_files
+from docshelf.wording import Blank, Param, say
 
 _SUFFIX = re.compile(r"\.(md|mdx|markdown)$", re.IGNORECASE)
 MAX_READ_PATHS = 20  # per call: a read of thousands of paths is a load, not a question
@@ -27,7 +31,11 @@ def check_paths(paths: list[str] | str) -> list[str]:
     """The paths of one read: at least one, at most MAX_READ_PATHS."""
     paths = [paths] if isinstance(paths, str) else list(paths)
     if not paths:
-        raise UsageError("Give at least one path, e.g. paths=['reference/agents/agent'] or [''].")
+        raise UsageError(
+            "Give at least one path, e.g. ",
+            Param("paths", ["reference/agents/agent"]),
+            " ('' is the top level).",
+        )
     if len(paths) > MAX_READ_PATHS:
         raise UsageError(
             f"Read at most {MAX_READ_PATHS} paths per call, not {len(paths)}: ask for the first "
@@ -70,39 +78,114 @@ def read_path(
 
     A page returns its markdown; a directory its index page (plus a listing of what is
     under it) or else a listing; a missing path the nearest existing parent's listing
-    and search suggestions, flagged as an error. With `max_tokens` (or an `offset`) the
-    text is cut into parts: from character `offset`, about `max_tokens` long, ending at a
-    section or line break, with a note naming the sections left out and the next offset.
+    and search suggestions, flagged as an error. The path may also be the page's public
+    URL or site path (`https://nextjs.org/docs/app/x`, `/docs/app/x`) or a link read in
+    a page, `#anchor` naming a section; links in the text returned are page paths.
+    With `max_tokens` (or an `offset`) the text is cut into parts: from character
+    `offset`, about `max_tokens` long, ending at a section or line break, with a note
+    naming the sections left out and the next offset.
     """
-    path = normalize_path(raw_path)
+    target, anchor = split_link(raw_path) if isinstance(raw_path, str) else (raw_path, "")
+    path = normalize_path(target)
+    section = section or anchor or None
+    links = _Links(conn, ref.id)
+    if path and not _exists(conn, ref.id, path):
+        path = links.index.match_site_path(path) or path
+    result = _read(conn, ref, path, section, max_tokens, offset, suggest)
+    if result.kind in ("page", "index") and result.file is not None:
+        text = rewrite_links(result.text, result.file, links.index)
+        return replace(result.read, text=text)
+    return result.read
+
+
+@dataclass(frozen=True)
+class _Read:
+    read: ReadResult
+    file: str | None = None  # the file of the page shown, whose links are rewritten
+
+    @property
+    def kind(self) -> str:
+        return self.read.kind
+
+    @property
+    def text(self) -> str:
+        return self.read.text
+
+
+class _Links:
+    """The version's page index, loaded the first time a link needs resolving."""
+
+    def __init__(self, conn: sqlite3.Connection, version_id: int) -> None:
+        self._load = lambda: PageIndex(page_files(conn, version_id))
+        self._index: PageIndex | None = None
+
+    @property
+    def index(self) -> PageIndex:
+        if self._index is None:
+            self._index = self._load()
+        return self._index
+
+
+def _exists(conn: sqlite3.Connection, version_id: int, path: str) -> bool:
+    """Whether `path` is a page or a folder of pages (or a folder's index page)."""
+    return (
+        find_page(conn, version_id, path) is not None
+        or has_subpages(conn, version_id, path)
+        or (path.endswith("/index") and find_page(conn, version_id, path[:-6]) is not None)
+    )
+
+
+def _read(
+    conn: sqlite3.Connection,
+    ref: VersionRef,
+    path: str,
+    section: str | None,
+    max_tokens: int | None,
+    offset: int,
+    suggest: Callable[[str], list[Hit]] | None,
+) -> _Read:
     lib, version = ref.record.name, ref.record.version
     page = find_page(conn, ref.id, path) if path else None
+    if page is None and path.endswith("/index"):
+        # Sites name a folder's index page after the folder (`guide`, not `guide/index`).
+        page = find_page(conn, ref.id, path[: -len("/index")])
+        path = path[: -len("/index")] if page is not None else path
+    if page is not None and not section and has_subpages(conn, ref.id, path):
+        # A page that is also a folder (`guide` and `guide/intro`) reads as that folder's index.
+        listing = format_listing(list_pages(conn, ref.id), path)
+        text = f"{page.content}\n\n{listing}"
+        starts = _section_starts(page.content, page.sections)
+        result = ReadResult(lib, version, path, "index", text, page.title)
+        fitted = _fit(result, tuple(zip(starts, page.sections, strict=True)), max_tokens, offset)
+        return _Read(fitted, page.file)
     if page is None:
         # Only a directory or a miss needs the list of every page of the version.
         entries = list_pages(conn, ref.id)
         if not _is_dir(entries, path):
             missing = _missing(entries, lib, version, path, suggest)
-            return _fit(missing, (), max_tokens, offset)
+            return _Read(_fit(missing, (), max_tokens, offset))
         index = find_page(conn, ref.id, f"{path}/index" if path else "index")
         listing = format_listing(entries, path)
         if index is None:
             result = ReadResult(lib, version, path, "listing", listing, title=path or "/")
-            return _fit(result, (), max_tokens, offset)
+            return _Read(_fit(result, (), max_tokens, offset))
         text = f"{index.content}\n\n{listing}"
         starts = _section_starts(index.content, index.sections)
         result = ReadResult(lib, version, path, "index", text, index.title)
-        return _fit(result, tuple(zip(starts, index.sections, strict=True)), max_tokens, offset)
+        fitted = _fit(result, tuple(zip(starts, index.sections, strict=True)), max_tokens, offset)
+        return _Read(fitted, index.file)
     sections = list(page.sections)
     if section:
         chosen = select_sections(sections, section)
         if not chosen:
             headings = "\n".join(f"- {' > '.join(s.heading_path)}" for s in sections if s.heading)
-            text = (
+            text = say(
                 f"No section of {path} matches {section!r}. Its sections:\n{headings}\n\n"
-                "Call again with one of these headings as `section`, or without `section` for "
-                "the whole page."
+                "Ask again with one of these headings as ",
+                Param("section"),
+                ", or without it for the whole page.",
             )
-            return ReadResult(lib, version, path, "missing", text, page.title)
+            return _Read(ReadResult(lib, version, path, "missing", text, page.title))
         texts = [s.text for s in chosen]
         content = "\n\n".join(texts)
         starts = [sum(len(t) + 2 for t in texts[:i]) for i in range(len(texts))]
@@ -111,7 +194,8 @@ def read_path(
         content = page.content
         starts = _section_starts(content, page.sections)
     result = ReadResult(lib, version, path, "page", content, page.title)
-    return _fit(result, tuple(zip(starts, sections, strict=True)), max_tokens, offset)
+    fitted = _fit(result, tuple(zip(starts, sections, strict=True)), max_tokens, offset)
+    return _Read(fitted, page.file)
 
 
 def not_read(ref: VersionRef, raw_path: str, max_tokens: int) -> ReadResult:
@@ -168,6 +252,7 @@ def directory_contents(entries: Iterable[_T], directory: str) -> Listing[_T]:
     `index` page excepted: it is the directory's own page)."""
     prefix = f"{directory}/" if directory else ""
     subdirs: dict[str, int] = {}
+    keys: dict[str, str] = {}
     pages: list[_T] = []
     for entry in entries:
         if not entry.path.startswith(prefix):
@@ -176,10 +261,23 @@ def directory_contents(entries: Iterable[_T], directory: str) -> Listing[_T]:
         if "/" in rest:
             head = rest.split("/", 1)[0]
             subdirs[head] = subdirs.get(head, 0) + 1
+            keys.setdefault(head, _order_part(entry, prefix.count("/")) or head)
         elif rest != "index":
             pages.append(entry)
-    dirs = tuple((f"{prefix}{d}/", n) for d, n in sorted(subdirs.items()))
-    return Listing(directory, dirs, tuple(pages))
+    # Folders in their files' order where an entry says one (`01-app` before `02-pages`).
+    dirs = tuple(
+        (f"{prefix}{d}/", n) for d, n in sorted(subdirs.items(), key=lambda i: (keys[i[0]], i[0]))
+    )
+    # A page named like a subdirectory is that directory's own page, like an index.
+    own = {f"{prefix}{d}" for d in subdirs}
+    return Listing(directory, dirs, tuple(p for p in pages if p.path not in own))
+
+
+def _order_part(entry: _HasPath, depth: int) -> str:
+    """The folder name at `depth` as the entry's files order it (`01-app` for `app`)."""
+    order = getattr(entry, "order", "")
+    parts = order.split("/") if order else []
+    return parts[depth] if len(parts) == entry.path.count("/") + 1 else ""
 
 
 def list_directory(conn: sqlite3.Connection, ref: VersionRef, directory: str) -> Listing[PageEntry]:
@@ -246,11 +344,18 @@ def _fit(
     omitted = tuple(" > ".join(s.heading_path) or "(intro)" for at, s in sections if at >= part.end)
     named = "; ".join(omitted[:_OMITTED_NAMED]) + ("; …" if len(omitted) > _OMITTED_NAMED else "")
     left = f" {len(omitted)} more section(s) after it: {named}." if omitted else ""
-    by_section = " or one section with `section` set to its heading," if omitted else ""
-    note = (
+    by_section: tuple[str | Param, ...] = (
+        (", or one section with ", Param("section", Blank("heading"))) if omitted else ()
+    )
+    note = say(
         f"\n\n[Cut at about {budget} tokens: characters {part.start}-{part.end} of "
-        f"{part.total} shown.{left} Read on with offset={part.end} and this path alone,"
-        f"{by_section} or raise max_tokens.]"
+        f"{part.total} shown.{left} Read on with ",
+        Param("offset", part.end),
+        " and this path alone",
+        *by_section,
+        ", or raise ",
+        Param("max_tokens"),
+        ".]",
     )
     return replace(result, text=part.text + note, truncated=True, omitted_sections=omitted)
 
