@@ -8,8 +8,9 @@ is no `fcntl` (Windows), locks are not taken and leftovers are judged by age alo
 from __future__ import annotations
 
 import os
+import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -78,6 +79,17 @@ def is_stale(leftover: Path, lock: Path) -> bool:
         return time.time() - leftover.lstat().st_mtime > STALE_AFTER
     except OSError:
         return False
+
+
+def remove_stale(leftovers: Iterable[Path], lock_name: str) -> None:
+    """Delete each leftover (a file or a folder) whose folder's lock `lock_name` no running
+    process holds (see is_stale); those of work in progress are left alone."""
+    for leftover in leftovers:
+        if is_stale(leftover, leftover.parent / lock_name):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
 
 
 def _try_lock(fd: int) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from docshelf.errors import SourceError
-from docshelf.locks import hold_lock, is_stale
+from docshelf.locks import hold_lock, remove_stale
 from docshelf.progress import Reporter
 from docshelf.semver import find_version
 from docshelf.settings import get_float
@@ -132,12 +132,8 @@ def remove_debris(npm_dir: Path) -> None:
     unpacked tree); folders whose lock a running fetch holds are left alone."""
     for pattern in _DEBRIS:
         # <name>/<version>/ and @<scope>/<name>/<version>/: no walk through unpacked trees.
-        for leftover in [*npm_dir.glob(f"*/*/{pattern}"), *npm_dir.glob(f"@*/*/*/{pattern}")]:
-            if is_stale(leftover, leftover.parent / CACHE_LOCK):
-                if leftover.is_dir() and not leftover.is_symlink():
-                    shutil.rmtree(leftover, ignore_errors=True)
-                else:
-                    leftover.unlink(missing_ok=True)
+        found = [*npm_dir.glob(f"*/*/{pattern}"), *npm_dir.glob(f"@*/*/*/{pattern}")]
+        remove_stale(found, CACHE_LOCK)
 
 
 def _busy(release: NpmRelease, version_dir: Path) -> SourceError:
