@@ -6,10 +6,12 @@ The public API (everything else may change):
   ``add_library(source, name=..., docs_root=..., docs_from=...)``,
   ``remove_library("LIB[@VERSION]")``,
   ``list_libraries()``, ``search(query, library=..., path_prefix=..., limit=...)``,
-  ``read(paths, library=..., section=..., max_tokens=...)``, ``list_directory(path)``,
+  ``read(paths, library=..., section=..., max_tokens=..., offset=...)``,
+  ``list_directory(path)``,
   ``reindex()``.
 - ``build_server(shelf, profile="default"|"mastra")``: the MCP server over a shelf.
-- Records: ``Library``, ``LibraryVersion``, ``Page``, ``Section``, ``Hit``, ``ReadResult``.
+- Records: ``Library``, ``LibraryVersion``, ``Page``, ``Section``, ``Hit``, ``ReadResult``,
+  ``SkippedFile`` (``LibraryVersion.skipped``: the files an add left out, and why).
 - Versions and changes: ``diff_versions``, ``get_changelog``, ``whats_new``.
 - Errors: ``DocshelfError`` and the shared subclasses in ``docshelf.errors``; each
   capability's own in its folder (``docshelf.sources.errors``, ``docshelf.packages.errors``,
@@ -35,6 +37,7 @@ _EXPORTS = {
     "Section": "docshelf.models",
     "Hit": "docshelf.models",
     "ReadResult": "docshelf.models",
+    "SkippedFile": "docshelf.models",
     "diff_versions": "docshelf.versions.compare",
     "get_changelog": "docshelf.versions.npm_changelog",
     "whats_new": "docshelf.versions.news",
@@ -50,6 +53,7 @@ __all__ = [
     "ReadResult",
     "Section",
     "Shelf",
+    "SkippedFile",
     "__version__",
     "build_server",
     "diff_versions",
@@ -59,7 +63,15 @@ __all__ = [
 
 if TYPE_CHECKING:
     from docshelf.errors import DocshelfError
-    from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult, Section
+    from docshelf.models import (
+        Hit,
+        Library,
+        LibraryVersion,
+        Page,
+        ReadResult,
+        Section,
+        SkippedFile,
+    )
     from docshelf.server import build_server
     from docshelf.shelf import Shelf
     from docshelf.versions.compare import diff_versions

@@ -81,7 +81,12 @@ COMMANDS: dict[str, Command] = {
     "read": Command(
         "docshelf read",
         ("paths",),
-        {"library": "--library", "section": "--section", "max_tokens": "--max-tokens"},
+        {
+            "library": "--library",
+            "section": "--section",
+            "max_tokens": "--max-tokens",
+            "offset": "--offset",
+        },
     ),
     "embed": Command("docshelf embed", (), {"library": "--library"}),
     "reindex": Command("docshelf reindex"),

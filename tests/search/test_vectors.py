@@ -170,3 +170,11 @@ def test_top_pages_is_the_head_of_a_full_sort_of_every_page(ties: bool):
             allowed = {int(p) for p in index.page_ids if rng.random() < 0.5}
         top = [(m.page_id, m.section_id, m.score) for m in index.top_pages(query, limit, allowed)]
         assert top == every_page_sorted(index, query, allowed)[:limit]
+
+
+def test_removing_a_library_deletes_its_vectors_at_once(semantic_shelf: Shelf):
+    semantic_shelf.build_vectors()
+    assert count(semantic_shelf.conn, "embeddings") > 0
+    semantic_shelf.remove_library("demo")
+    assert count(semantic_shelf.conn, "section_vectors") == 0
+    assert count(semantic_shelf.conn, "embeddings") == 0

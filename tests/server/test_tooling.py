@@ -10,6 +10,7 @@ from mcp.types import INVALID_PARAMS
 from pydantic import Field
 
 from docshelf.errors import UsageError
+from docshelf.server import build_server
 from docshelf.server.tooling import READ_ONLY, ServerState, prompt, tool, tool_result
 from docshelf.shelf import Shelf
 
@@ -101,3 +102,26 @@ def test_a_tool_result_carries_text_and_structured_content():
     assert not plain.is_error
     failed = tool_result("no", is_error=True)
     assert failed.is_error
+
+
+@pytest.mark.parametrize("profile", ["default", "mastra"])
+async def test_a_missing_argument_is_explained_like_any_other_error(shelf: Shelf, profile):
+    tool_name, required = {
+        "default": ("search_docs", "query"),
+        "mastra": ("searchMastraDocs", "projectPath"),
+    }[profile]
+    async with Client(build_server(shelf, profile=profile, library="demo")) as client:
+        result = await client.call_tool(tool_name, {})
+    text = result.content[0].text
+    assert result.is_error
+    assert "pydantic" not in text and "validation error for" not in text
+    assert f"`{required}` is missing" in text
+    assert f"call {tool_name} again" in text
+
+
+async def test_an_argument_of_the_wrong_type_names_the_type_wanted(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("search_docs", {"query": "agents", "limit": "many"})
+    text = result.content[0].text
+    assert result.is_error and "errors.pydantic.dev" not in text
+    assert "`limit` must be an integer, not 'many'" in text

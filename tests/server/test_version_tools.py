@@ -108,7 +108,7 @@ async def test_diff_docs_errors_say_how_to_fix(shelf, npm):
 
     assert missing.is_error
     assert "has no version matching '0.9.0'; latest is 2.0.0" in missing.content[0].text
-    assert bad_offset.is_error and "Use offset 0 to start over" in bad_offset.content[0].text
+    assert bad_offset.is_error and "Use `offset=0` to start over" in bad_offset.content[0].text
 
 
 async def test_get_changelog_returns_a_range_and_by_default_the_latest_entry(shelf, npm):
@@ -171,6 +171,15 @@ def test_mastra_changes_reads_short_package_names_and_pages(shelf, npm):
     assert "## 1.26.0" in text and "## 1.25.0" in text and "[Shown" not in text
     assert "offset=1" in cut
     assert "package='@mastra/core'" in mastra_changes(shelf, None)
+
+
+async def test_a_since_too_far_back_is_a_usage_error_not_a_crash(shelf, npm):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool(
+            "whats_new", {"packages": ["@mastra/core"], "since": "99999999999d"}
+        )
+    assert result.is_error
+    assert "too far back" in result.content[0].text
 
 
 async def test_diff_docs_errors_name_the_tool_and_its_parameters_not_a_command(tmp_path):

@@ -12,6 +12,7 @@ from docshelf.cli.group import open_shelf
 from docshelf.constants import DOCS_FROM
 
 if TYPE_CHECKING:
+    from docshelf.models import LibraryVersion
     from docshelf.shelf import Shelf
 
 
@@ -62,7 +63,18 @@ def add(
     click.echo(
         f"Added {record.ref}: {record.pages} pages, {record.sections} sections ({record.source})"
     )
+    echo_skipped(record)
     embed_sections(shelf, record.ref, quiet)
+
+
+def echo_skipped(record: LibraryVersion) -> None:
+    """Name every file indexing left out, with the reason (never a silent drop)."""
+    if not record.skipped:
+        return
+    count = len(record.skipped)
+    click.echo(f"Skipped {count} file{'s' if count != 1 else ''} of {record.ref}:")
+    for skip in record.skipped:
+        click.echo(f"  {skip.path}: {skip.reason}")
 
 
 def embed_sections(
@@ -105,7 +117,8 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     libraries = open_shelf(ctx).list_libraries()
     if as_json:
         data = [
-            {"name": lib.name, "versions": [asdict(v) for v in lib.versions]} for lib in libraries
+            {"name": lib.name, "versions": [_version_json(v) for v in lib.versions]}
+            for lib in libraries
         ]
         click.echo(json.dumps(data, indent=2))
         return
@@ -121,6 +134,12 @@ def list_(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"{label:<16} {v.version:<14} {v.pages:>5} pages  {v.source}{origin}")
 
 
+def _version_json(version: LibraryVersion) -> dict[str, object]:
+    data = asdict(version)
+    del data["skipped"]  # only indexing knows what it skipped; the index does not keep it
+    return data
+
+
 @click.command()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @click.pass_context
@@ -133,6 +152,7 @@ def reindex(ctx: click.Context, quiet: bool) -> None:
         rebuilt = shelf.reindex(reporter=reporter)
     for record in rebuilt:
         click.echo(f"Re-indexed {record.ref}: {record.pages} pages")
+        echo_skipped(record)
     if rebuilt:
         embed_sections(shelf, None, quiet)
     if not rebuilt:

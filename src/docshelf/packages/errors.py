@@ -124,7 +124,7 @@ class UnsafeDocPathError(InvalidPathError):
         self.why = why
         DocshelfError.__init__(
             self,
-            f"Invalid docs path {path!r} for {name}: {why}. Use a path relative to the "
+            f"Invalid docs path {_short(path)!r} for {name}: {why}. Use a path relative to the "
             "package's dist/docs folder, such as 'references/<page>.md', without '..'; "
             "leave file out to list the files.",
         )
@@ -155,3 +155,7 @@ class ExportNotFoundError(DocshelfError):
                 "filter such as a part of the name, to find the right one."
             )
         super().__init__(msg)
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

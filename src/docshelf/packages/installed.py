@@ -11,15 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from docshelf.constants import MAX_PATH_CHARS
 from docshelf.packages.errors import (
     InvalidPackageNameError,
     PackageNotInstalledError,
     ProjectNotFoundError,
 )
+from docshelf.sources.errors import UnreadableFileError
+from docshelf.sources.files import read_regular_text
 
 Layout = Literal["skill", "legacy"]
 
 DOC_SUFFIXES = (".md", ".mdx")
+MAX_NAME_BYTES = 255  # one path component, on every common file system
 
 _NAME_RE = re.compile(r"^(@[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 _SCOPE_RE = re.compile(r"^@[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
@@ -232,6 +236,10 @@ def check_relative_path(path: str) -> str | None:
         return "absolute paths are not allowed"
     if ".." in PurePosixPath(posix).parts:
         return "'..' is not allowed"
+    if len(path) > MAX_PATH_CHARS:
+        return f"it is longer than {MAX_PATH_CHARS} characters"
+    if any(len(part.encode("utf-8", "replace")) > MAX_NAME_BYTES for part in posix.split("/")):
+        return f"a name in it is longer than {MAX_NAME_BYTES} bytes, more than file systems allow"
     return None
 
 
@@ -241,9 +249,12 @@ def find_path_inside(base: Path, relative: str) -> Path | None:
         return None
     real_base = base.resolve()
     target = real_path(real_base / relative.replace("\\", "/"))
-    if target is None or not target.is_relative_to(real_base) or not target.exists():
+    if target is None or not target.is_relative_to(real_base):
         return None
-    return target
+    try:
+        return target if target.exists() else None
+    except OSError:  # e.g. a name the file system cannot hold: it cannot exist either
+        return None
 
 
 def real_path(path: Path) -> Path | None:
@@ -257,14 +268,15 @@ def real_path(path: Path) -> Path | None:
 def read_json_object(path: Path) -> dict[str, Any]:
     """A JSON file's top-level object; {} when it is missing, unreadable or not an object."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular_text(path))
+    except (UnreadableFileError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")
+    """A file of an installed package; UnreadableFileError for a pipe, a device or a huge file."""
+    return read_regular_text(path)
 
 
 def suggest_similar(word: str, choices: Iterable[str], limit: int = 5) -> list[str]:

@@ -21,6 +21,7 @@ from docshelf.packages.ts_parse import (
     is_types_file,
     parse_module,
 )
+from docshelf.sources.errors import UnreadableFileError
 
 MAX_HOPS = 8  # re-export chains seen in @mastra packages take 2-3 hops
 MAX_FILES = 400  # files one lookup may open, so a cycle or a huge tree cannot stall it
@@ -281,7 +282,10 @@ class PackageModules:
             path = self._path(file)
             module = None
             if path is not None and path.is_file():
-                module = parse_module(read_text(path), typescript=is_types_file(file))
+                try:
+                    module = parse_module(read_text(path), typescript=is_types_file(file))
+                except UnreadableFileError:
+                    module = None  # over the size limit, or swapped for a pipe: not parsed
             self._modules[file] = module
         return self._modules[file]
 

@@ -15,7 +15,7 @@ from docshelf.server.completion import register_completion
 from docshelf.server.core_tools import register_core_tools
 from docshelf.server.middleware import register_input_hygiene, register_logging
 from docshelf.server.resources import register_resources
-from docshelf.server.tooling import ServerState
+from docshelf.server.tooling import DocshelfServer, ServerState
 from docshelf.server.version_tools import register_changes_tools
 from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
@@ -56,7 +56,7 @@ def build_server(
         finally:
             state.stop()
 
-    server = MCPServer(
+    server = DocshelfServer(
         name="docshelf",
         version=VERSION,
         instructions=INSTRUCTIONS,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from docshelf.errors import StoreError
@@ -69,17 +68,6 @@ _TABLES = {"meta", "versions", "pages", "sections", CARDS_TABLE}
 
 def database_path(home: Path) -> Path:
     return home / DB_NAME
-
-
-def move_aside(path: Path) -> Path:
-    """Rename the database (and its WAL files) to `<name>.old-<UTC time>`; returns the name."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    aside = path.with_name(f"{path.name}.old-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        part = Path(str(path) + suffix)
-        if part.exists():
-            part.replace(Path(str(aside) + suffix))
-    return aside
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:

@@ -123,15 +123,37 @@ def _insert_page(conn: sqlite3.Connection, version_id: int, page: Page) -> int:
 
 
 def delete_versions(conn: sqlite3.Connection, versions: Iterable[tuple[str, str]]) -> None:
-    """Remove (library, version) pairs and their FTS tables, all in one transaction."""
+    """Remove (library, version) pairs, their FTS tables and the vectors only they used, all in
+    one transaction."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         for library, version in versions:
             delete_version(conn, library, version)
+        _delete_unused_vectors(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _delete_unused_vectors(conn: sqlite3.Connection) -> None:
+    """Drop the stored vectors no section uses any more (search/vectors.py's tables, made
+    on first use: absent when semantic search was never used).
+
+    Only on removal: a re-index keeps them, so unchanged sections reuse them by hash.
+    """
+    tables = {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name IN ('embeddings', 'section_vectors')"
+        )
+    }
+    if len(tables) == 2:
+        conn.execute(
+            "DELETE FROM embeddings WHERE NOT EXISTS (SELECT 1 FROM section_vectors v "
+            "WHERE v.model = embeddings.model AND v.hash = embeddings.hash)"
+        )
 
 
 def delete_version(conn: sqlite3.Connection, library: str, version: str) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from docshelf.errors import DocshelfError
 from docshelf.models import ReadResult
-from docshelf.reading.read import directory_contents
+from docshelf.reading.read import check_paths, directory_contents
 from docshelf.shelf import Shelf
 
 SUGGESTIONS = 10
@@ -31,7 +31,7 @@ def browse_docs(
     blocks: list[str] = []
     results: list[ReadResult] = []
     failed = False
-    for path in paths:
+    for path in check_paths(paths):
         try:
             result = shelf.read([path], library=library)[0]
         except DocshelfError as exc:
