@@ -44,6 +44,7 @@ class PackageNotInstalledError(SourceError):
         searched: list[str],
         refused: list[tuple[str, str]] | None = None,
         installed: list[str] | None = None,
+        near: bool = False,
     ) -> None:
         self.name = name
         self.project_path = project_path
@@ -65,7 +66,12 @@ class PackageNotInstalledError(SourceError):
                 "projectPath that contains both."
             )
         if self.installed:
-            msg += " Installed in that scope: " + ", ".join(self.installed) + "."
+            listed = ", ".join(self.installed)
+            msg += (
+                f" Installed with a close name: {listed}."
+                if near
+                else (f" Installed in that scope: {listed}.")
+            )
         super().__init__(msg)
 
 
@@ -154,4 +160,116 @@ class ExportNotFoundError(DocshelfError):
                 f" Names are case-sensitive; list the package's {total} exports, with a "
                 "filter such as a part of the name, to find the right one."
             )
+        super().__init__(msg)
+
+
+# --- the API of any installed package (list_packages, list_exports, get_export) ----------
+
+
+class NotAProjectError(UsageError):
+    """A project path that is missing, or holds no installed packages docshelf can find."""
+
+    def __init__(self, path: str, why: str) -> None:
+        self.path = path
+        self.why = why
+        shown = f"Project path {path!r}" if path else "Project path"
+        super().__init__(
+            f"{shown} is not a project: {why}. Pass the folder that holds your package.json, "
+            "pyproject.toml or .venv (or a virtualenv folder); run `npm install` or create "
+            "the virtualenv (`python -m venv .venv`) first if the packages are not installed."
+        )
+
+
+class ProjectOutsideError(UsageError):
+    """A project path outside the one project a server over HTTP may read."""
+
+    def __init__(self, path: str, confine: str) -> None:
+        self.path = path
+        self.confine = confine
+        super().__init__(
+            f"Project path {path!r} is outside {confine}, the only project this server reads "
+            "(it was started there, over HTTP). Leave project_path out, or pass a folder "
+            "inside it."
+        )
+
+
+class PythonPackageNotInstalledError(SourceError):
+    """No distribution or top-level module of that name in the project's site-packages."""
+
+    def __init__(self, name: str, where: list[str], suggestions: list[str]) -> None:
+        self.name = name
+        self.where = where
+        self.suggestions = suggestions
+        searched = ", ".join(where) or "no site-packages folder"
+        msg = f"Python package {name!r} is not installed (searched {searched})."
+        if suggestions:
+            msg += " Did you mean: " + ", ".join(suggestions) + "?"
+        msg += (
+            f" Install it into the project's virtualenv (`pip install {name}`), or list what "
+            "is installed with list_packages (`docshelf api --project DIR`)."
+        )
+        super().__init__(msg)
+
+
+class NotInstalledError(SourceError):
+    """A package found neither in node_modules nor in the Python environment."""
+
+    def __init__(self, name: str, project: str, searched: list[str], near: list[str]) -> None:
+        self.name = name
+        self.project = project
+        self.searched = searched
+        self.near = near
+        where = "; ".join(searched) or "nothing: the project has no node_modules or virtualenv"
+        msg = f"Package {name!r} is not installed for {project} (searched {where})."
+        if near:
+            msg += " Did you mean: " + ", ".join(near) + "?"
+        msg += (
+            " Names are the ones you import or install ('pydantic', '@mastra/core'); list "
+            "them with list_packages, or install it (`npm install NAME`, `pip install NAME`)."
+        )
+        super().__init__(msg)
+
+
+class AmbiguousPackageError(UsageError):
+    """A name installed both as an npm package and as a Python distribution."""
+
+    def __init__(self, name: str, npm_version: str, python_version: str) -> None:
+        self.name = name
+        super().__init__(
+            f"{name!r} is installed both as an npm package ({npm_version}) and as a Python "
+            f"distribution ({python_version}). Say which: 'npm:{name}' or 'pypi:{name}'."
+        )
+
+
+class ModuleUnreadableError(SourceError):
+    """A Python module that static analysis cannot read (syntax error, compiled only, ...)."""
+
+    def __init__(self, module: str, why: str) -> None:
+        self.module = module
+        self.why = why
+        super().__init__(
+            f"Cannot read module {module}: {why}. docshelf reads Python statically and never "
+            "imports it; pick another module of the package (list_exports shows them), or "
+            "install its type stubs (`pip install types-<name>` or `<name>-stubs`)."
+        )
+
+
+class NameNotFoundError(SourceError):
+    """An installed Python package has no public name (or member) like that."""
+
+    def __init__(
+        self, package: str, version: str, name: str, suggestions: list[str], total: int
+    ) -> None:
+        self.package = package
+        self.version = version
+        self.name = name
+        self.suggestions = suggestions
+        msg = f"{package} {version} has no name {name!r}."
+        if suggestions:
+            msg += " Did you mean: " + ", ".join(suggestions) + "?"
+        msg += (
+            f" Names are case-sensitive and relative to the package ('Client', "
+            f"'Client.send', 'submodule.Name'); list its {total} public names with "
+            "list_exports and a filter."
+        )
         super().__init__(msg)

@@ -53,6 +53,10 @@ class PackageModules:
         self.pkg = pkg
         self.manifest = read_json_object(pkg.root / "package.json")
         self._modules: dict[str, ParsedModule | None] = {}
+        # Resolving a specifier costs a realpath per candidate; a package asks the same
+        # ones thousands of times when every export's declaration is looked up.
+        self._resolved: dict[tuple[str, str, bool], _Resolved | str] = {}
+        self._paths: dict[str, Path | None] = {}
 
     # -- entry points and export lists
 
@@ -261,6 +265,12 @@ class PackageModules:
     def resolve(self, file: str, spec: str, types: bool) -> _Resolved | str:
         """A module specifier used in `file` as a file of this package, or the specifier
         itself when it names another package (or leaves this one)."""
+        key = (posixpath.dirname(file) if spec.startswith(".") else "", spec, types)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(file, spec, types)
+        return self._resolved[key]
+
+    def _resolve(self, file: str, spec: str, types: bool) -> _Resolved | str:
         if spec.startswith("."):
             base = posixpath.normpath(posixpath.join(posixpath.dirname(file), spec))
             candidates = _types_candidates(base) if types else _js_candidates(base)
@@ -286,7 +296,9 @@ class PackageModules:
         return self._modules[file]
 
     def _path(self, file: str) -> Path | None:
-        return find_path_inside(self.pkg.root, file)
+        if file not in self._paths:
+            self._paths[file] = find_path_inside(self.pkg.root, file)
+        return self._paths[file]
 
 
 @dataclass(frozen=True)

@@ -214,3 +214,22 @@ def _doc_comment_start(text_lines: list[str], start: int) -> int:
         if text_lines[index].lstrip().startswith("/**"):
             return index
     return start
+
+
+def doc_comment(module: ParsedModule, line: int) -> list[str]:
+    """The lines of the `/** ... */` comment right above the 1-based `line`, without the
+    comment marks; [] when there is none."""
+    text_lines = module.text.splitlines()
+    start = _doc_comment_start(text_lines, line - 1)
+    if start == line - 1:
+        return []
+    lines = []
+    for raw in text_lines[start : line - 1]:
+        text = raw.strip().removeprefix("/**").removesuffix("*/")
+        text = text[1:] if text.startswith("*") else text
+        lines.append((text[1:] if text.startswith(" ") else text).rstrip())
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
