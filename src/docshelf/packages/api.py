@@ -178,6 +178,9 @@ def _find_package(project: Project, spec: str) -> _Found:
         raise AmbiguousPackageError(spec, js.record.version, py.record.version)
     if js is not None or py is not None:
         return js or py  # type: ignore[return-value]
+    for miss in misses:  # a copy that was found but refused says more than "not installed"
+        if isinstance(miss, PackageNotInstalledError) and miss.refused:
+            raise miss
     raise NotInstalledError(spec, str(project.path), _searched(project), _near(project, spec))
 
 

@@ -131,7 +131,7 @@ def _package_entries(node_modules: Path, scope: str | None) -> Iterator[tuple[st
             if entry.name.startswith("."):
                 continue  # .bin, .pnpm, .package-lock.json, .cache
             if folder == node_modules and entry.name.startswith("@"):
-                if scope is None:
+                if scope is None and not entry.is_symlink():  # a linked scope may loop
                     scopes.append(entry)
                 continue
             prefix = "" if folder == node_modules else folder.name + "/"

@@ -118,8 +118,18 @@ def jsdoc_sections(lines: list[str]) -> tuple[DocSection, ...]:
         if text:
             sections[-1][1].append(text)
     return tuple(
-        DocSection(title, tuple(body)) for title, body in sections if any(b.strip() for b in body)
+        DocSection(title, tuple(_trim(body)))
+        for title, body in sections
+        if any(b.strip() for b in body)
     )
+
+
+def _trim(lines: list[str]) -> list[str]:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    return lines
 
 
 @functools.lru_cache(maxsize=16)

@@ -32,25 +32,49 @@ def summary_of(obj: Any) -> str:
 
 
 def detect_style(objects: Iterable[Any], sample: int = 300) -> str:
-    """The docstring style most of `objects` use (google, numpy or sphinx), from griffe's
-    heuristics on each docstring; google when none says."""
+    """The docstring style most of `objects` use (google, numpy or sphinx): griffe's
+    heuristics on each docstring, else (older griffe versions miss some numpy markers)
+    the parser that finds the most sections in a few of them; google when none says."""
     infer = getattr(griffe, "infer_docstring_style", None)
     if infer is None:
         return _DEFAULT_STYLE
-    votes: Counter[str] = Counter()
-    for index, obj in enumerate(objects):
-        if index >= sample:
-            break
+    docstrings = []
+    for obj in objects:
         docstring = getattr(obj, "docstring", None)
-        if docstring is None or not docstring.value:
-            continue
-        try:
-            style, _sections = infer(docstring, default=None)
-        except Exception:  # a docstring griffe cannot judge: no vote
-            continue
-        if style is not None:
-            votes[str(getattr(style, "value", style))] += 1
+        if docstring is not None and docstring.value:
+            docstrings.append(docstring)
+            if len(docstrings) >= sample:
+                break
+    votes: Counter[str] = Counter()
+    for docstring in docstrings:
+        votes.update(_infer(infer, docstring, method="heuristics"))
+    if not votes:
+        for docstring in [d for d in docstrings if "\n\n" in d.value.strip()][:40]:
+            votes.update(_most_sections(docstring))
     return votes.most_common(1)[0][0] if votes else _DEFAULT_STYLE
+
+
+def _infer(infer: Any, docstring: Any, method: str) -> list[str]:
+    """The style griffe infers for one docstring, as a one-vote list ([] for none)."""
+    try:
+        style, _sections = infer(docstring, method=method, default=None)
+    except Exception:  # a docstring griffe cannot judge: no vote
+        return []
+    return [] if style is None else [str(getattr(style, "value", style))]
+
+
+def _most_sections(docstring: Any) -> list[str]:
+    """The style whose parser finds the most sections beyond plain text, as a vote."""
+    best, most = [], 0
+    for style in STYLES:
+        try:
+            sections = docstring.parse(style)
+        except Exception:
+            continue
+        found = sum(1 for s in sections if str(getattr(s.kind, "value", s.kind)) != "text")
+        if found > most:
+            best, most = [style], found
+    return best
 
 
 def docstring_sections(obj: Any, style: str) -> tuple[DocSection, ...]:
@@ -249,8 +273,9 @@ def source_of(
         text_lines = lines[filepath]
     except KeyError:
         return None, filepath, start, False
-    decorators = [d.lineno for d in getattr(obj, "decorators", []) or [] if d.lineno]
-    first = min([start, *decorators])
+    first = start
+    while first > 1 and text_lines[first - 2].lstrip().startswith("@"):  # its decorators
+        first -= 1
     last = end or start
     cut = last - first + 1 > max_lines
     last = min(last, first + max_lines - 1)
