@@ -151,7 +151,9 @@ def _exports_with_kinds(pkg: InstalledPackage) -> tuple[ExportRecord, ...]:
 
 def _record(pkg: InstalledPackage, surface, export: ExportInfo) -> ExportRecord:  # type: ignore[no-untyped-def]
     module = export.import_path or pkg.name
-    decl = surface.declaration(export.types_file, export.name) if export.types_file else None
+    decl = (
+        surface.declarations_of(export.types_file).get(export.name) if export.types_file else None
+    )
     if decl is None:
         return ExportRecord(export.name, "export", module, export.types_file, None)
     if decl.external:

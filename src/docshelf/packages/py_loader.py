@@ -135,18 +135,24 @@ class StaticLoader:
     def resolve(
         self, obj: griffe.Object | griffe.Alias, hops: int = MAX_HOPS
     ) -> griffe.Object | External | None:
-        """`obj`, or what the alias `obj` points to (loading its module)."""
-        while isinstance(obj, griffe.Alias):
-            if hops <= 0:
-                return None
-            target = self._find(obj.target_path, hops - 1)
+        """`obj`, or what it stands for: the target of an import (loading its module), or
+        of a module-level `Name = other.Name` assignment, as pydantic writes its re-exports."""
+        while hops > 0:
+            hops -= 1
+            if isinstance(obj, griffe.Alias):
+                target = self._find(obj.target_path, hops)
+            elif (path := _assigned_path(obj)) is not None:
+                target = self._find(path, hops)
+                if target is None or isinstance(target, External):
+                    return obj  # a plain attribute after all
+            else:
+                return obj
             if target is None or isinstance(target, External):
                 return target
             if target is obj:
                 return None
             obj = target
-            hops -= 1
-        return obj
+        return None
 
     def _find(self, path: str, hops: int) -> griffe.Object | griffe.Alias | External | None:
         parts = path.split(".")
@@ -326,6 +332,21 @@ class StaticLoader:
                 return ModuleFiles(name, None, None, None, tuple(namespace))
             return None
         return ModuleFiles(name, source, stub, None if source or stub else compiled, tuple(dirs))
+
+
+def _assigned_path(obj: griffe.Object) -> str | None:
+    """The dotted path a module attribute is bound to (`ValidationError =
+    pydantic_core.ValidationError`), or None for any other value."""
+    parent = obj.parent
+    if obj.kind is not griffe.Kind.ATTRIBUTE or parent is None or not parent.is_module:
+        return None
+    value = getattr(obj, "value", None)
+    if getattr(obj, "annotation", None) is not None:
+        return None
+    if not isinstance(value, griffe.ExprName | griffe.ExprAttribute):
+        return None
+    path = str(getattr(value, "canonical_path", "") or "")
+    return path if path and path != obj.path and "." in path else None
 
 
 def _compiled_files(base: Path, short: str) -> Iterator[Path]:
