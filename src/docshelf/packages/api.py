@@ -8,9 +8,11 @@ per installed version when a cache folder is given. Python is read with griffe
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from docshelf.errors import UsageError
 from docshelf.packages.api_cache import ApiCache
@@ -33,6 +35,7 @@ from docshelf.packages.installed import (
     find_path_inside,
     get_installed_package,
     list_installed_packages,
+    read_json_object,
     read_text,
     suggest_similar,
 )
@@ -48,8 +51,33 @@ if TYPE_CHECKING:
     from docshelf.shelf import Shelf
 
 README_CHARS = 60_000  # longer READMEs are cut (the answer is paged anyway)
+LISTINGS_KEPT = 16  # listings a process keeps in memory, beside the disk cache
 _PY_PREFIXES = ("pypi:", "python:", "py:")
 _JS_PREFIXES = ("npm:", "node:", "js:")
+
+
+class _Recent:
+    """The last few listings, by cache key: a server answers a repeat without the disk."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, ExportList] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> ExportList | None:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
+
+    def put(self, key: str, value: ExportList) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_remembered = _Recent(LISTINGS_KEPT)
 
 
 @dataclass(frozen=True)
@@ -104,13 +132,19 @@ def list_exports(
     """The public names of an installed package (or of one of its modules, 'pkg.sub', or
     entry points, 'pkg/sub'), those containing `filter` (any case) when given."""
     found = _find_package(project, package)
-    cache = ApiCache(cache_dir if _cacheable(found) else None)
+    cacheable = _cacheable(found)
+    cache = ApiCache(cache_dir if cacheable else None)
     key = _cache_key(found, "list", found.module or "")
-    listing = cache.get_list(key)
+    listing = _remembered.get(key) if cacheable else None
+    if listing is None:
+        listing = cache.get_list(key)
     if listing is None:
         listing = _exports_of(project, found)
         cache.put_list(key, listing)
-    listing = replace(listing, package=found.record)  # `direct` may differ per project
+    if cacheable:
+        _remembered.put(key, listing)
+    # `direct` may differ from the project that filled the cache
+    listing = replace(listing, package=replace(listing.package, direct=found.record.direct))
     if filter:
         needle = filter.lower()
         kept = tuple(e for e in listing.exports if needle in e.name.lower())
@@ -140,7 +174,7 @@ def get_export(
     if detail is None:
         detail = _detail_of(project, found, name, include_source, cache_dir)
         cache.put_detail(key, detail)
-    detail = replace(detail, package=found.record)
+    detail = replace(detail, package=replace(detail.package, direct=found.record.direct))
     if shelf is not None:
         from docshelf.packages.api_docs import find_doc_links
 
@@ -191,13 +225,13 @@ def _javascript(project: Project, spec: str) -> _Found:
     pkg = get_installed_package(project.path, name, within=project.confine)
     if not project.allows(pkg.root):
         raise PackageNotInstalledError(name, str(project.path), [], [(name, str(pkg.root))])
-    declared = name in project.declared_dependencies()
+    declared = name in project.declared_npm()
     return _Found("javascript", _node_record(pkg, declared), subpath, pkg=pkg)
 
 
 def _python(project: Project, spec: str) -> _Found:
     dist = find_distribution(project, spec)
-    direct = normalize_dist_name(dist.name) in project.declared_dependencies()
+    direct = normalize_dist_name(dist.name) in project.declared_python()
     module = spec if spec.split(".", 1)[0] in dist.modules and "." in spec else None
     return _Found("python", _python_record(dist, direct), module, dist=dist)
 
@@ -217,9 +251,12 @@ def _near(project: Project, spec: str) -> list[str]:
 
 
 def _node_record(pkg: InstalledPackage, direct: bool) -> PackageRecord:
-    from docshelf.packages.js_api import node_package_record
-
-    return node_package_record(pkg, direct)
+    """The package's record from its package.json alone; its entry points (`modules`) are
+    filled in by the answers that read its modules."""
+    manifest = read_json_object(pkg.root / "package.json")
+    description = manifest.get("description")
+    summary = " ".join(description.split()) if isinstance(description, str) else ""
+    return PackageRecord(pkg.name, pkg.version, "javascript", summary, direct, str(pkg.root))
 
 
 def _python_record(dist: Distribution, direct: bool) -> PackageRecord:
@@ -276,7 +313,10 @@ def _package_page(found: _Found) -> ExportDetail:
         members = tuple(MemberRecord(m, "module", f"import {m}") for m in record.modules)
         import_line = f"import {record.modules[0]}" if record.modules else ""
     else:
+        from docshelf.packages.js_api import node_package_record
+
         assert found.pkg is not None
+        record = node_package_record(found.pkg, record.direct)
         readme = _node_readme(found.pkg)
         members = tuple(MemberRecord(m, "entry point", f"'{m}'") for m in record.modules)
         import_line = f"import ... from '{record.name}'"
@@ -334,14 +374,30 @@ def _cache_key(found: _Found, kind: str, detail: str) -> str:
 
 
 def _node_stamp(pkg: InstalledPackage) -> str:
-    """The install's folder and when its package.json and entry .d.ts files changed."""
-    from docshelf.packages.api_surface import package_modules
-
+    """The install's folder and when its package.json and main .d.ts file last changed
+    (a rebuilt workspace package rewrites both; a reinstall changes the version)."""
+    manifest = read_json_object(pkg.root / "package.json")
     times = []
-    for relative in ["package.json", *(e.types for e in package_modules(pkg).entries if e.types)]:
+    for relative in ["package.json", _main_types(manifest) or "index.d.ts"]:
         path = find_path_inside(pkg.root, relative)
         try:
             times.append(str(path.stat().st_mtime_ns) if path is not None else "-")
         except OSError:
             times.append("-")
     return f"{pkg.root}:{':'.join(times)}"
+
+
+def _main_types(manifest: dict[str, Any]) -> str | None:
+    """The main .d.ts file package.json names, found cheaply (for the cache stamp only)."""
+    target: Any = manifest.get("exports")
+    if isinstance(target, dict) and "." in target:
+        target = target["."]
+    for _ in range(3):  # {"import": {"types": ...}} nests a level or two
+        if isinstance(target, dict):
+            if isinstance(target.get("types"), str):
+                return str(target["types"])
+            target = next(iter(target.values()), None)
+    for field in ("types", "typings"):
+        if isinstance(manifest.get(field), str):
+            return str(manifest[field])
+    return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 
 from docshelf.packages.api_records import (
     DocSection,
@@ -57,6 +58,7 @@ def js_exports(pkg: InstalledPackage, record: PackageRecord, subpath: str | None
     """The package's exports (or those of the entry point `subpath`, e.g. '@mastra/core/agent')
     with their kinds and declaration sites."""
     exports = _exports_with_kinds(pkg)
+    record = replace(record, modules=tuple(e.import_path for e in package_modules(pkg).entries))
     if subpath is not None:
         exports = tuple(e for e in exports if e.module == subpath)
     problems: tuple[str, ...] = ()

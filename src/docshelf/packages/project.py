@@ -75,10 +75,13 @@ class Project:
     def declared_dependencies(self) -> set[str]:
         """Names the project declares in package.json and pyproject.toml (normalised for
         Python): its direct dependencies, listed first."""
-        names: set[str] = set()
+        return self.declared_npm() | self.declared_python()
+
+    def declared_npm(self) -> set[str]:
         manifest = read_json_object(self.path / "package.json") or read_json_object(
             self.root / "package.json"
         )
+        names: set[str] = set()
         for field in (
             "dependencies",
             "devDependencies",
@@ -88,8 +91,10 @@ class Project:
             block = manifest.get(field)
             if isinstance(block, dict):
                 names.update(k for k in block if isinstance(k, str))
-        names.update(normalize_dist_name(n) for n in _pyproject_dependencies(self.root))
         return names
+
+    def declared_python(self) -> set[str]:
+        return {normalize_dist_name(n) for n in _pyproject_dependencies(self.root)}
 
 
 def open_project(

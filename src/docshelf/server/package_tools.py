@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from docshelf.reading.paging import DEFAULT_MAX_TOKENS
 from docshelf.server.tooling import READ_ONLY, ServerState, tool, tool_result
+from docshelf.server.version_tools import MaxTokens, Offset, PartOut
 
 if TYPE_CHECKING:
     from docshelf.packages.api_answers import Answer
@@ -35,12 +36,6 @@ ProjectPath = Annotated[
         "default: the folder the server was started in."
     ),
 ]
-MaxTokens = Annotated[
-    int, Field(description="Cap the answer to about this many tokens; page on with offset.")
-]
-Offset = Annotated[
-    int, Field(description="Where to continue: the offset the previous answer named; 0 first.")
-]
 
 
 @dataclass(frozen=True)
@@ -55,12 +50,6 @@ class ProjectAccess:
         from docshelf.packages.project import open_project
 
         return open_project(project_path, default=self.default, confine=self.confine)
-
-
-class PartOut(BaseModel):
-    offset: int
-    next_offset: int | None = Field(description="Pass as offset for the next part; null at end.")
-    total: int
 
 
 class PackageOut(BaseModel):
