@@ -51,6 +51,13 @@ def test_npm_exports_have_kinds_entry_points_and_doc_summaries(npm_project: Path
     assert listing.package.summary == "Kits of parts" and listing.package.direct
 
 
+def test_a_subfolder_reads_the_packages_node_would_find_above_it(npm_project: Path) -> None:
+    (npm_project / "packages" / "web").mkdir(parents=True)
+    project = open_project(npm_project / "packages" / "web")
+    assert "createKit" in exported(api.list_exports(project, "kit"))
+    assert "kit" in [p.name for p in api.list_packages(project).packages]
+
+
 def test_a_subpath_lists_only_that_entry_point(npm_project: Path) -> None:
     listing = api.list_exports(open_project(npm_project), "kit/server")
     assert list(exported(listing)) == ["serve"]

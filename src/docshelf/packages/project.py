@@ -63,7 +63,7 @@ class Project:
         """The folders reads may touch."""
         if self.confine is not None:
             return (self.confine,)
-        roots = [self.root, self.path]
+        roots = [self.root, self.path, *self.node_modules]  # Node reads ancestors' too
         if self.python is not None:
             roots += self.python.site_packages
         return tuple(dict.fromkeys(roots))
