@@ -130,3 +130,37 @@ async def test_the_mastra_profile_is_unchanged_by_the_package_tools(shelf, proje
     async with Client(build_server(shelf, profile="mastra", project=project)) as client:
         names = {t.name for t in (await client.list_tools()).tools}
     assert "list_packages" not in names and "getMastraExports" in names
+
+
+def served_over_http(monkeypatch, shelf, **options):  # type: ignore[no-untyped-def]
+    """The server `serve(..., http=True)` would run, caught before it listens."""
+    from docshelf.server import app, http
+
+    caught = []
+    monkeypatch.setattr(http, "serve_http", lambda server, *a, **k: caught.append(server))
+    app.serve(shelf, http=True, add_default=False, **options)
+    return caught[0]
+
+
+async def test_over_http_the_tools_read_the_folder_the_server_started_in(
+    shelf, project, tmp_path, monkeypatch
+):
+    other = tmp_path / "other"
+    make_python_project(other)
+    monkeypatch.chdir(project)
+    server = served_over_http(monkeypatch, shelf)
+    async with Client(server) as client:
+        inside = await client.call_tool("list_exports", {"package": "shapes"})
+        outside = await client.call_tool(
+            "list_exports", {"package": "shapes", "project_path": str(other)}
+        )
+    assert not inside.is_error
+    assert outside.is_error and "the only project this server reads" in outside.content[0].text
+
+
+async def test_over_http_outside_a_project_the_tools_are_not_offered(shelf, tmp_path, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path / "empty")
+    async with Client(served_over_http(monkeypatch, shelf)) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+    assert "search_docs" in names and "get_export" not in names
