@@ -45,7 +45,7 @@ def packages_answer(
     if blocks:
         text += (
             "\n\nA package's exports: list_exports(package=NAME); one in full: "
-            "get_export(package=NAME, name=EXPORT)."
+            "get_export(package=NAME, name=EXPORT); its README: get_export(package=NAME)."
         )
     return Answer(text, part)
 

@@ -247,7 +247,7 @@ def _detail(
         name=name,
         path=str(obj.path),
         kind=kind,
-        import_line=_import_line(loader, path, kind),
+        import_line=_import_line(loader, path),
         signature=signature(obj, path.rsplit(".", 1)[-1]),
         signature_language="python",
         file=_relative(loader, filepath if isinstance(filepath, Path) else None),
@@ -262,7 +262,7 @@ def _detail(
     )
 
 
-def _import_line(loader: StaticLoader, path: str, kind: str) -> str:
+def _import_line(loader: StaticLoader, path: str) -> str:
     """How to import what `path` names: `from httpx import Client`; a member of a class is
     reached through the class (`from pydantic import BaseModel`, then BaseModel.x)."""
     parts = path.split(".")
