@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NoReturn, TypeVar
 
-from docshelf.constants import LOG_LEVELS
+from docshelf.constants import DEFAULT_NAME, DEFAULT_SOURCE, LOG_LEVELS
 from docshelf.errors import UsageError
 
 Kind = Literal["str", "int", "float", "bool", "path", "list"]
@@ -98,14 +98,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "default_source",
         "str",
-        "npm:@mastra/mcp-docs-server",
+        DEFAULT_SOURCE,
         ("DOCSHELF_DEFAULT_SOURCE",),
         "Library that `docshelf serve` adds on first run when nothing is indexed.",
     ),
     Setting(
         "default_name",
         "str",
-        "mastra",
+        DEFAULT_NAME,
         ("DOCSHELF_DEFAULT_NAME",),
         "Name given to the default library.",
     ),

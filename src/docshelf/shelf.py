@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Concatenate, ParamSpec, TypeVar
 
 from docshelf.constants import SearchMode
-from docshelf.errors import LibraryNotFoundError, UsageError
+from docshelf.errors import LibraryNotFoundError, NothingIndexedError, UsageError
 from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult
 from docshelf.parsing.markdown import parse_page
 from docshelf.progress import Reporter, SilentReporter
@@ -26,10 +26,11 @@ from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_bool
 from docshelf.sources import FetchedDocs, ensure_files, fetch_source
-from docshelf.store import catalog, db, manifest, pages
+from docshelf.store import catalog, db, manifest, notices, pages
 from docshelf.store.catalog import VersionRef
 from docshelf.store.indexing import delete_versions, write_version
 from docshelf.store.pages import PageEntry, StoredPage
+from docshelf.wording import Param
 
 MAX_LIMIT = 50
 
@@ -164,7 +165,7 @@ class Shelf:
             raise LibraryNotFoundError(name, sorted(libraries))
         targets = [v for v in libraries[name].versions if version is None or v.version == version]
         if not targets:
-            raise LibraryNotFoundError(name, [v.version for v in libraries[name].versions], version)
+            raise catalog.missing_version(libraries[name], version or "")
         gone = [(t.name, t.version) for t in targets]
         with self._write_lock:
             delete_versions(self.conn, gone)
@@ -267,6 +268,8 @@ class Shelf:
         limit = max(1, min(int(limit), MAX_LIMIT))
         wanted = library if isinstance(library, list) else [library]
         refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name)]
+        if not refs and library is None:
+            raise NothingIndexedError()
         return search_hits(
             self.conn, self.semantic, query, refs, path_prefix=path_prefix, limit=limit, mode=mode
         )
@@ -285,10 +288,17 @@ class Shelf:
             paths = [paths]
         if not paths:
             raise UsageError(
-                "Give at least one path, e.g. paths=['reference/agents/agent'] or ['']."
+                "Give at least one path, e.g. ",
+                Param("paths", ["reference/agents/agent"]),
+                " ('' is the top level).",
             )
         if max_tokens is not None and max_tokens < 1:
-            raise UsageError("max_tokens must be a positive number of tokens, e.g. 4000.")
+            raise UsageError(
+                Param("max_tokens"),
+                " must be a positive number of tokens, e.g. ",
+                Param("max_tokens", 4000),
+                ".",
+            )
         ref = catalog.resolve_version(self.conn, library)
         results = []
         budget = max_tokens
@@ -307,6 +317,14 @@ class Shelf:
         return results
 
     # -- vectors for semantic search ---------------------------------------------------
+
+    def semantic_notice(self) -> str | None:
+        """The sentence saying semantic search is off and how to turn it on, once per data
+        directory while that lasts: None when it is on, turned off on purpose
+        (DOCSHELF_SEMANTIC=off), or already said since the state last changed."""
+        state = self.semantic.state()
+        new = notices.first_in_state(self.home, "semantic", state)
+        return self.semantic.status() if new and state.startswith("missing") else None
 
     def build_vectors(
         self, progress: Callable[[int, int], None] | None = None, *, library: str | None = None

@@ -44,12 +44,14 @@ def add(
 def embed_sections(
     shelf: Shelf, library: str | None, quiet: bool, *, required: bool = False
 ) -> None:
-    """Build missing vectors with a progress bar; without the extra, say so once."""
+    """Build missing vectors with a progress bar; without the extra, say so once per data
+    directory (until that changes)."""
     from docshelf.progress import RichReporter
 
+    notice = shelf.semantic_notice()  # also records "on", so a later "off" is said again
     if not shelf.semantic.available and not required:
-        if shelf.semantic.enabled:
-            click.echo(shelf.semantic.status(), err=True)
+        if notice:
+            click.echo(notice, err=True)
         return
     with RichReporter(quiet=quiet) as reporter:
         builds = shelf.build_vectors(reporter.embed, library=library)
@@ -119,8 +121,8 @@ def reindex(ctx: click.Context, quiet: bool) -> None:
 def embed(ctx: click.Context, library: str | None, quiet: bool) -> None:
     """Build the vectors for semantic search (only sections not embedded yet).
 
-    `add` does this itself once `pip install 'docshelf[semantic]'` is done; run it for
-    libraries added before, or let `serve` do it in the background.
+    `add` does this itself once semantic search is installed (the README says how); run it
+    for libraries added before, or let `serve` do it in the background.
     """
     shelf = open_shelf(ctx)
     embed_sections(shelf, library, quiet, required=True)

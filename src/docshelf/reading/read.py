@@ -16,6 +16,7 @@ from docshelf.models import Hit, ReadResult, Section
 from docshelf.reading.tokens import CHARS_PER_TOKEN, approx_tokens
 from docshelf.store.catalog import VersionRef
 from docshelf.store.pages import PageEntry, find_page, list_pages
+from docshelf.wording import Blank, Param, say
 
 _SUFFIX = re.compile(r"\.(md|mdx|markdown)$", re.IGNORECASE)
 MAX_PATH_CHARS = 1024
@@ -76,10 +77,11 @@ def read_path(
         chosen = select_sections(sections, section)
         if not chosen:
             headings = "\n".join(f"- {' > '.join(s.heading_path)}" for s in sections if s.heading)
-            text = (
+            text = say(
                 f"No section of {path} matches {section!r}. Its sections:\n{headings}\n\n"
-                "Call again with one of these headings as `section`, or without `section` for "
-                "the whole page."
+                "Ask again with one of these headings as ",
+                Param("section"),
+                ", or without it for the whole page.",
             )
             return ReadResult(lib, version, path, "missing", text, page.title)
         sections = chosen
@@ -210,7 +212,13 @@ def _cap(
         f"\n\n---\n[Cut to about {max_tokens} tokens. {len(omitted)} more section(s) left out: "
         + "; ".join(omitted[:20])
         + ("; …" if len(omitted) > 20 else "")
-        + ". Read them with `section` set to a heading, or raise `max_tokens`.]"
+        + say(
+            ". Read them with ",
+            Param("section", Blank("heading")),
+            ", or raise ",
+            Param("max_tokens"),
+            ".]",
+        )
     )
     return "\n\n".join(kept) + note, omitted, True
 

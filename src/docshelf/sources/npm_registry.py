@@ -29,6 +29,7 @@ ProgressFn = Callable[[int, int | None], None]
 T = TypeVar("T")
 
 _CHUNK = 64 * 1024
+SEARCH_PAGE = 250  # the most results the npm search API returns for one request
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,39 @@ class NpmRegistry:
             )
         self._packuments[name] = data
         return data
+
+    def scope_packages(self, scope: str, *, size: int = SEARCH_PAGE) -> tuple[list[str], int]:
+        """The packages of `@scope` the registry's search API lists (`/-/v1/search`), in
+        its order, and how many it has in all; RegistryError when it cannot say (a
+        registry without the search API, or unreachable)."""
+        name = scope.strip().lstrip("@")
+        check_package_name(f"@{name}/x")
+        url = f"{self.url}/-/v1/search"
+        params = {"text": f"scope:{name}", "size": str(size)}
+        what = f"GET {url}?text=scope:{name}"
+
+        def attempt() -> dict[str, Any]:
+            response = self._client.get(
+                url, params=params, headers={"Accept": "application/json"}, timeout=self.timeout
+            )
+            self._check_status(response, what)
+            try:
+                data = response.json()
+            except ValueError:
+                raise _Retry("the answer was not JSON") from None
+            if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
+                raise RegistryError(self.url, f"{what}: the answer is not a search result")
+            return data
+
+        data = self._call(what, attempt)
+        names = []
+        for item in data["objects"]:
+            package = item.get("package") if isinstance(item, dict) else None
+            found = package.get("name") if isinstance(package, dict) else None
+            if isinstance(found, str) and found.startswith(f"@{name}/") and found not in names:
+                names.append(found)
+        total = data.get("total")
+        return names, max(total if isinstance(total, int) else 0, len(names))
 
     def resolve(self, spec: NpmSpec | str) -> NpmRelease:
         """The release a spec names: latest, a dist-tag, an exact version or a range."""

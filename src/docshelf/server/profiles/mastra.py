@@ -23,15 +23,29 @@ from docshelf.server.profiles import mastra_packages as packages
 from docshelf.server.profiles.mastra_docs import browse_docs, top_level_paths
 from docshelf.server.tooling import READ_ONLY, ServerState, prompt, tool, tool_result
 from docshelf.versions import answers
+from docshelf.wording import Tool, ToolVoice
 
 PROJECT_PATH = Field(
     description="Absolute path to your project root; node_modules is searched upwards from it."
 )
 
 
+# Messages name this profile's tools; what they do not cover is a `docshelf` command.
+MASTRA_VOICE = ToolVoice(
+    {
+        "read": Tool("mastraDocs", frozenset({"paths"})),
+        "changes": Tool(
+            "mastraChanges", frozenset({"package", "version", "from_version", "to_version"})
+        ),
+    },
+    names={"from_version": "fromVersion", "to_version": "toVersion"},
+)
+
+
 def register_mastra_profile(server: MCPServer, state: ServerState, library: str) -> None:
     """Register the reference's tools and prompts over `library` (e.g. 'mastra')."""
     shelf = state.shelf
+    state.voice = MASTRA_VOICE
     package_index = PackageDocsIndex(shelf.home)
 
     @tool(
