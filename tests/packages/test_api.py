@@ -11,7 +11,9 @@ from docshelf.packages import api
 from docshelf.packages.api_answers import export_answer, exports_answer, packages_answer
 from docshelf.packages.errors import NotInstalledError
 from docshelf.packages.project import open_project
+from docshelf.server.tooling import TOOLS_VOICE
 from docshelf.shelf import Shelf
+from docshelf.wording import speaking
 
 
 @pytest.fixture
@@ -68,7 +70,10 @@ def test_get_export_links_the_indexed_docs_of_the_same_version_that_mention_it(
         assert [d.path for d in method.docs] == ["guide/circles"]
         text = export_answer(detail).text
         assert "## Docs pages that mention Circle (shapes@1.2.0)" in text
-        assert "read_docs(paths=['<path>'], library='shapes@1.2.0')" in text
+        assert "`docshelf read PATH --library shapes@1.2.0`" in text  # the CLI's words
+        with speaking(TOOLS_VOICE):
+            agent = export_answer(detail).text
+        assert '`read_docs(paths=[<path>], library="shapes@1.2.0")`' in agent
 
 
 def test_docs_of_another_version_are_not_linked(both, tmp_path) -> None:

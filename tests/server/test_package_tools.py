@@ -121,7 +121,9 @@ async def test_bad_input_is_a_tool_error_that_says_what_to_do(shelf, project):
         broken = await client.call_tool("list_exports", {"package": "shapes.broken", **where})
         nowhere = await client.call_tool("list_packages", {"project_path": "/no/such/dir"})
     assert missing.is_error and "Did you mean: shapes" in missing.content[0].text
+    assert "`list_packages()`" in missing.content[0].text
     assert near.is_error and "Did you mean: Circle" in near.content[0].text
+    assert '`list_exports(package="shapes", filter=<part>)`' in near.content[0].text
     assert broken.is_error and "syntax error" in broken.content[0].text
     assert nowhere.is_error and "does not exist" in nowhere.content[0].text
 

@@ -11,6 +11,7 @@ from docshelf.packages.api import PackageListing
 from docshelf.packages.api_records import ExportDetail, ExportList, ExportRecord, PackageRecord
 from docshelf.reading.paging import DEFAULT_MAX_TOKENS, TextPart, page_blocks
 from docshelf.versions.answers import part_note
+from docshelf.wording import Blank, Call, Param, say
 
 SOURCE_BLOCK_LINES = 40  # source comes in blocks of this many lines, so it pages on
 
@@ -43,9 +44,15 @@ def packages_answer(
     text = head + "\n\n" + (part.text if blocks else "(none)") + part_note(part, "packages")
     text += "".join(f"\nNote: {note}" for note in listing.notes)
     if blocks:
-        text += (
-            "\n\nA package's exports: list_exports(package=NAME); one in full: "
-            "get_export(package=NAME, name=EXPORT); its README: get_export(package=NAME)."
+        package = Blank("package")
+        text += "\n\n" + say(
+            "A package's exports: ",
+            Call("exports", package=package),
+            "; one in full: ",
+            Call("export", package=package, name=Blank("name")),
+            "; its README: ",
+            Call("export", package=package, readme=True),
+            ".",
         )
     return Answer(text, part)
 
@@ -75,9 +82,12 @@ def exports_answer(
         text += "\n\nCould not read: " + "; ".join(listing.problems)
     if blocks:
         example = listing.exports[0].name
-        text += (
-            f"\n\nOne in full (signature, docs, members): get_export(package='{pkg.name}', "
-            f"name='{example}'); include_source=true adds its code."
+        text += "\n\n" + say(
+            "One in full (signature, docs, members): ",
+            Call("export", package=pkg.name, name=example),
+            "; ",
+            Param("include_source", True),
+            " adds its code.",
         )
     return Answer(text, part)
 
@@ -116,10 +126,8 @@ def export_blocks(detail: ExportDetail) -> list[str]:
         for link in detail.docs:
             heading = f" > {link.heading}" if link.heading else ""
             lines.append(f"- {link.path}: {link.title}{heading}")
-        lines.append(
-            f"Read one: read_docs(paths=['<path>'], library='{detail.docs[0].library}@"
-            f"{detail.docs[0].version}')."
-        )
+        library = f"{detail.docs[0].library}@{detail.docs[0].version}"
+        lines.append(say("Read one: ", Call("read", paths=[Blank("path")], library=library), "."))
         blocks.append("\n".join(lines))
     if detail.members:
         label = "Modules" if detail.kind == "package" else "Members"

@@ -10,6 +10,7 @@ from docshelf.errors import (
     SourceError,
     UsageError,
 )
+from docshelf.wording import Blank, Call, Param, Part
 
 
 class ProjectNotFoundError(UsageError):
@@ -175,8 +176,10 @@ class NotAProjectError(UsageError):
         shown = f"Project path {path!r}" if path else "Project path"
         super().__init__(
             f"{shown} is not a project: {why}. Pass the folder that holds your package.json, "
-            "pyproject.toml or .venv (or a virtualenv folder); run `npm install` or create "
-            "the virtualenv (`python -m venv .venv`) first if the packages are not installed."
+            "pyproject.toml or .venv (or a virtualenv folder) as ",
+            Param("project_path"),
+            "; run `npm install` or create the virtualenv (`python -m venv .venv`) first if "
+            "the packages are not installed.",
         )
 
 
@@ -188,8 +191,9 @@ class ProjectOutsideError(UsageError):
         self.confine = confine
         super().__init__(
             f"Project path {path!r} is outside {confine}, the only project this server reads "
-            "(it was started there, over HTTP). Leave project_path out, or pass a folder "
-            "inside it."
+            "(it was started there, over HTTP). Leave ",
+            Param("project_path"),
+            " out, or pass a folder inside it.",
         )
 
 
@@ -201,14 +205,16 @@ class PythonPackageNotInstalledError(SourceError):
         self.where = where
         self.suggestions = suggestions
         searched = ", ".join(where) or "no site-packages folder"
-        msg = f"Python package {name!r} is not installed (searched {searched})."
+        parts: list[Part] = [f"Python package {name!r} is not installed (searched {searched})."]
         if suggestions:
-            msg += " Did you mean: " + ", ".join(suggestions) + "?"
-        msg += (
-            f" Install it into the project's virtualenv (`pip install {name}`), or list what "
-            "is installed with list_packages (`docshelf api --project DIR`)."
-        )
-        super().__init__(msg)
+            parts.append(" Did you mean: " + ", ".join(suggestions) + "?")
+        parts += [
+            f" Install it into the project's virtualenv (`pip install {name}`), or see what "
+            "is installed with ",
+            Call("packages"),
+            ".",
+        ]
+        super().__init__(*parts)
 
 
 class NotInstalledError(SourceError):
@@ -220,14 +226,16 @@ class NotInstalledError(SourceError):
         self.searched = searched
         self.near = near
         where = "; ".join(searched) or "nothing: the project has no node_modules or virtualenv"
-        msg = f"Package {name!r} is not installed for {project} (searched {where})."
+        parts: list[Part] = [f"Package {name!r} is not installed for {project} (searched {where})."]
         if near:
-            msg += " Did you mean: " + ", ".join(near) + "?"
-        msg += (
-            " Names are the ones you import or install ('pydantic', '@mastra/core'); list "
-            "them with list_packages, or install it (`npm install NAME`, `pip install NAME`)."
-        )
-        super().__init__(msg)
+            parts.append(" Did you mean: " + ", ".join(near) + "?")
+        parts += [
+            " Names are the ones you import or install ('pydantic', '@mastra/core'); see them "
+            "with ",
+            Call("packages"),
+            ", or install it (`npm install NAME`, `pip install NAME`).",
+        ]
+        super().__init__(*parts)
 
 
 class AmbiguousPackageError(UsageError):
@@ -249,8 +257,10 @@ class ModuleUnreadableError(SourceError):
         self.why = why
         super().__init__(
             f"Cannot read module {module}: {why}. docshelf reads Python statically and never "
-            "imports it; pick another module of the package (list_exports shows them), or "
-            "install its type stubs (`pip install types-<name>` or `<name>-stubs`)."
+            "imports it; pick another module of the package (",
+            Call("exports", package=module.split(".", 1)[0]),
+            " lists them), or install its type stubs (`pip install types-<name>` or "
+            "`<name>-stubs`).",
         )
 
 
@@ -264,12 +274,13 @@ class NameNotFoundError(SourceError):
         self.version = version
         self.name = name
         self.suggestions = suggestions
-        msg = f"{package} {version} has no name {name!r}."
+        parts: list[Part] = [f"{package} {version} has no name {name!r}."]
         if suggestions:
-            msg += " Did you mean: " + ", ".join(suggestions) + "?"
-        msg += (
-            f" Names are case-sensitive and relative to the package ('Client', "
-            f"'Client.send', 'submodule.Name'); list its {total} public names with "
-            "list_exports and a filter."
-        )
-        super().__init__(msg)
+            parts.append(" Did you mean: " + ", ".join(suggestions) + "?")
+        parts += [
+            " Names are case-sensitive and relative to the package ('Client', 'Client.send', "
+            f"'submodule.Name'); find the right one among its {total} public names with ",
+            Call("exports", package=package, filter=Blank("part")),
+            ".",
+        ]
+        super().__init__(*parts)

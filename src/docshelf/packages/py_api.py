@@ -212,7 +212,8 @@ def _raise_not_found(
         for top in _main_modules(dist):
             mod = loader.module(top)
             if mod is not None:
-                choices += _public_names(mod) + loader.submodules(top)
+                subs = [m for m in loader.submodules(top) if not m.startswith("_")]
+                choices += _public_names(mod) + subs
     raise NameNotFoundError(
         record.name, record.version, name, suggest_similar(clean, choices), len(choices)
     )

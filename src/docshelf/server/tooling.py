@@ -42,6 +42,11 @@ TOOLS_VOICE = ToolVoice(
             frozenset({"package", "version", "from_version", "to_version", "prereleases"}),
         ),
         "news": Tool("whats_new", frozenset({"packages", "since", "limit", "include_prereleases"})),
+        "packages": Tool("list_packages", frozenset({"project_path"})),
+        "exports": Tool("list_exports", frozenset({"package", "project_path", "filter"})),
+        "export": Tool(
+            "get_export", frozenset({"package", "name", "project_path", "include_source"})
+        ),
     }
 )
 
