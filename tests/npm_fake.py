@@ -56,8 +56,10 @@ class FakeNpm:
         *,
         published: str = "2026-01-02T03:04:05.000Z",
         tags: dict[str, str] | None = None,
+        manifest: dict[str, Any] | None = None,  # more package.json keys: repository, ...
     ) -> None:
-        files = {"package.json": json.dumps({"name": name, "version": version}), **files}
+        package = {"name": name, "version": version, **(manifest or {})}
+        files = {"package.json": json.dumps(package), **files}
         data = tarball(files)
         url = f"{REGISTRY}/{name}/-/{name.split('/')[-1]}-{version}.tgz"
         self.tarballs[url] = data
@@ -66,7 +68,7 @@ class FakeNpm:
             name, {"name": name, "dist-tags": {}, "versions": {}, "time": {}}
         )
         doc["versions"][version] = {
-            "version": version,
+            **package,
             "dist": {"tarball": url, "integrity": integrity},
         }
         doc["time"][version] = published

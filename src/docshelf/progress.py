@@ -176,6 +176,10 @@ class RichReporter:
     def message(self, text: str) -> None:
         if self._lines is not None:
             write_stderr(text)
+        elif text.startswith("Warning:"):  # shown even with --quiet: it changes what was indexed
+            from rich.console import Console
+
+            Console(stderr=True).print(text, style="yellow", highlight=False, markup=False)
         else:
             self.console.print(text, style="dim")
 

@@ -1,5 +1,7 @@
 """Commands that manage the index: add, remove, list."""
 
+import json
+
 
 def test_unknown_source_kind_lists_known_kinds(run):
     result = run("add", "cargo:serde")
@@ -70,3 +72,47 @@ def test_add_of_a_bare_name_npm_has_suggests_the_npm_source(run, monkeypatch):
     assert "is not a folder" in unknown.output and "npm:NAME" in unknown.output
     assert run("add", "./not-here").output.count("npm has") == 0
     assert len(npm.requests) == 2  # a path is never looked up
+
+
+def test_add_says_where_the_docs_came_from_and_list_shows_it(run, tmp_path):
+    from gitrepo import commit, make_repo
+
+    repo = make_repo(tmp_path / "vitelike")
+    commit(
+        repo,
+        {
+            "docs/.vitepress/config.ts": "export default {}",
+            "docs/index.md": "# Home",
+            "docs/guide/index.md": "# Guide",
+        },
+        tags=("v3.1.0",),
+    )
+    added = run("add", f"git:{repo}@v3.1.0", "-q")
+    assert added.exit_code == 0, added.output
+    assert "vitelike@3.1.0: VitePress site in docs/ (2 pages)" in added.output
+    listed = run("list")
+    assert "(VitePress site in docs/)" in listed.output
+    assert json.loads(run("list", "--json").output)[0]["versions"][0]["origin"] == (
+        "VitePress site in docs/"
+    )
+
+
+def test_a_readme_only_add_warns_where_else_docs_could_come_from(run, tmp_path):
+    from gitrepo import commit, make_repo
+
+    repo = make_repo(tmp_path / "plain")
+    commit(repo, {"README.md": "# Plain\n\nUse it."}, tags=("v1.0.0",))
+    added = run("add", f"git:{repo}", "-q")
+    assert added.exit_code == 0, added.output
+    assert "plain@1.0.0: README and CHANGELOG only (1 page)" in added.output
+    assert "Warning:" in added.output and "--docs-root" in added.output
+
+
+def test_a_missing_tag_is_one_error_line_with_the_nearest_tags(run, tmp_path):
+    from gitrepo import commit, make_repo
+
+    repo = make_repo(tmp_path / "tagged")
+    commit(repo, {"docs/a.md": "# A"}, tags=("v1.0.0", "v1.1.0"))
+    result = run("add", f"git:{repo}@v1.2.0", "-q")
+    assert result.exit_code == 1
+    assert "Nearest tags: v1.1.0, v1.0.0" in result.output

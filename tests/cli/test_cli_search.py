@@ -70,3 +70,10 @@ def test_a_section_miss_names_the_section_flag(run, corpus):
     run("add", str(corpus), "--name", "demo", "-q")
     result = run("read", "docs/agents/overview", "--section", "nope")
     assert "as `--section`" in result.output
+
+
+def test_read_takes_a_page_url_and_its_anchor(run, corpus):
+    run("add", str(corpus), "--name", "demo", "-q")
+    result = run("read", "https://docs.example.dev/docs/agents/overview/#memory")
+    assert result.exit_code == 0, result.output
+    assert "## Memory" in result.output and "## Tools" not in result.output

@@ -44,5 +44,7 @@ def format_libraries(libraries: list[Library], status: str = "") -> str:
     lines = ["Indexed libraries (newest version first):"]
     for lib in libraries:
         versions = ", ".join(v.version for v in lib.versions)
-        lines.append(f"- {lib.name}: {versions} ({lib.latest.pages} pages, {lib.latest.source})")
+        latest = lib.latest
+        origin = f"; {latest.origin}" if latest.origin else ""
+        lines.append(f"- {lib.name}: {versions} ({latest.pages} pages, {latest.source}{origin})")
     return "\n".join(lines)

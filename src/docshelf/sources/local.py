@@ -8,21 +8,25 @@ from pathlib import Path
 from docshelf.constants import DEFAULT_NAME, DEFAULT_SOURCE
 from docshelf.errors import SourceError
 from docshelf.progress import Reporter
-from docshelf.sources import FetchedDocs
-from docshelf.sources.files import find_docs_root
+from docshelf.sources import FetchedDocs, fetched_from_layout
+from docshelf.sources.docsites import FolderTree, discover_docs
 from docshelf.wording import Call
 
 
 def fetch_docs(
     spec: str, cache_dir: Path, docs_root: str | None, reporter: Reporter
 ) -> FetchedDocs:
-    """The folder `spec` names (its `docs_root` subfolder when given); nothing is copied."""
+    """The folder `spec` names (its `docs_root` subfolder when given); nothing is copied.
+
+    A docs site's config in it (VitePress, MkDocs, ...) names the pages; else every doc
+    file in it is a page, named by its path.
+    """
     folder = Path(spec).expanduser()
     if not folder.is_dir():
         raise not_a_folder(spec)
     folder = folder.resolve()
-    root = find_docs_root(folder, docs_root) if docs_root else folder
-    return FetchedDocs(str(folder), _local_name(folder), "local", folder, root)
+    layout = discover_docs(FolderTree(folder), docs_root, whole_folder=True)
+    return fetched_from_layout(str(folder), _local_name(folder), "local", folder, layout)
 
 
 def _local_name(folder: Path) -> str:

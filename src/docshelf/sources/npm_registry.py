@@ -21,9 +21,11 @@ from docshelf.constants import VERSION
 from docshelf.errors import SourceError, UsageError
 from docshelf.semver import find_version, max_satisfying, sort_versions
 from docshelf.settings import get_float, get_setting
+from docshelf.sources.archive import max_archive_bytes
 from docshelf.sources.errors import PackageNotFoundError, RegistryError
 from docshelf.sources.integrity import check_digest, get_strongest_hash, sri_from_shasum
 from docshelf.sources.npm_spec import NpmSpec, check_package_name, parse_npm_spec
+from docshelf.sources.provenance import Provenance, provenance_from_npm
 
 ProgressFn = Callable[[int, int | None], None]
 T = TypeVar("T")
@@ -41,6 +43,10 @@ class NpmRelease:
     tarball: str  # URL
     integrity: str  # SRI, e.g. "sha512-..."; built from the sha1 shasum when absent
     published: str | None = None  # ISO 8601
+    # Where its source is, as the version's metadata says (`repository`, `homepage`).
+    repository: str | None = None  # e.g. "https://github.com/colinhacks/zod"
+    directory: str | None = None  # the package's folder in a monorepo
+    homepage: str | None = None
 
 
 class _Retry(Exception):
@@ -193,12 +199,16 @@ class NpmRegistry:
             )
         times = doc.get("time")
         published = times.get(version) if isinstance(times, dict) else None
+        source = provenance_from_npm(meta) if isinstance(meta, dict) else Provenance()
         return NpmRelease(
             name=spec.name,
             version=version,
             tarball=str(dist["tarball"]),
             integrity=str(dist.get("integrity") or sri_from_shasum(str(dist.get("shasum", "")))),
             published=published if isinstance(published, str) else None,
+            repository=source.repository,
+            directory=source.directory,
+            homepage=source.homepage,
         )
 
     def _pick(self, spec: NpmSpec, versions: list[str], tags: dict[str, str]) -> str:
@@ -306,8 +316,3 @@ def _raise_too_big(release: NpmRelease, cap: int) -> NoReturn:
         f"{cap // (1024 * 1024)} MiB; it was not kept. Raise DOCSHELF_MAX_ARCHIVE_MB if the "
         "package is really that large."
     )
-
-
-def max_archive_bytes() -> int:
-    """The largest package, downloaded or unpacked, that docshelf accepts (a setting)."""
-    return int(get_float("max_archive_mb") * 1024 * 1024)

@@ -44,7 +44,7 @@ def split_library_ref(ref: str) -> tuple[str, str | None]:
 def list_libraries(conn: sqlite3.Connection) -> list[Library]:
     """Every library with its versions, newest version first, libraries by name."""
     rows = conn.execute(
-        "SELECT library, version, source, pages, sections, indexed_at FROM versions"
+        "SELECT library, version, source, pages, sections, indexed_at, origin FROM versions"
     ).fetchall()
     grouped: dict[str, list[LibraryVersion]] = {}
     for row in rows:
@@ -56,6 +56,7 @@ def list_libraries(conn: sqlite3.Connection) -> list[Library]:
                 row["pages"],
                 row["sections"],
                 row["indexed_at"],
+                row["origin"],
             )
         )
     return [

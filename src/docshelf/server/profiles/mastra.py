@@ -66,8 +66,8 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
             list[str],
             Field(
                 min_length=1,
-                description="One or more docs paths ('.md' optional; '' is the top).\n"
-                + top_level_paths(shelf, library),
+                description="One or more docs paths ('.md' optional; '' is the top; a "
+                "mastra.ai URL works too).\n" + top_level_paths(shelf, library),
             ),
         ],
         queryKeywords: Annotated[
