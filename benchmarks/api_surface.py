@@ -11,7 +11,9 @@ once per process, by `serve` at its first such call and by every `docshelf api` 
   server);
 - warm, memory: the same call again in the process that made the cold one (a server).
 
-Targets: cold <= 3 s, warm <= 50 ms (both warm figures).
+Targets: cold <= 3 s, warm <= 50 ms (both warm figures), in wall-clock time. "cold CPU s"
+is the CPU time of the cold call: on a machine shared with other work it says what the
+wall-clock figure would be on an idle one.
 """
 
 from __future__ import annotations
@@ -39,14 +41,14 @@ started = time.perf_counter()
 from docshelf.packages.api import list_exports
 from docshelf.packages.project import open_project
 imported = time.perf_counter() - started
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 project = open_project(sys.argv[1])
 first = list_exports(project, sys.argv[2], cache_dir=Path(sys.argv[3]))
-once = time.perf_counter() - started
+once, once_cpu = time.perf_counter() - started, time.process_time() - cpu
 started = time.perf_counter()
 list_exports(open_project(sys.argv[1]), sys.argv[2], cache_dir=Path(sys.argv[3]))
 again = time.perf_counter() - started
-print(json.dumps({"import": imported, "first": once, "again": again,
+print(json.dumps({"import": imported, "first": once, "first_cpu": once_cpu, "again": again,
                   "exports": len(first.exports), "version": first.package.version}))
 """
 
@@ -108,13 +110,14 @@ def probe(project: Path, package: str, cache: Path) -> dict[str, float]:
 
 
 def measure(project: Path, package: str, runs: int) -> list[object]:
-    cold, memory, disk, imports = [], [], [], []
+    cold, cold_cpu, memory, disk, imports = [], [], [], [], []
     result: dict[str, float] = {}
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="api-cache-") as folder:
             cache = Path(folder)
             result = probe(project, package, cache)
             cold.append(result["first"])
+            cold_cpu.append(result["first_cpu"])
             memory.append(result["again"])
             again = probe(project, package, cache)
             disk.append(again["first"])
@@ -126,6 +129,7 @@ def measure(project: Path, package: str, runs: int) -> list[object]:
         int(result["exports"]),
         f"{statistics.median(imports) * 1000:.0f}",
         f"{cold_s:.2f}",
+        f"{statistics.median(cold_cpu):.2f}",
         f"{disk_s * 1000:.1f}",
         f"{memory_s * 1000:.1f}",
         verdict(cold_s, COLD_TARGET_S, higher_is_better=False),
@@ -143,7 +147,15 @@ def main() -> None:
         measure(python_project(args.out), "pydantic", args.runs),
         measure(node_project(args.out), "@mastra/core", args.runs),
     ]
-    header = ["package", "exports", "import ms", "cold s", "warm disk ms", "warm memory ms"]
+    header = [
+        "package",
+        "exports",
+        "import ms",
+        "cold s",
+        "cold CPU s",
+        "warm disk ms",
+        "warm memory ms",
+    ]
     print_table([*header, "cold<=3s", "warm<=50ms"], rows)
 
 

@@ -44,8 +44,8 @@ def test_api_package_name_shows_one_export_with_its_source(run, project):
 
 def test_api_max_tokens_prints_one_part_and_offset_the_next(run, project):
     first = run("api", "shapes", "-p", str(project), "--max-tokens", "20")
-    assert "offset=" in first.output
-    offset = first.output.split("offset=")[1].split(".")[0]
+    assert "`--offset " in first.output
+    offset = first.output.split("`--offset ")[1].split("`")[0]
     second = run("api", "shapes", "-p", str(project), "--max-tokens", "20", "--offset", offset)
     assert second.exit_code == 0 and second.output != first.output
 

@@ -184,6 +184,34 @@ def greet(name: str) -> str:
 CIRCULAR_A = "from circular.b import *\n"
 CIRCULAR_B = "from circular.a import *\n\ndef b_func() -> None: ...\n"
 
+# pydantic's layout: the package imports * only for type checkers and lazily at run time;
+# a name is defined in both branches of `if TYPE_CHECKING:` in the module it comes from.
+LAZY_INIT = """import typing
+
+if typing.TYPE_CHECKING:
+    from .kinds import *
+
+__all__ = ('Aware', 'Plain')
+
+
+def __getattr__(name):
+    from . import kinds
+    return getattr(kinds, name)
+"""
+LAZY_KINDS = """from typing import TYPE_CHECKING, Annotated
+
+__all__ = ('Aware', 'Plain')
+
+Plain = Annotated[int, 'plain']
+
+if TYPE_CHECKING:
+    Aware = Annotated[str, ...]
+else:
+
+    class Aware:
+        \"\"\"A string that knows its zone.\"\"\"
+"""
+
 
 def write(root: Path, files: dict[str, str | bytes]) -> None:
     for relative, content in files.items():
@@ -290,6 +318,12 @@ def make_python_project(root: Path) -> Path:
         "circular",
         "0.1.0",
         {"circular/__init__.py": "", "circular/a.py": CIRCULAR_A, "circular/b.py": CIRCULAR_B},
+    )
+    make_dist(
+        site,
+        "lazy",
+        "1.0.0",
+        {"lazy/__init__.py": LAZY_INIT, "lazy/kinds.py": LAZY_KINDS},
     )
     make_dist(
         site,

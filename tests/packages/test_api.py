@@ -87,14 +87,17 @@ def test_the_answers_page_on_with_offsets_within_the_budget(both) -> None:
     listing = api.list_exports(project, "kit")
     first = exports_answer(listing, max_tokens=40)
     assert first.part.next_offset is not None
-    assert f"offset={first.part.next_offset}" in first.text
+    assert f"`--offset {first.part.next_offset}`" in first.text  # the command line's words
+    with speaking(TOOLS_VOICE):
+        again = exports_answer(listing, max_tokens=40)
+    assert f"`offset={first.part.next_offset}`" in again.text  # an agent's
     rest = exports_answer(listing, offset=first.part.next_offset, max_tokens=10_000)
     assert rest.part.next_offset is None and rest.part.end == len(listing.exports)
     packages = packages_answer(api.list_packages(project), max_tokens=30)
     assert "[Shown: packages 1-" in packages.text
     detail = export_answer(api.get_export(project, "shapes", "Circle"), max_tokens=60)
     assert detail.text.startswith("# Circle (class) in shapes 1.2.0")
-    assert "offset=" in detail.text
+    assert "--offset" in detail.text
 
 
 def test_an_unfiltered_listing_with_no_match_says_to_shorten_the_filter(both) -> None:

@@ -15,6 +15,9 @@ from docshelf.packages.errors import (
     PackageNotInstalledError,
 )
 from docshelf.packages.project import open_project
+from docshelf.server.profiles.mastra import MASTRA_VOICE
+from docshelf.server.tooling import TOOLS_VOICE
+from docshelf.wording import speaking
 
 
 @pytest.fixture
@@ -87,9 +90,14 @@ def test_a_package_with_only_a_types_field_is_read(npm_project: Path) -> None:
     assert "only" in exported(api.list_exports(open_project(npm_project), "@scope/types-only"))
 
 
-def test_a_js_near_miss_suggests_the_export(npm_project: Path) -> None:
-    with pytest.raises(ExportNotFoundError, match="Did you mean: Kit"):
+def test_a_js_near_miss_suggests_the_export_and_how_to_list_them(npm_project: Path) -> None:
+    with pytest.raises(ExportNotFoundError, match="Did you mean: Kit") as raised:
         api.get_export(open_project(npm_project), "kit", "kit")
+    assert "`docshelf api kit --filter PART`" in str(raised.value)
+    with speaking(TOOLS_VOICE):
+        assert '`list_exports(package="kit", filter=<part>)`' in str(raised.value)
+    with speaking(MASTRA_VOICE):
+        assert '`getMastraExports(package="kit", filter=<part>)`' in str(raised.value)
 
 
 def test_a_missing_package_lists_close_installed_names(npm_project: Path) -> None:

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_python import make_python_project
+from fake_python import make_dist, make_python_project, make_venv
 
 from docshelf.packages import api
 from docshelf.packages.errors import ModuleUnreadableError, NameNotFoundError
@@ -45,6 +45,16 @@ def test_public_submodules_are_listed_and_broken_ones_are_named_with_the_reason(
         api.get_export(project, "shapes", "fast.anything")
     speed = api.get_export(project, "shapes", "typed_fast.speed")
     assert "def speed(x: int) -> int" in speed.signature
+
+
+def test_a_name_defined_in_both_branches_of_type_checking_is_found_through_a_wildcard(
+    project,
+) -> None:
+    kinds = names(api.list_exports(project, "lazy"))
+    assert (kinds["Aware"], kinds["Plain"]) == ("class", "attribute")
+    aware = api.get_export(project, "lazy", "Aware")
+    assert aware.kind == "class" and aware.path == "lazy.kinds.Aware"
+    assert aware.file == "lazy/kinds.py"
 
 
 def test_without_all_names_imported_from_other_packages_are_left_out(project) -> None:
@@ -152,6 +162,15 @@ def test_a_symlink_loop_inside_a_package_is_refused_without_hanging(project) -> 
     with pytest.raises((ModuleUnreadableError, NameNotFoundError)) as raised:
         api.get_export(project, "shapes", "again.again.again.Circle")
     assert "symlink loop" in str(raised.value) or "no name" in str(raised.value)
+
+
+def test_a_wildcard_import_of_a_looping_folder_lists_no_pseudo_name(tmp_path) -> None:
+    site = make_venv(tmp_path / "loopy")
+    make_dist(site, "loopy", "1.0.0", {"loopy/__init__.py": "from .sub import *\n"})
+    (site / "loopy" / "sub").symlink_to(site)
+    listing = api.list_exports(open_project(tmp_path / "loopy"), "loopy")
+    assert all(e.name.isidentifier() for e in listing.exports), names(listing)
+    assert any("symlink loop" in p for p in listing.problems)
 
 
 def test_a_module_linking_outside_the_project_is_not_read(project, tmp_path) -> None:

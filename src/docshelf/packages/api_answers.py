@@ -81,7 +81,10 @@ def exports_answer(
     if listing.problems:
         text += "\n\nCould not read: " + "; ".join(listing.problems)
     if blocks:
-        example = listing.exports[0].name
+        example = next(  # a name worth showing: not `__version__` nor a submodule
+            (e.name for e in listing.exports if not e.name.startswith("_") and e.kind != "module"),
+            listing.exports[0].name,
+        )
         text += "\n\n" + say(
             "One in full (signature, docs, members): ",
             Call("export", package=pkg.name, name=example),

@@ -148,20 +148,22 @@ class ExportNotFoundError(DocshelfError):
         self.export = export
         self.suggestions = suggestions
         self.total = total
+        parts: list[Part]
         if total == 0:
-            msg = (
+            parts = [
                 f"{name} {version} declares no exports that docshelf can read (no source map "
                 "entries and no .d.ts entry points). Read its embedded docs instead."
-            )
+            ]
         else:
-            msg = f"{name} {version} has no export named {export!r}."
+            parts = [f"{name} {version} has no export named {export!r}."]
             if suggestions:
-                msg += " Did you mean: " + ", ".join(suggestions) + "?"
-            msg += (
-                f" Names are case-sensitive; list the package's {total} exports, with a "
-                "filter such as a part of the name, to find the right one."
-            )
-        super().__init__(msg)
+                parts.append(" Did you mean: " + ", ".join(suggestions) + "?")
+            parts += [
+                f" Names are case-sensitive; find the right one among its {total} exports with ",
+                Call("exports", package=name, filter=Blank("part")),
+                ".",
+            ]
+        super().__init__(*parts)
 
 
 # --- the API of any installed package (list_packages, list_exports, get_export) ----------

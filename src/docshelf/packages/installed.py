@@ -271,11 +271,12 @@ def check_relative_path(path: str) -> str | None:
     return None
 
 
-def find_path_inside(base: Path, relative: str) -> Path | None:
-    """`base/relative` if it exists and stays inside `base` once symlinks are resolved."""
+def find_path_inside(base: Path, relative: str, *, real_base: Path | None = None) -> Path | None:
+    """`base/relative` if it exists and stays inside `base` once symlinks are resolved.
+    `real_base`: `base` resolved already, by a caller that asks about many files."""
     if check_relative_path(relative) is not None:
         return None
-    real_base = base.resolve()
+    real_base = real_base or base.resolve()
     target = real_path(real_base / relative.replace("\\", "/"))
     if target is None or not target.is_relative_to(real_base) or not target.exists():
         return None

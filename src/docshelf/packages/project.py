@@ -263,9 +263,9 @@ def _interpreter_environment(
     if not run_interpreter:
         raise NotAProjectError(
             raw,
-            "it is a file outside a virtualenv; over MCP docshelf does not run interpreters. "
-            "Pass the project folder or the virtualenv folder, or use the command line "
-            "(`docshelf api PACKAGE --project /path/to/python`), which may ask the interpreter",
+            "it is a file outside a virtualenv, and over MCP docshelf does not run "
+            "interpreters (the command line does: `docshelf api PACKAGE --project "
+            "/path/to/python`)",
         )
     return _ask_interpreter(given, raw)
 

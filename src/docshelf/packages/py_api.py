@@ -104,9 +104,11 @@ def _module_exports(
     found: list[tuple[ExportRecord, Any | None]] = []
     names = _public_names(mod)
     for name in names:
-        member = mod.members.get(name)
+        member: griffe.Object | griffe.Alias | External | None = mod.members.get(name)
+        if member is None:  # a submodule, or a name a wildcard import left out
+            member = loader.find(f"{mod.path}.{name}")
         target = (
-            loader.resolve(member) if member is not None else loader.module(f"{mod.path}.{name}")
+            member if member is None or isinstance(member, External) else loader.resolve(member)
         )
         found.append((_export_record(loader, mod.path, name, target), target))
     if mod.is_package or getattr(mod, "is_namespace_package", False):
@@ -131,7 +133,7 @@ def _public_names(mod: griffe.Module) -> list[str]:
     top = mod.path.split(".", 1)[0]
     names: list[str] = []
     for name, member in mod.members.items():
-        if name.startswith("_"):
+        if name.startswith("_") or not name.isidentifier():  # an unexpanded `import *`
             continue
         if isinstance(member, griffe.Alias) and member.target_path.split(".", 1)[0] != top:
             continue  # imported from another package, not offered by this one
@@ -214,6 +216,7 @@ def _raise_not_found(
             if mod is not None:
                 subs = [m for m in loader.submodules(top) if not m.startswith("_")]
                 choices += _public_names(mod) + subs
+    choices = list(dict.fromkeys(choices))
     raise NameNotFoundError(
         record.name, record.version, name, suggest_similar(clean, choices), len(choices)
     )

@@ -71,6 +71,7 @@ class StaticLoader:
         self._modules: dict[str, griffe.Module | None] = {}
         self._files: dict[str, ModuleFiles | None] = {}
         self._loading: set[str] = set()
+        self._wildcards: dict[str, list[str]] = {}  # module -> modules it imports * from
 
     # -- modules
 
@@ -174,7 +175,23 @@ class StaticLoader:
                 obj = resolved.members.get(part)
                 if obj is None and resolved.is_module:
                     obj = self.module(f"{resolved.path}.{part}")
+                    if obj is None:
+                        obj = self._from_wildcards(resolved.path, part)
             return obj
+        return None
+
+    def _from_wildcards(self, module: str, name: str) -> griffe.Object | griffe.Alias | None:
+        """`name` as a `from x import *` of `module` brings it in, when griffe's expansion
+        left it out: griffe drops names it takes for type-checking only, such as those
+        defined in both branches of `if TYPE_CHECKING:` (pydantic's AwareDatetime)."""
+        for source in self._wildcards.get(module, ()):
+            mod = self.module(source)
+            if mod is None or name.startswith("_"):
+                continue
+            if mod.exports is not None and name not in mod.exports:
+                continue
+            if name in mod.members:
+                return mod.members[name]
         return None
 
     # -- reading files
@@ -260,6 +277,7 @@ class StaticLoader:
             for m in module.members.values()
             if isinstance(m, griffe.Alias) and getattr(m, "wildcard", None)
         ]
+        self._wildcards[module.path] = wildcards
         for target in wildcards:
             self.module(target)
         for export in module.exports or ():

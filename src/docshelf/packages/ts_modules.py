@@ -13,6 +13,7 @@ from docshelf.packages.installed import (
     find_path_inside,
     read_json_object,
     read_text,
+    real_path,
 )
 from docshelf.packages.ts_parse import (
     ParsedModule,
@@ -58,6 +59,7 @@ class PackageModules:
         self._resolved: dict[tuple[str, str, bool], _Resolved | str] = {}
         self._paths: dict[str, Path | None] = {}
         self._all_declarations: dict[str, dict[str, Declaration]] = {}
+        self._real_root = real_path(pkg.root)
 
     # -- entry points and export lists
 
@@ -348,7 +350,11 @@ class PackageModules:
 
     def _path(self, file: str) -> Path | None:
         if file not in self._paths:
-            self._paths[file] = find_path_inside(self.pkg.root, file)
+            self._paths[file] = (
+                find_path_inside(self.pkg.root, file, real_base=self._real_root)
+                if self._real_root is not None
+                else None
+            )
         return self._paths[file]
 
 

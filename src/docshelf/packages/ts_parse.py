@@ -29,6 +29,7 @@ _IMPORT_RE = re.compile(
 )
 _JS_DECL = r"^(?:export\s+)?(?:(?:async\s+)?function\*?|class|var|let|const)\s+(?:{name})(?![\w$])"
 _NOT_BRACKET_RE = re.compile(r"[^(){}\[\]\n]+")
+_ONE_BRACKET = str.maketrans("{[}]", "(())")
 _STATEMENT_START_RE = re.compile(r"^(?:export|declare|import|type|interface|function|class)\b")
 # Comments go, strings stay: a module specifier is a string.
 _COMMENT_OR_STRING_RE = re.compile(
@@ -157,10 +158,11 @@ def _blank_all(match: re.Match[str]) -> str:
 def _line_depths(code: str) -> list[int]:
     depths: list[int] = []
     depth = 0
-    for line in _NOT_BRACKET_RE.sub("", code).split("\n"):
+    # Brackets alone, each kind written as "(" or ")": two counts per line, not six.
+    for line in _NOT_BRACKET_RE.sub("", code).translate(_ONE_BRACKET).split("\n"):
         depths.append(depth)
-        opened = line.count("(") + line.count("{") + line.count("[")
-        depth = max(depth + opened - line.count(")") - line.count("}") - line.count("]"), 0)
+        if line:
+            depth = max(depth + line.count("(") - line.count(")"), 0)
     return depths
 
 

@@ -100,7 +100,10 @@ def tool(server: MCPServer, state: ServerState | None = None, **options: Any) ->
     def register(fn: Fn) -> Fn:
         before = state.check_ready if state is not None else None
         voice = (lambda: state.voice) if state is not None else (lambda: TOOLS_VOICE)
-        server.tool(**options)(_converting(fn, before, _tool_error, voice))
+        # The SDK sends a docstring as written; its indentation costs an agent's context
+        # on every request, so it goes.
+        described = {"description": inspect.cleandoc(fn.__doc__ or "") or None, **options}
+        server.tool(**described)(_converting(fn, before, _tool_error, voice))
         return fn
 
     return register
