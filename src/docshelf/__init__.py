@@ -13,6 +13,8 @@ The public API (everything else may change):
 - Records: ``Library``, ``LibraryVersion``, ``Page``, ``Section``, ``Hit``, ``ReadResult``,
   ``SkippedFile`` (``LibraryVersion.skipped``: the files an add left out, and why).
 - Versions and changes: ``diff_versions``, ``get_changelog``, ``whats_new``.
+- The API a project has installed: ``open_project(path)``, then ``list_packages(project)``,
+  ``list_exports(project, package, filter=...)``, ``get_export(project, package, name)``.
 - Errors: ``DocshelfError`` and the shared subclasses in ``docshelf.errors``; each
   capability's own in its folder (``docshelf.sources.errors``, ``docshelf.packages.errors``,
   ``docshelf.guides.errors``, ``docshelf.versions.errors``).
@@ -42,6 +44,10 @@ _EXPORTS = {
     "get_changelog": "docshelf.versions.npm_changelog",
     "whats_new": "docshelf.versions.news",
     "DocshelfError": "docshelf.errors",
+    "open_project": "docshelf.packages.project",
+    "list_packages": "docshelf.packages.api",
+    "list_exports": "docshelf.packages.api",
+    "get_export": "docshelf.packages.api",
 }
 
 __all__ = [
@@ -58,6 +64,10 @@ __all__ = [
     "build_server",
     "diff_versions",
     "get_changelog",
+    "get_export",
+    "list_exports",
+    "list_packages",
+    "open_project",
     "whats_new",
 ]
 
@@ -72,6 +82,8 @@ if TYPE_CHECKING:
         Section,
         SkippedFile,
     )
+    from docshelf.packages.api import get_export, list_exports, list_packages
+    from docshelf.packages.project import open_project
     from docshelf.server import build_server
     from docshelf.shelf import Shelf
     from docshelf.versions.compare import diff_versions

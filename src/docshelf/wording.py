@@ -105,6 +105,22 @@ COMMANDS: dict[str, Command] = {
         ("npm:{packages}",),
         {"since": "--since", "limit": "--limit", "include_prereleases": "--prereleases"},
     ),
+    "packages": Command("docshelf api", (), {"project_path": "--project", "offset": "--offset"}),
+    "exports": Command(
+        "docshelf api",
+        ("package",),
+        {"project_path": "--project", "filter": "--filter", "offset": "--offset"},
+    ),
+    "export": Command(
+        "docshelf api",
+        ("package", "name"),
+        {
+            "project_path": "--project",
+            "include_source": "--source",
+            "readme": "--readme",
+            "offset": "--offset",
+        },
+    ),
 }
 # A parameter named alone (`Param("library")`): its flag on any command that has it.
 FLAGS: dict[str, str] = {k: v for c in COMMANDS.values() for k, v in c.flags.items()}

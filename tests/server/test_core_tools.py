@@ -20,6 +20,7 @@ async def test_tools_are_listed_with_agent_descriptions(shelf: Shelf):
     assert set(tools) == {
         *("list_libraries", "search_docs", "read_docs"),
         *("list_versions", "diff_docs", "get_changelog", "whats_new"),
+        *("list_packages", "list_exports", "get_export"),
     }
     assert "read_docs" in tools["search_docs"].description
     assert tools["search_docs"].input_schema["required"] == ["query"]

@@ -36,7 +36,10 @@ def demo_server(shelf: Shelf, state: ServerState | None = None) -> MCPServer:
 
     @tool(server, name="shout")
     async def loud(word: str) -> str:
-        """Say a word back, loudly."""
+        """Say a word back, loudly.
+
+        An empty word is a usage error.
+        """
         if not word:
             raise UsageError("Give a word to shout.")
         return word.upper()
@@ -58,6 +61,14 @@ async def test_tools_keep_their_names_descriptions_and_schemas(shelf: Shelf):
     assert tools["echo"].input_schema["required"] == ["word"]
     assert tools["echo"].input_schema["properties"]["word"]["description"] == "What to say back."
     assert tools["echo"].annotations == READ_ONLY
+
+
+async def test_descriptions_from_docstrings_lose_their_indentation(shelf: Shelf):
+    async with Client(demo_server(shelf)) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    assert (
+        tools["shout"].description == "Say a word back, loudly.\n\nAn empty word is a usage error."
+    )
 
 
 async def test_a_docshelf_error_is_a_tool_error_with_its_message(shelf: Shelf):

@@ -46,6 +46,11 @@ TOOLS_VOICE = ToolVoice(
             frozenset({"package", "version", "from_version", "to_version", "prereleases"}),
         ),
         "news": Tool("whats_new", frozenset({"packages", "since", "limit", "include_prereleases"})),
+        "packages": Tool("list_packages", frozenset({"project_path"})),
+        "exports": Tool("list_exports", frozenset({"package", "project_path", "filter"})),
+        "export": Tool(
+            "get_export", frozenset({"package", "name", "project_path", "include_source"})
+        ),
     }
 )
 
@@ -168,7 +173,10 @@ def tool(server: MCPServer, state: ServerState | None = None, **options: Any) ->
         name = options.get("name") or fn.__name__
         voice = (lambda: state.voice) if state is not None else (lambda: TOOLS_VOICE)
         # Bounded inside the voice, so that a bad `offset` is worded like any other error.
-        server.tool(**options)(_converting(_bounded(fn, name), before, _tool_error, voice))
+        # The SDK sends a docstring as written; its indentation costs an agent's context
+        # on every request, so it goes.
+        described = {"description": inspect.cleandoc(fn.__doc__ or "") or None, **options}
+        server.tool(**described)(_converting(_bounded(fn, name), before, _tool_error, voice))
         return fn
 
     return register

@@ -41,8 +41,9 @@ MASTRA_VOICE = ToolVoice(
         "changes": Tool(
             "mastraChanges", frozenset({"package", "version", "from_version", "to_version"})
         ),
+        "exports": Tool("getMastraExports", frozenset({"package", "project_path", "filter"})),
     },
-    names={"from_version": "fromVersion", "to_version": "toVersion"},
+    names={"from_version": "fromVersion", "to_version": "toVersion", "project_path": "projectPath"},
 )
 
 
