@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import socket
+import ssl
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from packaging.version import Version
 
@@ -439,3 +441,19 @@ def test_a_file_name_that_would_leave_the_cache_is_not_used_as_one(
         "unpacked",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
+
+
+def test_a_failed_certificate_check_at_the_index_fails_at_once_and_explains_certificates() -> None:
+    requests: list[httpx.Request] = []
+    sleeps: list[float] = []
+
+    def untrusted(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        cause = ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed")
+        raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED]", request=request) from cause
+
+    with httpx.Client(transport=httpx.MockTransport(untrusted)) as client:
+        index = PypiIndex("https://pypi.example/pypi", client=client, sleep=sleeps.append)
+        with pytest.raises(SourceError, match=r"certificate.*SSL_CERT_FILE"):
+            index.project("click")
+    assert len(requests) == 1 and sleeps == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -22,6 +23,8 @@ from docshelf.sources.errors import (
 
 Clock = Callable[[], float]
 MAX_REDIRECTS = 20  # httpx's default
+T = TypeVar("T")
+TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
 class Deadline:
@@ -63,13 +66,64 @@ def check_http_url(url: str, what: str) -> None:
         raise UnsupportedUrlError(url, what)
 
 
+class Retry(Exception):
+    """A failure worth another try: HTTP 5xx or 429, a body cut short, an answer that is not
+    JSON."""
+
+
+def with_retries(
+    attempt: Callable[[], T],
+    *,
+    what: str,
+    url: str,
+    retries: int,
+    sleep: Callable[[float], None],
+    fail: Callable[[str], SourceError],
+    deadline: Deadline | None = None,
+) -> T:
+    """Run `attempt`, retrying transient failures with exponential backoff (never sleeping
+    past `deadline`). Failures another try cannot fix (a certificate, a redirect loop, a URL
+    that is not http) are raised at once as what they are; other HTTP errors, and the last
+    transient one, as `fail(detail)`."""
+    for tries in range(retries + 1):
+        try:
+            return attempt()
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            permanent = permanent_failure(exc, url)
+            if permanent is not None:
+                raise permanent from exc
+            if not isinstance(exc, TRANSIENT):
+                raise fail(f"{what}: {exc}") from exc
+            problem = f"{what}: {type(exc).__name__} {exc}".rstrip()
+        except Retry as exc:
+            problem = f"{what}: {exc}"
+        if tries < retries:
+            pause = 0.5 * 2**tries
+            sleep(min(pause, deadline.remaining()) if deadline is not None else pause)
+    raise fail(f"{problem} (gave up after {retries + 1} tries)")
+
+
+def check_status(
+    response: httpx.Response, what: str, fail: Callable[[str], SourceError], no_login: str
+) -> None:
+    """Retry on 5xx and 429; fail on any other 4xx, with `no_login` (why a registry that
+    needs a login is not supported) for 401 and 403."""
+    code = response.status_code
+    if code >= 500 or code == 429:
+        raise Retry(f"HTTP {code}")
+    if code in (401, 403):
+        raise fail(f"{what}: HTTP {code} ({no_login})")
+    if code >= 400:
+        raise fail(f"{what}: HTTP {code}")
+
+
 def iter_body(
     response: httpx.Response, deadline: Deadline, cap: int, too_big: Callable[[], SourceError]
 ) -> Iterator[bytes]:
     """The response body as it arrives; past `cap` bytes `too_big()` is raised, past the
     deadline DownloadTimeoutError. Chunks are not gathered up to a size first, so a body
     that drips a byte at a time still meets the deadline."""
-    total = _content_length(response)
+    total = content_length(response)
     if total is not None and total > cap:
         raise too_big()
     done = 0
@@ -112,7 +166,8 @@ def _certificate_detail(exc: BaseException) -> str:
     return " ".join(detail.split())[:160] or "certificate verify failed"
 
 
-def _content_length(response: httpx.Response) -> int | None:
+def content_length(response: httpx.Response) -> int | None:
+    """The announced body size, when the server gives a valid one."""
     try:
         return int(response.headers["Content-Length"])
     except (KeyError, ValueError):

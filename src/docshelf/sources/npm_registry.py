@@ -26,9 +26,12 @@ from docshelf.sources.archive import max_archive_bytes
 from docshelf.sources.downloads import (
     Clock,
     Deadline,
+    Retry,
     check_http_url,
+    check_status,
+    content_length,
     iter_body,
-    permanent_failure,
+    with_retries,
 )
 from docshelf.sources.errors import PackageNotFoundError, RegistryError
 from docshelf.sources.integrity import check_digest, get_strongest_hash, sri_from_shasum
@@ -54,10 +57,6 @@ class NpmRelease:
     repository: str | None = None  # e.g. "https://github.com/colinhacks/zod"
     directory: str | None = None  # the package's folder in a monorepo
     homepage: str | None = None
-
-
-class _Retry(Exception):
-    """A failure worth another try (5xx, a dropped connection, a cut-off body)."""
 
 
 class NpmRegistry:
@@ -95,39 +94,23 @@ class NpmRegistry:
         self.close()
 
     def _call(self, what: str, url: str, deadline: Deadline, attempt: Callable[[], T]) -> T:
-        """Run `attempt`, retrying transient failures with exponential backoff until the
-        deadline; failures that another try cannot fix (a certificate, a redirect loop, a
-        URL that is not http) are raised at once."""
-        for tries in range(self.retries + 1):
-            try:
-                return attempt()
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                permanent = permanent_failure(exc, url)
-                if permanent is not None:
-                    raise permanent from exc
-                if not isinstance(
-                    exc, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError
-                ):
-                    raise RegistryError(self.url, f"{what}: {exc}") from exc
-                problem = f"{what}: {type(exc).__name__} {exc}".rstrip()
-            except _Retry as exc:
-                problem = f"{what}: {exc}"
-            if tries < self.retries:
-                self._sleep(min(0.5 * 2**tries, deadline.remaining()))
-        raise RegistryError(self.url, f"{problem} (gave up after {self.retries + 1} tries)")
+        return with_retries(
+            attempt,
+            what=what,
+            url=url,
+            retries=self.retries,
+            sleep=self._sleep,
+            fail=lambda detail: RegistryError(self.url, detail),
+            deadline=deadline,
+        )
 
     def _check_status(self, response: httpx.Response, what: str) -> None:
-        code = response.status_code
-        if code >= 500 or code == 429:
-            raise _Retry(f"HTTP {code}")
-        if code in (401, 403):
-            raise RegistryError(
-                self.url,
-                f"{what}: HTTP {code} (docshelf sends no npm credentials, so registries "
-                "that need a login are not supported)",
-            )
-        if code >= 400:
-            raise RegistryError(self.url, f"{what}: HTTP {code}")
+        check_status(
+            response,
+            what,
+            lambda detail: RegistryError(self.url, detail),
+            "docshelf sends no npm credentials, so registries that need a login are not supported",
+        )
 
     def packument(self, name: str) -> dict[str, Any]:
         """The registry's full metadata document for package `name`."""
@@ -162,7 +145,7 @@ class NpmRegistry:
             try:
                 data = json.loads(body)
             except (ValueError, RecursionError):
-                raise _Retry("the answer was not JSON") from None
+                raise Retry("the answer was not JSON") from None
             if not isinstance(data, dict):
                 raise RegistryError(self.url, f"{what}: the answer is not a JSON object")
             return data
@@ -207,7 +190,7 @@ class NpmRegistry:
             try:
                 data = json.loads(body)
             except (ValueError, RecursionError):
-                raise _Retry("the answer was not JSON") from None
+                raise Retry("the answer was not JSON") from None
             if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
                 raise RegistryError(self.url, f"{what}: the answer is not a search result")
             return data
@@ -322,7 +305,7 @@ class NpmRegistry:
                         "or registry."
                     )
                 self._check_status(response, what)
-                total = _content_length(response)
+                total = content_length(response)
                 done = 0
                 for chunk in iter_body(response, deadline, cap, lambda: _too_big(release, cap)):
                     done += len(chunk)
@@ -333,7 +316,7 @@ class NpmRegistry:
                 # Content-Length counts encoded bytes; only compare when nothing is encoded.
                 plain = response.headers.get("Content-Encoding", "identity") == "identity"
                 if plain and total is not None and done != total:
-                    raise _Retry(f"the download was cut short at {done} of {total} bytes")
+                    raise Retry(f"the download was cut short at {done} of {total} bytes")
             return hasher.digest()
 
         try:
@@ -342,13 +325,6 @@ class NpmRegistry:
         finally:
             part.unlink(missing_ok=True)
         return dest
-
-
-def _content_length(response: httpx.Response) -> int | None:
-    try:
-        return int(response.headers["Content-Length"])
-    except (KeyError, ValueError):
-        return None
 
 
 def _too_big(release: NpmRelease, cap: int) -> SourceError:

@@ -26,6 +26,7 @@ from docshelf.constants import VERSION
 from docshelf.errors import SourceError
 from docshelf.settings import get_float, get_setting
 from docshelf.sources.archive import max_archive_bytes
+from docshelf.sources.downloads import Retry, check_status, content_length, with_retries
 from docshelf.sources.errors import (
     HostNotAllowedError,
     IntegrityError,
@@ -50,10 +51,6 @@ T = TypeVar("T")
 
 _MAX_REDIRECTS = 5
 _MAX_JSON_BYTES = 64 * 1024 * 1024  # a big project's JSON (boto3's) is tens of MiB
-
-
-class _Retry(Exception):
-    """A failure worth another try (5xx, a dropped connection, a cut-off body)."""
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -110,20 +107,15 @@ class PypiIndex:
 
     # -- HTTP ----------------------------------------------------------------------------
 
-    def _call(self, what: str, attempt: Callable[[], T]) -> T:
-        """Run `attempt`, retrying transient failures with exponential backoff."""
-        for tries in range(self.retries + 1):
-            try:
-                return attempt()
-            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-                problem = f"{what}: {type(exc).__name__} {exc}".rstrip()
-            except _Retry as exc:
-                problem = f"{what}: {exc}"
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                raise PypiIndexError(self.url, f"{what}: {exc}") from exc
-            if tries < self.retries:
-                self._sleep(0.5 * 2**tries)
-        raise PypiIndexError(self.url, f"{problem} (gave up after {self.retries + 1} tries)")
+    def _call(self, what: str, url: str, attempt: Callable[[], T]) -> T:
+        return with_retries(
+            attempt,
+            what=what,
+            url=url,
+            retries=self.retries,
+            sleep=self._sleep,
+            fail=lambda detail: PypiIndexError(self.url, detail),
+        )
 
     def check_url(self, url: str) -> None:
         """Raise HostNotAllowedError unless `url` is on the index or its file host."""
@@ -150,17 +142,12 @@ class PypiIndex:
         raise PypiIndexError(self.url, f"GET {url}: more than {_MAX_REDIRECTS} redirects")
 
     def _check_status(self, response: httpx.Response, what: str) -> None:
-        code = response.status_code
-        if code >= 500 or code == 429:
-            raise _Retry(f"HTTP {code}")
-        if code in (401, 403):
-            raise PypiIndexError(
-                self.url,
-                f"{what}: HTTP {code} (docshelf sends no credentials, so indexes that need a "
-                "login are not supported)",
-            )
-        if code >= 400:
-            raise PypiIndexError(self.url, f"{what}: HTTP {code}")
+        check_status(
+            response,
+            what,
+            lambda detail: PypiIndexError(self.url, detail),
+            "docshelf sends no credentials, so indexes that need a login are not supported",
+        )
 
     def _get_json(self, url: str) -> dict[str, Any] | None:
         """The JSON object at `url`, or None on 404."""
@@ -186,12 +173,12 @@ class PypiIndex:
             try:
                 data = json.loads(bytes(body))
             except ValueError:
-                raise _Retry("the answer was not JSON") from None
+                raise Retry("the answer was not JSON") from None
             if not isinstance(data, dict):
                 raise PypiIndexError(self.url, f"{what}: the answer is not a JSON object")
             return data
 
-        return self._call(what, attempt)
+        return self._call(what, url, attempt)
 
     # -- metadata ------------------------------------------------------------------------
 
@@ -310,7 +297,7 @@ class PypiIndex:
                         "answered 404). Pick another version."
                     )
                 self._check_status(response, what)
-                total = _content_length(response)
+                total = content_length(response)
                 if total is not None and total > cap:
                     _raise_too_big(package, cap)
                 done = 0
@@ -330,11 +317,11 @@ class PypiIndex:
                         progress(done, total)
                 plain = response.headers.get("Content-Encoding", "identity") == "identity"
                 if plain and total is not None and done != total:
-                    raise _Retry(f"the download was cut short at {done} of {total} bytes")
+                    raise Retry(f"the download was cut short at {done} of {total} bytes")
             return hasher.hexdigest()
 
         try:
-            digest = self._call(what, attempt)
+            digest = self._call(what, file.url, attempt)
             if digest != file.sha256.lower():
                 raise IntegrityError(
                     f"The download of {package} does not match the sha256 the index published: "
@@ -347,13 +334,6 @@ class PypiIndex:
         finally:
             part.unlink(missing_ok=True)
         return dest
-
-
-def _content_length(response: httpx.Response) -> int | None:
-    try:
-        return int(response.headers["Content-Length"])
-    except (KeyError, ValueError):
-        return None
 
 
 def _raise_too_big(package: str, cap: int) -> NoReturn:
