@@ -29,6 +29,18 @@ def test_adding_a_folder_with_a_named_pipe_skips_the_pipe_and_says_why(tmp_path:
         assert [p.path for p in shelf.list_pages(shelf.resolve_version("d"))] == ["intro"]
 
 
+def test_a_second_file_for_the_same_page_is_named_with_the_file_kept(tmp_path: Path) -> None:
+    docs = tmp_path / "d"
+    docs.mkdir()
+    (docs / "guide.md").write_text("# Guide\n\nThe markdown one.\n")
+    (docs / "guide.mdx").write_text("# Guide\n\nThe MDX one.\n")
+    with Shelf(tmp_path / "home") as shelf:
+        record = shelf.add_library(str(docs), name="d")
+        assert record.pages == 1
+        assert [s.path for s in record.skipped] == ["guide.mdx"]
+        assert "guide.md is the same page (guide)" in record.skipped[0].reason
+
+
 @fifo_only
 def test_reading_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.md")

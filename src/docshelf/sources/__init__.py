@@ -41,12 +41,17 @@ class FetchedDocs:
     documents: tuple[DocFile, ...]
     origin: str = ""  # where the docs came from, e.g. "VitePress site in docs/"
     warnings: tuple[str, ...] = ()  # for the user: skipped files, README-only fallbacks
+    skipped: tuple[SkippedFile, ...] = ()  # files discovery left out (two files, one page)
 
     def iter_files(self, on_skip: OnSkip | None = None) -> Iterator[DocFile]:
         """Each page with its text: read from its file (bad bytes replaced), the body of
         the page it shares (`text_from`) under its own front matter, and the code it
         includes from the source (see `includes`) filled in. A page whose file is not read
-        (not a regular file, over MAX_FILE_BYTES) goes to `on_skip` with the reason."""
+        (not a regular file, over MAX_FILE_BYTES) goes to `on_skip` with the reason, as do
+        the files discovery left out."""
+        if on_skip is not None:
+            for skipped in self.skipped:
+                on_skip(skipped)
         for doc in self.documents:
             text = doc.text if doc.text is not None else self._read_page(doc.path, on_skip)
             if text is None:
@@ -101,7 +106,9 @@ def fetched_from_layout(
     warnings: tuple[str, ...] = (),
 ) -> FetchedDocs:
     """FetchedDocs for the pages discovery chose, described as it described them."""
-    return FetchedDocs(source, name, version, root, layout.files, layout.describe(), warnings)
+    return FetchedDocs(
+        source, name, version, root, layout.files, layout.describe(), warnings, layout.skipped
+    )
 
 
 Fetcher = Callable[[str, Path, "str | None", Reporter], FetchedDocs]

@@ -11,6 +11,7 @@ the file paths without their suffix.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from docshelf.errors import SourceError
 from docshelf.sources.doctree import (
@@ -130,7 +131,7 @@ def folder_layout(
     notes: tuple[str, ...] = (note,) if note else ()
     if is_nextjs(rels):
         layout = nextjs_layout(tree, files, root)
-        return DocsLayout(layout.generator, root, layout.files, notes + layout.notes)
+        return replace(layout, folder=root, notes=notes + layout.notes)
     numbered = is_numbered(rels)
     chosen = []
     for path, rel in docs:
@@ -138,7 +139,8 @@ def folder_layout(
         chosen.append(DocFile(page_id, path, FORMATS[suffix_of(rel)], order=order))
     if numbered:
         notes += ("ordering prefixes dropped",)
-    return DocsLayout(generator, root, dedupe(chosen), notes)
+    unique, skipped = dedupe(chosen)
+    return DocsLayout(generator, root, unique, notes, skipped=skipped)
 
 
 def readme_layout(tree: RepoTree | Sequence[str]) -> DocsLayout:

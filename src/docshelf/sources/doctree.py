@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+from docshelf.models import SkippedFile
 from docshelf.parsing.formats import DocFile
 from docshelf.sources.errors import UnreadableFileError
 from docshelf.sources.files import read_regular_text
@@ -47,6 +48,7 @@ class DocsLayout:
     files: tuple[DocFile, ...]
     notes: tuple[str, ...] = field(default=())
     readme_only: bool = False
+    skipped: tuple[SkippedFile, ...] = ()  # files left out: another file is the same page
 
     def describe(self) -> str:
         """`VitePress site in docs/`, `docs folder docs/`, or `README and CHANGELOG only`."""
@@ -117,17 +119,21 @@ def without_order_prefixes(rel: str) -> str:
     return "/".join(ORDER_PREFIX.sub("", part) for part in rel.split("/"))
 
 
-def dedupe(files: Iterable[DocFile]) -> tuple[DocFile, ...]:
-    """One file per page id (the first in path order), sorted by page id.
+def dedupe(files: Iterable[DocFile]) -> tuple[tuple[DocFile, ...], tuple[SkippedFile, ...]]:
+    """One file per page id (the first in path order), sorted by page id, and the files
+    left out because an earlier one is the same page, each named with that one.
 
     An id made from a file name that is not UTF-8 gets U+FFFD for the bad bytes: SQLite
     refuses surrogate escapes, and the page stays findable and its path typeable.
     """
     chosen: dict[str, DocFile] = {}
+    dropped: list[SkippedFile] = []
     for doc in sorted(files, key=lambda d: d.path):
         page_id = doc.page_id.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        chosen.setdefault(page_id, replace(doc, page_id=page_id))
-    return tuple(sorted(chosen.values(), key=lambda d: d.page_id))
+        first = chosen.setdefault(page_id, replace(doc, page_id=page_id))
+        if first.path != doc.path:
+            dropped.append(SkippedFile(doc.path, f"{first.path} is the same page ({page_id})"))
+    return tuple(sorted(chosen.values(), key=lambda d: d.page_id)), tuple(dropped)
 
 
 def strip_suffix(path: str) -> str:

@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from docshelf.errors import SourceError
@@ -253,7 +253,7 @@ def _materialise(
         )
     data = tree.read_bytes(d.path for d in layout.files)
     kept = tuple(d for d in layout.files if data.get(d.path))
-    layout = DocsLayout(layout.generator, layout.folder, kept, layout.notes, layout.readme_only)
+    layout = replace(layout, files=kept)
     included = _included_files(tree, kept, data)
     warnings = tuple([*notes, *tree.warnings])
     _write_cache(folder, spec, resolved, where, layout, data | included, warnings)

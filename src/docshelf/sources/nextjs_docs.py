@@ -75,7 +75,8 @@ def nextjs_layout(tree: RepoTree, files: Sequence[str], root: str) -> DocsLayout
             )
             shared += 1
     notes = ("ordering prefixes dropped", f"{shared} Pages Router pages share an App page")
-    return DocsLayout(GENERATOR, root, dedupe(chosen), notes)
+    unique, skipped = dedupe(chosen)
+    return DocsLayout(GENERATOR, root, unique, notes, skipped=skipped)
 
 
 def shared_source(text: str) -> str | None:

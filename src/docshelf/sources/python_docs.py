@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docshelf.parsing.formats import DocFile
 from docshelf.progress import Reporter
-from docshelf.sources import FetchedDocs
+from docshelf.sources import FetchedDocs, fetched_from_layout
 from docshelf.sources.docsites import DocsLayout, FolderTree, discover_docs
 from docshelf.sources.files import MAX_FILE_BYTES
 from docshelf.sources.provenance import Provenance, provenance_from_pypi
@@ -98,9 +98,7 @@ def fetch_docs(
     kind = "wheel" if package.release.file.packagetype == "bdist_wheel" else "sdist"
     layout = discover_docs(FolderTree(package.root), None if docs_from == "repo" else docs_root)
     if not layout.readme_only and docs_from != "repo":
-        return FetchedDocs(
-            source, package.name, package.version, package.root, layout.files, layout.describe()
-        )
+        return fetched_from_layout(source, package.name, package.version, package.root, layout)
     metadata = read_package_metadata(package.root)
     provenance = pypi_provenance(package, metadata)
     served = _long_description_docs(source, package, layout, metadata, provenance, kind)

@@ -151,7 +151,8 @@ def _vitepress(tree: RepoTree, files: Sequence[str], site: Site, config: str) ->
         rel = apply_rewrites(rel, rewrites)
         chosen.append(DocFile(page_id_for(strip_suffix(rel)), path, "md"))
     notes = [f"rewrites applied: {len(rewrites)}"] if rewrites else []
-    return DocsLayout("VitePress", src, dedupe(chosen), tuple(notes))
+    unique, skipped = dedupe(chosen)
+    return DocsLayout("VitePress", src, unique, tuple(notes), skipped=skipped)
 
 
 def apply_rewrites(rel: str, rewrites: dict[str, str]) -> str:
@@ -216,7 +217,8 @@ def _mkdocs(tree: RepoTree, files: Sequence[str], site: Site, config: str) -> Do
         chosen.append(DocFile(page_id_for(stem, index_names), path, "md"))
     nav = data.get("nav")
     notes = [f"nav lists {len(nav_files(nav))} pages"] if isinstance(nav, list) else []
-    return DocsLayout("MkDocs", docs_dir, dedupe(chosen), tuple(notes))
+    unique, skipped = dedupe(chosen)
+    return DocsLayout("MkDocs", docs_dir, unique, tuple(notes), skipped=skipped)
 
 
 def nav_files(nav: Any) -> list[str]:
@@ -258,7 +260,8 @@ def _docusaurus(tree: RepoTree, files: Sequence[str], site: Site, config: str) -
         order = "/".join(p for p in (route, page_id_for(strip_suffix(_rel(path, folder)))) if p)
         same_shape = order.count("/") == page_id.count("/") and order != page_id
         chosen.append(DocFile(page_id, path, "mdx", order=order if same_shape else ""))
-    return DocsLayout("Docusaurus", folder, dedupe(chosen))
+    unique, skipped = dedupe(chosen)
+    return DocsLayout("Docusaurus", folder, unique, skipped=skipped)
 
 
 def docusaurus_id(rel: str, meta: dict[str, Any], route: str) -> str:
@@ -299,7 +302,8 @@ def _sphinx(tree: RepoTree, files: Sequence[str], site: Site, config: str) -> Do
         chosen.append(DocFile(docname, path, fmt))  # Sphinx URLs are the doc names
     root_doc = values.get("root_doc") or values.get("master_doc") or "index"
     notes = [f"root document {root_doc}"]
-    return DocsLayout("Sphinx", site.site_dir, dedupe(chosen), tuple(notes))
+    unique, skipped = dedupe(chosen)
+    return DocsLayout("Sphinx", site.site_dir, unique, tuple(notes), skipped=skipped)
 
 
 def _source_suffixes(raw: Any, extensions: Any) -> set[str]:
@@ -334,7 +338,8 @@ def _starlight(tree: RepoTree, files: Sequence[str], site: Site, config: str) ->
             page_id = page_id_for("/".join(_slugify(p) for p in rel.split("/")))
         fmt = "mdx" if path.endswith(".mdx") else "md"
         chosen.append(DocFile(page_id, path, fmt))
-    return DocsLayout("Starlight", folder, dedupe(chosen))
+    unique, skipped = dedupe(chosen)
+    return DocsLayout("Starlight", folder, unique, skipped=skipped)
 
 
 def _next_content(tree: RepoTree, files: Sequence[str], site: Site, config: str) -> DocsLayout:
@@ -344,7 +349,8 @@ def _next_content(tree: RepoTree, files: Sequence[str], site: Site, config: str)
         for p in _under_folder(files, folder)
         if p.endswith((".md", ".mdx"))
     ]
-    return DocsLayout("Next.js content", folder, dedupe(chosen))
+    unique, skipped = dedupe(chosen)
+    return DocsLayout("Next.js content", folder, unique, skipped=skipped)
 
 
 def _slugify(part: str) -> str:
