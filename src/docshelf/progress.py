@@ -16,6 +16,7 @@ class Reporter(Protocol):
 
     def message(self, text: str) -> None: ...
     def download(self, done: int, total: int | None) -> None: ...
+    def pages(self, done: int, found: int) -> None: ...
     def index(self, done: int, total: int) -> None: ...
 
 
@@ -26,6 +27,9 @@ class SilentReporter:
         pass
 
     def download(self, done: int, total: int | None) -> None:
+        pass
+
+    def pages(self, done: int, found: int) -> None:
         pass
 
     def index(self, done: int, total: int) -> None:
@@ -44,6 +48,9 @@ class LogReporter:
 
     def download(self, done: int, total: int | None) -> None:
         pass
+
+    def pages(self, done: int, found: int) -> None:
+        self._quarterly("fetched %d/%d pages", done, found)
 
     def index(self, done: int, total: int) -> None:
         self._quarterly("indexed %d/%d pages", done, total)
@@ -95,6 +102,10 @@ class RichReporter:
 
     def download(self, done: int, total: int | None) -> None:
         self._update("download", "Downloading", done, total)
+
+    def pages(self, done: int, found: int) -> None:
+        """Pages fetched of those found so far (a crawl finds more as it goes)."""
+        self._update("pages", "Fetching pages", done, found)
 
     def index(self, done: int, total: int) -> None:
         self._update("index", "Indexing", done, total)

@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 def add(
     ctx: click.Context, source: str, name: str | None, docs_root: str | None, quiet: bool
 ) -> None:
-    """Add (or re-index) a library: npm:NAME[@VERSION] or a folder of markdown.
+    """Add (or re-index) a library: npm:NAME[@VERSION], a website or a folder of markdown.
 
     \b
     Examples:
       docshelf add npm:@mastra/mcp-docs-server@1.1.45 --name mastra
+      docshelf add https://vite.dev/guide/ --name vite
       docshelf add ./my-project/docs --name myproj
     """
     from docshelf.progress import RichReporter

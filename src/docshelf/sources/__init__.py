@@ -1,7 +1,9 @@
 """Where docs come from: each source kind turns a spec into a local folder of markdown.
 
 The registry. A kind registers the fetcher for its prefix:
-``register_source("npm", "docshelf.sources.npm:fetch_docs")``; a "module:function" string
+``register_source("npm", "docshelf.sources.npm:fetch_docs")
+register_source("https", "docshelf.sources.website:fetch_docs")
+register_source("http", "docshelf.sources.website:fetch_http_docs")``; a "module:function" string
 is imported only when a spec of that kind is fetched, so registering costs nothing at
 start-up (a callable works too). A fetcher takes (spec without the prefix, download cache,
 docs root override, reporter) and returns `FetchedDocs`. A spec with no known prefix is
@@ -92,3 +94,5 @@ def ensure_files(fetched: FetchedDocs) -> None:
 
 
 register_source("npm", "docshelf.sources.npm:fetch_docs")
+register_source("https", "docshelf.sources.website:fetch_docs")
+register_source("http", "docshelf.sources.website:fetch_http_docs")
