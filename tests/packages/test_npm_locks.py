@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from docshelf.packages.dependencies import Dependency, read_dependencies
+from docshelf.packages.dependencies import Dependency
 from docshelf.packages.errors import LockfileError
+from docshelf.packages.lockfiles import read_dependencies
 
 
 def write(root: Path, files: dict[str, str | dict]) -> Path:

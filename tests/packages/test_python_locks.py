@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from docshelf.packages.dependencies import read_dependencies
 from docshelf.packages.errors import LockfileError
+from docshelf.packages.lockfiles import read_dependencies
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -240,21 +240,6 @@ typing = ["mypy>=1.11"]
     assert again.find("unrelated") is None  # only what pyproject declares is direct
 
 
-def test_npm_and_python_sides_are_read_together(tmp_path):
-    root = write(
-        tmp_path,
-        {
-            "package.json": '{"dependencies": {"zod": "^3.23.0"}}',
-            "requirements.txt": "flask==3.0.3\n",
-        },
-    )
-    found = read_dependencies(root)
-    assert [(d.ecosystem, d.name, d.version) for d in found.dependencies] == [
-        ("npm", "zod", None),
-        ("pypi", "flask", "3.0.3"),
-    ]
-
-
 @pytest.mark.parametrize(
     ("name", "text", "line"),
     [
@@ -275,9 +260,3 @@ def test_a_requirement_line_that_does_not_parse_names_the_file_and_line(tmp_path
     root = write(tmp_path, {"requirements.txt": "flask==3.0.3\nnot a requirement!!\n"})
     with pytest.raises(LockfileError, match=r"requirements\.txt, line 2: 'not a requirement!!'"):
         read_dependencies(root)
-
-
-def test_a_folder_with_no_manifest_says_so(tmp_path):
-    found = read_dependencies(tmp_path)
-    assert found.dependencies == ()
-    assert any("no package.json, pyproject.toml or requirements" in n for n in found.notes)

@@ -1,13 +1,8 @@
-"""A project's direct dependencies with the exact versions its lockfiles pin.
+"""The records of a project's dependencies, and how lockfiles and manifests are loaded.
 
-`read_dependencies(project_dir)` reads the npm side (package.json with package-lock.json,
-npm-shrinkwrap.json, pnpm-lock.yaml or yarn.lock: `npm_locks`) and the Python side
-(pyproject.toml and requirements*.txt with uv.lock or poetry.lock: `python_locks`). The
-direct dependencies come from the lockfile where it records them (package-lock's root
-entry, pnpm's root importer, uv's root package), else from the manifest; their versions
-from the lockfile. A dependency the lockfile does not pin keeps `version=None` and the
-range it was declared with. In a workspace (monorepo) only the root's own direct
-dependencies are listed, and a note says so. Nothing is fetched and nothing is run.
+`Dependency` and `ProjectDependencies` are what the readers (`npm_locks`, `python_locks`,
+joined by `lockfiles.read_dependencies`) return; the loaders turn a file that does not
+parse into a LockfileError naming the file and line.
 """
 
 from __future__ import annotations
@@ -19,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from docshelf.packages.errors import LockfileError, ProjectNotFoundError
+from docshelf.packages.errors import LockfileError
 
 Ecosystem = Literal["npm", "pypi"]
 MAX_LOCKFILE_BYTES = 64 * 1024 * 1024  # a lockfile bigger than this is not a lockfile
@@ -72,35 +67,6 @@ class ProjectDependencies:
             if dep.name == name or (dep.ecosystem == "pypi" and dep.name == key):
                 return dep
         return None
-
-
-def read_dependencies(project_dir: str | Path) -> ProjectDependencies:
-    """The direct dependencies of the project in `project_dir` (see the module docstring).
-
-    Raises ProjectNotFoundError for a folder that does not exist, LockfileError (naming the
-    file and line) for a manifest or lockfile that does not parse.
-    """
-    from docshelf.packages.npm_locks import read_npm_dependencies
-    from docshelf.packages.python_locks import read_python_dependencies
-
-    root = Path(project_dir).expanduser()
-    if not root.is_dir():
-        raise ProjectNotFoundError(str(project_dir))
-    root = root.resolve()
-    deps: list[Dependency] = []
-    files: list[str] = []
-    notes: list[str] = []
-    for read in (read_npm_dependencies, read_python_dependencies):
-        found = read(root)
-        deps += found.dependencies
-        files += found.files
-        notes += found.notes
-    if not files:
-        notes.append(
-            "no package.json, pyproject.toml or requirements*.txt here; give the folder "
-            "that holds the project's manifest"
-        )
-    return ProjectDependencies(root, tuple(deps), tuple(files), tuple(notes))
 
 
 def normalize_python_name(name: str) -> str:
