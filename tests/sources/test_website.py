@@ -468,3 +468,18 @@ def test_a_failed_re_fetch_keeps_the_cached_pages_and_the_index(site, tmp_path):
         assert shelf.list_libraries()[0].latest.pages == 4
         cached = [p for p in (tmp_path / "home" / "cache" / "web").rglob("*.md")]
         assert len(cached) == 4
+
+
+def test_noindex_pages_are_skipped_and_nofollow_links_not_followed(site, tmp_path):
+    robots_meta = '<meta name="robots" content="{}">'
+    site.docs("/docs/", "Index", "<p>Links.</p>", ["/docs/hidden", "/docs/leaf"])
+    site.page("/docs/hidden", robots_meta.format("noindex") + "<main><h1>Hidden</h1></main>")
+    site.page(
+        "/docs/leaf",
+        robots_meta.format("nofollow") + '<main><h1>Leaf</h1><a href="/docs/deeper">d</a></main>',
+    )
+    site.docs("/docs/deeper", "Deeper", "<p>Only linked from a nofollow page.</p>")
+    snapshot = fetch(site, "/docs/", tmp_path)
+    assert sorted(texts(snapshot)) == ["index", "leaf"]
+    assert "/docs/deeper" not in site.paths()
+    assert any("asks not to be indexed (noindex)" in w for w in snapshot.warnings)

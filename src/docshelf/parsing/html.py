@@ -194,9 +194,7 @@ def _prune(root: HtmlElement) -> None:
     for el in list(root.iter()):
         if el is root or el.getparent() is None:
             continue
-        if not isinstance(el.tag, str) or el.tag in _DROP_TAGS or _is_hidden(el):
-            el.drop_tree()  # comments, processing instructions, chrome tags, hidden
-        elif _is_chrome(el):
+        if _not_content(el):
             el.drop_tree()
         elif el.tag == "header":
             if any(True for _ in _headings(el)):
@@ -270,6 +268,14 @@ def _signatures_to_headings(root: HtmlElement) -> None:
         for link in list(dt.iter("a")):
             if "headerlink" in str(link.get("class", "")):
                 link.drop_tree()
+
+
+def _not_content(el: HtmlElement) -> bool:
+    """Comments, chrome tags (nav, script, button, ...), hidden elements, and elements whose
+    class or id names page chrome."""
+    if not isinstance(el.tag, str):
+        return True
+    return el.tag in _DROP_TAGS or _is_hidden(el) or _is_chrome(el)
 
 
 def _is_chrome(el: HtmlElement) -> bool:
