@@ -37,7 +37,8 @@ def test_a_new_kind_registers_like_a_built_in_one(tmp_path: Path, monkeypatch: p
 
 
 def test_an_unknown_kind_lists_the_known_ones(tmp_path: Path):
-    with pytest.raises(UsageError, match=r"Unknown source kind 'git:'.* Use one of npm:"):
+    known = r"Use one of http:, https:, npm:"
+    with pytest.raises(UsageError, match=rf"Unknown source kind 'git:'.* {known}"):
         fetch_source("git:github.com/x/y", tmp_path)
 
 

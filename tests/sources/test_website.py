@@ -483,3 +483,11 @@ def test_noindex_pages_are_skipped_and_nofollow_links_not_followed(site, tmp_pat
     assert sorted(texts(snapshot)) == ["index", "leaf"]
     assert "/docs/deeper" not in site.paths()
     assert any("asks not to be indexed (noindex)" in w for w in snapshot.warnings)
+
+
+def test_a_site_built_by_javascript_is_named_as_such(site, tmp_path):
+    shell = '<html><head><title>App</title></head><body><div id="app"></div>{}</body></html>'
+    site.page("/docs/", shell.format('<a href="/docs/a">a</a>'))
+    site.page("/docs/a", shell.format(""))
+    snapshot = fetch(site, "/docs/", tmp_path)
+    assert any("build its pages with JavaScript" in w for w in snapshot.warnings)

@@ -46,6 +46,7 @@ from docshelf.sources.web_scope import SiteScope, normalize_url, parse_site_url
 MAX_SITEMAP_FILES = 50
 LLMS_FULL_FACTOR = 16  # llms-full.txt may be this many times the page size cap
 _SHOWN_SKIPS = 5
+_THIN_WORDS = 8  # a page with fewer words than this (title included) is an empty shell
 
 
 @dataclass(frozen=True)
@@ -368,6 +369,13 @@ def _result_warnings(scope: SiteScope, result: CrawlResult) -> list[str]:
             f"the time allowed (DOCSHELF_WEB_MAX_SECONDS) ran out after "
             f"{len(result.pages)} pages; {result.left} more were not fetched. Raise it to "
             "fetch the rest."
+        )
+    thin = [page for page in result.pages if len(page.markdown.split()) < _THIN_WORDS]
+    if len(thin) * 2 > len(result.pages):
+        notes.append(
+            f"{len(thin)} of {len(result.pages)} pages have almost no text: the site may "
+            "build its pages with JavaScript, which docshelf does not run. Add the docs from "
+            "the site's llms.txt, its repository (github:OWNER/REPO) or package instead."
         )
     for reason, count in sorted(result.bounded.items()):
         if reason != "disallowed by robots.txt":
