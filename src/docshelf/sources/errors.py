@@ -86,3 +86,29 @@ class OffSiteRedirectError(WebsiteError):
         else:
             fix = f"The site keeps these docs elsewhere: add {target} instead."
         super().__init__(url, f"it redirects to {target}", fix)
+
+
+class PypiIndexError(SourceError):
+    """A Python package index could not be reached or answered with an error."""
+
+    def __init__(self, index: str, detail: str) -> None:
+        self.index = index
+        self.detail = detail
+        super().__init__(
+            f"Could not reach the Python package index {index}: {detail}. Check your network "
+            "connection, or set DOCSHELF_PYPI_INDEX to an index with PyPI's JSON API that you "
+            "can reach; libraries already indexed keep working offline."
+        )
+
+
+class HostNotAllowedError(SourceError):
+    """A download (or a redirect) pointed at a host the user did not name."""
+
+    def __init__(self, url: str, allowed: list[str]) -> None:
+        self.url = url
+        self.allowed = allowed
+        super().__init__(
+            f"Refused to fetch {url}: docshelf fetches PyPI packages only from "
+            f"{' and '.join(allowed)}. Nothing was downloaded. If that host is your index's "
+            "file server, set DOCSHELF_PYPI_FILES to its URL."
+        )

@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from docshelf.errors import UsageError
+from docshelf.parsing.formats import DocFile
 from docshelf.progress import Reporter
 from docshelf.settings import get_bool, get_float, get_int, get_list
 from docshelf.sources import FetchedDocs
@@ -78,7 +79,7 @@ def fetch_docs(
 ) -> FetchedDocs:
     """The registry's entry for `https:` specs (the prefix was split off)."""
     _no_docs_root(docs_root)
-    return fetched_docs(fetch_site(f"https:{spec}", cache_dir, reporter), reporter)
+    return fetched_docs(fetch_site(f"https:{spec}", cache_dir, reporter))
 
 
 def fetch_http_docs(
@@ -86,16 +87,25 @@ def fetch_http_docs(
 ) -> FetchedDocs:
     """The registry's entry for `http:` specs (localhost, or DOCSHELF_WEB_ALLOW_HTTP=on)."""
     _no_docs_root(docs_root)
-    return fetched_docs(fetch_site(f"http:{spec}", cache_dir, reporter), reporter)
+    return fetched_docs(fetch_site(f"http:{spec}", cache_dir, reporter))
 
 
-def fetched_docs(site: SiteSnapshot, reporter: Reporter) -> FetchedDocs:
-    """The snapshot as the registry's FetchedDocs; what it found and its warnings go to
-    the reporter."""
-    reporter.message(f"{site.source}: {site.origin}")
-    for warning in site.warnings:
-        reporter.message(f"Warning: {warning}")
-    return FetchedDocs(site.source, site.name, site.version, site.root, site.pages_dir)
+def fetched_docs(site: SiteSnapshot) -> FetchedDocs:
+    """The snapshot as the registry's FetchedDocs: one markdown page per file, named by
+    its id (the URL path below the folder)."""
+    documents = tuple(
+        DocFile(page.page_id, page.file.relative_to(site.pages_dir).as_posix(), "md")
+        for page in site.pages
+    )
+    return FetchedDocs(
+        site.source,
+        site.name,
+        site.version,
+        site.pages_dir,
+        documents,
+        site.origin,
+        site.warnings,
+    )
 
 
 def fetch_site(
