@@ -80,7 +80,7 @@ def test_the_docs_origin_hook_fills_the_column_for_rows_to_add_only():
 def test_the_plan_prints_as_a_table_with_a_summary_and_the_notes():
     text = format_plan(plan_sync(DEPS, [indexed("zod", "3.23.8", "npm:zod@3.23.8")]))
     lines = text.splitlines()
-    assert lines[0].split() == ["package", "version", "spec", "status", "docs", "from"]
+    assert lines[0].split() == ["package", "version", "spec", "status"]
     assert "zod" in lines[1] and "indexed as zod@3.23.8" in lines[1]
     assert "@types/node (dev)" in text and "add (unpinned)" in text
     assert "5 to add, 1 already indexed, 0 left out by the filters." in text

@@ -106,7 +106,7 @@ def _package_lock(name: str, text: str, declared: Declared, notes: list[str]) ->
             None,
             "a version 1 lockfile does not say which dependencies are direct, and there is "
             "no package.json beside it",
-            "Run docshelf sync in the folder that holds the project's package.json.",
+            "Give the folder that holds the project's package.json as the project folder.",
         )
     entries = data.get("dependencies")
     entries = entries if isinstance(entries, dict) else {}

@@ -17,7 +17,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from docshelf.models import LibraryVersion
-from docshelf.packages.dependencies import Dependency, ProjectDependencies, normalize_python_name
+from docshelf.packages.dependencies import Dependency, ProjectDependencies
+from docshelf.store.catalog import source_key
 
 DocsOrigin = Callable[[Dependency], "str | None"]
 """Where a dependency's docs would come from ("the npm tarball's docs/", "github.com/
@@ -65,7 +66,7 @@ def plan_sync(
 ) -> SyncPlan:
     """The plan for `found`; `indexed` is every indexed library version."""
     only, exclude = tuple(only), tuple(exclude)
-    by_source = {_source_key(v.source): v.ref for v in indexed}
+    by_source = {source_key(v.source): v.ref for v in indexed}
     rows: list[PlanRow] = []
     filtered: list[Dependency] = []
     for dep in found.dependencies:
@@ -73,16 +74,17 @@ def plan_sync(
             filtered.append(dep)
             continue
         spec = dep.spec
-        hit = by_source.get(_source_key(spec)) if dep.pinned else None
+        hit = by_source.get(source_key(spec)) if dep.pinned else None
         origin = docs_origin(dep) if docs_origin is not None and hit is None else None
         rows.append(PlanRow(dep, spec, hit, origin))
     return SyncPlan(found.root, tuple(rows), tuple(filtered), found.notes)
 
 
 def format_plan(plan: SyncPlan) -> str:
-    """The plan as a plain table: package, version, spec, status, where the docs come from."""
-    header = ("package", "version", "spec", "status", "docs from")
-    lines = [
+    """The plan as a plain table: package, version, spec, status, and where the docs come
+    from when that was looked up."""
+    header: tuple[str, ...] = ("package", "version", "spec", "status", "docs from")
+    lines: list[tuple[str, ...]] = [
         (
             row.dependency.name + (" (dev)" if row.dependency.dev else ""),
             row.dependency.version or row.dependency.wanted or "?",
@@ -92,6 +94,8 @@ def format_plan(plan: SyncPlan) -> str:
         )
         for row in plan.rows
     ]
+    if not any(row.docs_from for row in plan.rows):  # not looked up: no column of dashes
+        header, lines = header[:-1], [cells[:-1] for cells in lines]
     widths = [max(len(cells[i]) for cells in [header, *lines]) for i in range(len(header))]
     text = [
         "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
@@ -113,11 +117,3 @@ def _wanted(dep: Dependency, only: tuple[str, ...], exclude: tuple[str, ...], de
     if only and not any(fnmatchcase(n, p) for n in names for p in only):
         return False
     return not any(fnmatchcase(n, p) for n in names for p in exclude)
-
-
-def _source_key(source: str) -> str:
-    """A recorded source or a spec, comparable: PyPI names normalised, npm ones as given."""
-    if source.startswith("pypi:") and "==" in source:
-        name, _, version = source[5:].partition("==")
-        return f"pypi:{normalize_python_name(name)}=={version}"
-    return source
