@@ -185,6 +185,14 @@ SETTINGS: tuple[Setting, ...] = (
         "(e.g. www.example.com); no other host is ever fetched.",
     ),
     Setting(
+        "agent_web_hosts",
+        "list",
+        "",
+        ("DOCSHELF_AGENT_WEB_HOSTS",),
+        "Comma-separated hosts whose websites an agent may add over MCP (add_library); "
+        "none by default. The CLI fetches any site you name.",
+    ),
+    Setting(
         "web_allow_http",
         "bool",
         "off",

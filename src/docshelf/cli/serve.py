@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -36,6 +37,18 @@ from docshelf.settings import get_setting
     default=None,
     help="HTTP: bearer token clients must send (default: DOCSHELF_TOKEN; needed off localhost).",
 )
+@click.option(
+    "--allow-add",
+    is_flag=True,
+    help="HTTP: offer add_library, so clients can make the server fetch docs (stdio: always).",
+)
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="The project served: its lockfile's versions, the folders agents may add "
+    "(default: the working directory).",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -47,6 +60,8 @@ def serve(
     host: str,
     port: int,
     token: str | None,
+    allow_add: bool,
+    project: str | None,
 ) -> None:
     """Serve the docs to MCP clients over stdio, or over HTTP with --http.
 
@@ -78,6 +93,8 @@ def serve(
             port=port,
             token=token,
             say=lambda line: click.echo(f"docshelf: {line}", err=True),
+            allow_add=allow_add or not http,
+            project=Path(project or ".").resolve(),
         )
     except KeyboardInterrupt:
         click.echo("docshelf: stopped (Ctrl-C).", err=True)
@@ -113,7 +130,6 @@ def launch_command() -> list[str]:
     """This process's command line with absolute paths (the program and --home): what a
     client, started in another folder, should run."""
     import shutil
-    from pathlib import Path
 
     args = sys.argv[1:]
     for i, arg in enumerate(args):

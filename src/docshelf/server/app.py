@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from mcp.server.mcpserver import MCPServer
 
 from docshelf.constants import PROFILES, VERSION
 from docshelf.errors import UsageError
+from docshelf.packages.sync import use_project
 from docshelf.server.background import start_background
 from docshelf.server.completion import register_completion
 from docshelf.server.core_tools import register_core_tools
+from docshelf.server.jobs import Jobs
+from docshelf.server.library_tools import register_library_tools
 from docshelf.server.middleware import register_input_hygiene, register_logging
 from docshelf.server.resources import register_resources
-from docshelf.server.tooling import ServerState
+from docshelf.server.tooling import READ_ONLY_VOICE, ServerState
 from docshelf.server.version_tools import register_changes_tools
 from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
 
+log = logging.getLogger("docshelf.server")
 INSTRUCTIONS = (
     "docshelf serves the real, version-matched documentation of libraries. Use search_docs "
     "to find pages by topic in plain words, read_docs to read a page (or a directory listing) "
-    "by path, and list_libraries to see which libraries and versions are indexed."
+    "by path, and list_libraries to see which libraries and versions are indexed; "
+    "resolve_library finds (and add_library, when offered, adds) one that is not."
 )
 
 
@@ -35,6 +42,8 @@ def build_server(
     library: str | None = None,
     state: ServerState | None = None,
     background: bool = True,
+    allow_add: bool = True,
+    project: Path | None = None,
 ) -> MCPServer:
     """An MCP server over `shelf`; with `add_default`, index the default docs if none exist.
 
@@ -42,10 +51,18 @@ def build_server(
     tools and prompts of @mastra/mcp-docs-server over `library`, default 'mastra').
     The background work (the default library, vectors) starts with the server, or, with
     `background=False`, when the caller says (`start_background(state, ...)`).
+    `allow_add` registers add_library (agents add libraries in background jobs);
+    `project` is the project served: resolve_library reads its lockfile, and an agent may
+    add folders only inside it (default: the working directory).
     """
     if profile not in PROFILES:
         raise UsageError(f"Unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}.")
-    state = state or ServerState(shelf)
+    state = state or ServerState(shelf, project)
+    if state.project is None:
+        state.project = project
+    if project is not None:
+        for note in use_project(shelf, project):  # search/read default to locked versions
+            log.info("project %s: %s", project, note)
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[ServerState]:
@@ -67,7 +84,12 @@ def build_server(
 
         register_mastra_profile(server, state, library or get_setting("default_name"))
     else:
+        if allow_add:
+            state.jobs = Jobs(shelf, state.project)
+        else:
+            state.voice = READ_ONLY_VOICE
         register_core_tools(server, state)
+        register_library_tools(server, state, allow_add=allow_add)
         register_changes_tools(server, state)
     register_resources(server, shelf)
     register_completion(server, shelf)
@@ -87,16 +109,20 @@ def serve(
     port: int = 8765,
     token: str | None = None,
     say: Callable[[str], None] | None = None,
+    allow_add: bool | None = None,
+    project: Path | None = None,
 ) -> None:
     """Serve `shelf` over stdio, or over Streamable HTTP with `http`, until stopped.
 
     Over stdio, the background work starts with the client's first message: a stdin that
     closes at once ends the server quietly, with nothing started. Ctrl-C stops it at once
     (KeyboardInterrupt); an unfinished first-run add is rolled back.
-    `token` None means DOCSHELF_TOKEN; `say` reports the HTTP server's address and stops
-    (default: to stderr, never stdout, which may be the stdio transport).
+    `allow_add` None means on over stdio and off over HTTP (add_library lets any client
+    make the server fetch). `token` None means DOCSHELF_TOKEN; `say` reports the HTTP
+    server's address and stops (default: to stderr, never stdout, which may be the stdio
+    transport).
     """
-    state = ServerState(shelf)
+    state = ServerState(shelf, project)
     server = build_server(
         shelf,
         add_default=add_default,
@@ -104,6 +130,8 @@ def serve(
         library=library,
         state=state,
         background=http,
+        allow_add=(not http) if allow_add is None else allow_add,
+        project=project,
     )
     if not http:
         import anyio
