@@ -123,3 +123,14 @@ def test_a_lockfile_that_does_not_parse_is_an_error_naming_it(run, tmp_path):
     result = run("sync", str(app))
     assert result.exit_code == 1
     assert "package-lock.json" in result.output and "docshelf: error:" in result.output
+
+
+def test_a_second_dry_run_asks_no_registry_for_exact_versions(run, registries, tmp_path):
+    npm, pypi = registries
+    app = project(tmp_path / "app")
+    first = run("sync", str(app), "--dry-run")
+    assert first.exit_code == 0, first.output
+    asked = (len(npm.requests), len(pypi.index.requests))
+    again = run("sync", str(app), "--dry-run")
+    assert again.output == first.output
+    assert (len(npm.requests), len(pypi.index.requests)) == asked

@@ -3,16 +3,20 @@
 `DocsLookup.where(ecosystem, spec)` answers with one line for a plan (`docshelf sync
 --dry-run`, the `resolve_library` tool): the package's own docs folder when its release
 is already in the download cache (read there, nothing fetched), else what the registry's
-metadata says (one metadata request per package, kept for the lookup's lifetime): its
-docs folder if it ships one, else its repository at the release's tag, else its README.
-A lookup that fails says so in the line; it never raises.
+metadata says (one metadata request per package): its docs folder if it ships one, else
+its repository at the release's tag, else its README. Answers for exact versions (which
+registries never change) are kept in `cache/lookups.json`, so planning the same project
+again asks no registry. A lookup that fails says so in the line; it never raises.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -26,6 +30,8 @@ if TYPE_CHECKING:
 
 Ecosystem = Literal["npm", "pypi"]
 LOOKUPS_AT_ONCE = 4  # registry requests open at once while a plan is made
+CACHE_FILE = "lookups.json"
+MAX_CACHED = 5000  # answers kept on disk; the oldest go first
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class DocsLookup:
         self._npm: NpmRegistry | None = None
         self._pypi: PypiIndex | None = None
         self._answers: dict[tuple[str, str], Release | str] = {}
+        self._saved = _read_cache(self.cache_dir / CACHE_FILE)
+        self._new = False
 
     def __enter__(self) -> DocsLookup:
         return self
@@ -56,6 +64,9 @@ class DocsLookup:
         self.close()
 
     def close(self) -> None:
+        if self._new:
+            _write_cache(self.cache_dir / CACHE_FILE, self._saved)
+            self._new = False
         if self._npm is not None:
             self._npm.close()
         if self._pypi is not None:
@@ -80,6 +91,10 @@ class DocsLookup:
             except DocshelfError as exc:
                 answer = f"not found: {_first_sentence(str(exc))}"
             self._answers[key] = answer
+            if isinstance(answer, Release) and _exact(ecosystem, spec, answer.version):
+                with self._lock:
+                    self._saved[f"{ecosystem}:{spec}"] = answer
+                    self._new = True
         return self._answers[key]
 
     def where_all(self, items: list[tuple[Ecosystem, str]]) -> dict[tuple[Ecosystem, str], str]:
@@ -100,6 +115,9 @@ class DocsLookup:
             cached = self._cached_docs("npm", parsed.name, str(exact))
             if cached is not None:
                 return Release(f"npm:{parsed.name}@{exact}", str(exact), cached)
+            saved = self._saved.get(f"npm:{spec}")
+            if saved is not None:
+                return saved
         with self._lock:
             if self._npm is None:
                 from docshelf.sources.npm_registry import NpmRegistry
@@ -128,6 +146,9 @@ class DocsLookup:
             if cached is not None:
                 version = str(parsed.pinned)
                 return Release(f"pypi:{parsed.normalized}=={version}", version, cached)
+            saved = self._saved.get(f"pypi:{spec}")
+            if saved is not None:
+                return saved
         with self._lock:
             if self._pypi is None:
                 from docshelf.sources.pypi_index import PypiIndex
@@ -179,6 +200,32 @@ def _from_metadata(own: str, package: str, version: str, provenance: Provenance)
     if plan.host not in allowed_hosts():
         return f"{own}, else its README ({plan.label} is not an allowed repository host)"
     return f"{own}, else {plan.label} at the release's tag"
+
+
+def _exact(ecosystem: Ecosystem, spec: str, version: str) -> bool:
+    """Whether `spec` names exactly `version` (its answer then never changes), and the
+    answer came from the registry, not from a cached package that could still go."""
+    return spec.endswith(f"@{version}" if ecosystem == "npm" else f"=={version}")
+
+
+def _read_cache(file: Path) -> dict[str, Release]:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        return {str(k): Release(**v) for k, v in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}  # missing or damaged: asked again, and rewritten
+
+
+def _write_cache(file: Path, answers: dict[str, Release]) -> None:
+    kept = dict(list(answers.items())[-MAX_CACHED:])
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".lookups.", suffix=".part", dir=file.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({k: asdict(v) for k, v in kept.items()}, out)
+        os.replace(name, file)
+    except OSError:
+        pass  # a cache that cannot be written only costs requests next time
 
 
 def _first_sentence(text: str) -> str:
