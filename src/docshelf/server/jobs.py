@@ -124,6 +124,11 @@ class Jobs:
         """Check `source` and start adding it; a job already queued or running for the
         same source and name is returned instead of a second one."""
         source = source.strip()
+        if not source or "\x00" in source:
+            raise UsageError(
+                'Give a source to add, e.g. source="npm:zod@3.23.8" or '
+                'source="pypi:httpx==0.28.1" (resolve_library names one).'
+            )
         check_agent_source(source, self.project)
         with self._lock:
             for job in self._jobs:
@@ -212,7 +217,13 @@ def check_agent_source(source: str, project: Path | None) -> None:
 def _inside_project(path: Path, source: str, project: Path | None) -> None:
     """Raise unless `path` lies inside the project the server was started in."""
     root = (project or Path.cwd()).resolve()
-    target = (root / path.expanduser()).resolve()
+    try:
+        target = (root / path.expanduser()).resolve()
+    except (OSError, ValueError, RuntimeError):  # a name no file system takes, a link loop
+        raise UsageError(
+            f"{source!r} is not a folder docshelf can read. Give a folder inside the project "
+            f"({root}), or a package such as npm:NAME@VERSION."
+        ) from None
     if target != root and not target.is_relative_to(root):
         raise UsageError(
             f"An agent may add a folder only inside the project the server was started in "
