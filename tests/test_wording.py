@@ -15,7 +15,7 @@ from docshelf.cli import main
 from docshelf.errors import LibraryNotFoundError, NothingIndexedError
 from docshelf.server import build_server
 from docshelf.server.profiles.mastra import MASTRA_VOICE
-from docshelf.server.tooling import TOOLS_VOICE
+from docshelf.server.tooling import READ_ONLY_VOICE, TOOLS_VOICE
 from docshelf.wording import (
     COMMANDS,
     FLAGS,
@@ -47,6 +47,8 @@ def test_a_parameter_is_a_flag_in_the_shell_and_an_argument_for_an_agent():
 
 def test_an_operation_with_no_tool_is_a_command_for_the_agents_shell():
     with speaking(TOOLS_VOICE):
+        assert say(Call("embed", library="zod")) == "`docshelf embed --library zod`"
+    with speaking(READ_ONLY_VOICE):  # served over HTTP without --allow-add
         assert say(Call("add", source="npm:zod", name="zod")) == "`docshelf add npm:zod --name zod`"
 
 
@@ -77,7 +79,7 @@ def test_errors_are_phrased_when_shown_in_the_voice_of_whoever_shows_them():
     with speaking(TOOLS_VOICE):
         agent = str(error)
     assert "`docshelf add npm:@mastra/mcp-docs-server@1.0.0 --name mastra`" in shell
-    assert shell == agent  # adding is a shell command for both
+    assert 'add_library(source="npm:@mastra/mcp-docs-server@1.0.0", name="mastra")' in agent
     unknown = LibraryNotFoundError("nope", ["mastra"])
     with speaking(TOOLS_VOICE):
         assert "`list_libraries()`" in str(unknown)

@@ -25,6 +25,7 @@ class Reporter(Protocol):
 
     def message(self, text: str) -> None: ...
     def download(self, done: int, total: int | None) -> None: ...
+    def pages(self, done: int, found: int) -> None: ...
     def index(self, done: int, total: int) -> None: ...
 
 
@@ -35,6 +36,9 @@ class SilentReporter:
         pass
 
     def download(self, done: int, total: int | None) -> None:
+        pass
+
+    def pages(self, done: int, found: int) -> None:
         pass
 
     def index(self, done: int, total: int) -> None:
@@ -132,6 +136,9 @@ class LogReporter:
     def download(self, done: int, total: int | None) -> None:
         self._lines.update("Downloading", "bytes", done, total)
 
+    def pages(self, done: int, found: int) -> None:
+        self._lines.update("Fetching", "pages", done, found)
+
     def index(self, done: int, total: int) -> None:
         self._lines.update("Indexing", "pages", done, total)
 
@@ -185,6 +192,10 @@ class RichReporter:
 
     def download(self, done: int, total: int | None) -> None:
         self._update("download", "Downloading", done, total, "bytes")
+
+    def pages(self, done: int, found: int) -> None:
+        """Pages fetched of those found so far (a crawl finds more as it goes)."""
+        self._update("pages", "Fetching", done, found, "pages")
 
     def index(self, done: int, total: int) -> None:
         self._update("index", "Indexing", done, total, "pages")

@@ -148,6 +148,73 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest package metadata document docshelf reads from a registry (MiB).",
     ),
     Setting(
+        "web_max_pages",
+        "int",
+        "500",
+        ("DOCSHELF_WEB_MAX_PAGES",),
+        "Most pages one website source fetches; a crawl that finds more stops there, warning.",
+    ),
+    Setting(
+        "web_concurrency",
+        "int",
+        "4",
+        ("DOCSHELF_WEB_CONCURRENCY",),
+        "Requests a website source has open at once.",
+    ),
+    Setting(
+        "web_delay_ms",
+        "int",
+        "50",
+        ("DOCSHELF_WEB_DELAY_MS",),
+        "Least time between two requests to a website, in ms (a robots.txt Crawl-delay "
+        "asking for more wins).",
+    ),
+    Setting(
+        "web_page_timeout",
+        "float",
+        "30",
+        ("DOCSHELF_WEB_PAGE_TIMEOUT",),
+        "Seconds one web page may take to arrive; a slower page is skipped, warning.",
+    ),
+    Setting(
+        "web_max_seconds",
+        "float",
+        "900",
+        ("DOCSHELF_WEB_MAX_SECONDS",),
+        "Longest a website source may fetch; the pages fetched by then are indexed, warning.",
+    ),
+    Setting(
+        "web_max_page_mb",
+        "float",
+        "5",
+        ("DOCSHELF_WEB_MAX_PAGE_MB",),
+        "Largest web page read (MiB); a bigger one is skipped, warning (llms-full.txt may be "
+        "16 times this).",
+    ),
+    Setting(
+        "web_allow_hosts",
+        "list",
+        "",
+        ("DOCSHELF_WEB_ALLOW_HOSTS",),
+        "Comma-separated hosts besides the one named that website redirects may go to "
+        "(e.g. www.example.com); no other host is ever fetched.",
+    ),
+    Setting(
+        "agent_web_hosts",
+        "list",
+        "",
+        ("DOCSHELF_AGENT_WEB_HOSTS",),
+        "Comma-separated hosts whose websites an agent may add over MCP (add_library); "
+        "none by default. The CLI fetches any site you name.",
+    ),
+    Setting(
+        "web_allow_http",
+        "bool",
+        "off",
+        ("DOCSHELF_WEB_ALLOW_HTTP",),
+        "Allow plain http:// websites beyond localhost (on), not only https://.",
+    ),
+    Setting(
         "max_archive_mb",
         "float",
         "512",

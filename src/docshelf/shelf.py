@@ -67,6 +67,25 @@ class Shelf:
         self._local = threading.local()
         self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self.semantic = SemanticSearch(self.cache_dir / "models", enabled=get_bool("semantic"))
+        self._project: dict[str, str] = {}  # locked dependency specs by source key
+
+    def lock_versions(self, sources: Iterable[str]) -> None:
+        """Default to the versions a project locks: `sources` are its pinned dependencies
+        as specs (`npm:zod@3.23.8`, `pypi:httpx==0.28.1`; see
+        `docshelf.packages.sync.use_project`). A library name without a version then means
+        the version added from one of them, when indexed (else the newest)."""
+        self._project = {catalog.source_key(source): source for source in sources}
+
+    def pins(self) -> dict[str, str]:
+        """The version of each library the project in use locks (see lock_versions)."""
+        if not self._project:
+            return {}
+        return {
+            record.name: record.version
+            for lib in catalog.list_libraries(self.conn)
+            for record in lib.versions
+            if catalog.source_key(record.source) in self._project
+        }
 
     @property
     def write_lock(self) -> threading.Lock:
@@ -236,7 +255,7 @@ class Shelf:
     @_snapshot
     def resolve_version(self, library: str | None = None) -> VersionRef:
         """The one version `LIB`, `LIB@VERSION` or None (when one library is indexed) names."""
-        return catalog.resolve_version(self.conn, library)
+        return catalog.resolve_version(self.conn, library, self.pins())
 
     @_snapshot
     def version_refs(self) -> list[VersionRef]:
@@ -311,7 +330,7 @@ class Shelf:
         self, directory: str = "", *, library: str | None = None
     ) -> Listing[PageEntry]:
         """Subdirectories and pages directly under `directory` ('' for the top)."""
-        ref = catalog.resolve_version(self.conn, library)
+        ref = catalog.resolve_version(self.conn, library, self.pins())
         return list_directory(self.conn, ref, directory)
 
     @_snapshot
@@ -319,7 +338,7 @@ class Shelf:
         self, library: str | None = None, prefix: str = "", limit: int = 100
     ) -> list[str]:
         """Page paths of a library version that start with `prefix` (for completion)."""
-        ref = catalog.resolve_version(self.conn, library)
+        ref = catalog.resolve_version(self.conn, library, self.pins())
         return pages.page_paths(self.conn, ref.id, prefix, limit)
 
     # -- search and read ---------------------------------------------------------------
@@ -344,7 +363,8 @@ class Shelf:
             raise UsageError("query must be a string, e.g. 'configure memory for an agent'.")
         limit = max(1, min(int(limit), MAX_LIMIT))
         wanted = library if isinstance(library, list) else [library]
-        refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name)]
+        pins = self.pins()
+        refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name, pins)]
         if not refs and library is None:
             raise NothingIndexedError()
         return search_hits(
@@ -379,7 +399,7 @@ class Shelf:
                 Param("paths", ["reference/agents/agent"]),
                 " with the offset its note named.",
             )
-        ref = catalog.resolve_version(self.conn, library)
+        ref = catalog.resolve_version(self.conn, library, self.pins())
         results = []
         budget = max_tokens
         for i, path in enumerate(paths):

@@ -18,7 +18,7 @@ async def test_tools_are_listed_with_agent_descriptions(shelf: Shelf):
     async with Client(build_server(shelf)) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
     assert set(tools) == {
-        *("list_libraries", "search_docs", "read_docs"),
+        *("list_libraries", "search_docs", "read_docs", "resolve_library", "add_library"),
         *("list_versions", "diff_docs", "get_changelog", "whats_new"),
         *("list_packages", "list_exports", "get_export"),
     }
@@ -135,4 +135,5 @@ async def test_tools_on_an_empty_index_say_nothing_is_indexed_and_how_to_add(tmp
     for result in (search, read):
         assert result.is_error
         assert "Nothing is indexed yet" in result.content[0].text
-        assert "`docshelf add npm:@mastra/mcp-docs-server --name mastra`" in result.content[0].text
+        text = result.content[0].text
+        assert '`add_library(source="npm:@mastra/mcp-docs-server", name="mastra")`' in text

@@ -258,9 +258,18 @@ async def test_a_real_mcp_session_over_http_with_the_sdk_client(open_server: Ser
         tools = {t.name for t in (await client.list_tools()).tools}
         hits = await client.call_tool("search_docs", {"query": "tenant sandbox", "limit": 3})
         page = await client.read_resource("docs://demo/local/docs/workspace/sandbox")
-    assert {"search_docs", "read_docs", "list_libraries"} <= tools
+    assert {"search_docs", "read_docs", "list_libraries", "resolve_library"} <= tools
+    assert "add_library" not in tools  # over HTTP only with --allow-add
     assert hits.structured_content["hits"][0]["path"] == "docs/workspace/sandbox"
     assert page.contents[0].text.startswith("# Sandbox")
+
+
+@pytest.mark.anyio
+async def test_allow_add_offers_add_library_over_http(home: Path, tmp_path: Path):
+    with running_server(home, tmp_path / "allow-add.log", "--allow-add") as server:
+        async with Client(server.url) as client:
+            tools = {t.name for t in (await client.list_tools()).tools}
+    assert "add_library" in tools
 
 
 @pytest.mark.anyio

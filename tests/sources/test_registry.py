@@ -37,7 +37,8 @@ def test_a_new_kind_registers_like_a_built_in_one(tmp_path: Path, monkeypatch: p
 
 
 def test_an_unknown_kind_lists_the_known_ones(tmp_path: Path):
-    with pytest.raises(UsageError, match=r"Unknown source kind 'cargo:'.* Use one of git:"):
+    known = r"Use one of git:, github:, gitlab:, http:, https:, npm:, pypi:"
+    with pytest.raises(UsageError, match=rf"Unknown source kind 'cargo:'.* {known}"):
         fetch_source("cargo:serde", tmp_path)
 
 

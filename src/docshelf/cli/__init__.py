@@ -1,9 +1,9 @@
 """Command-line adapter: `docshelf add|remove|list|search|read|serve|...` over the library.
 
 The group and its options live here; the commands, one module per group of them:
-`library` (add, remove, list, reindex, embed), `search` (search, read, eval), `serve`,
-`versions` (diff, changes, news), `api` (a project's installed packages). Errors become
-one line and an exit code in `group`.
+`library` (add, remove, list, reindex, embed), `sync`, `search` (search, read, eval),
+`serve`, `versions` (diff, changes, news), `api` (a project's installed packages). Errors
+become one line and an exit code in `group`.
 Commands import what they act on when they run, so `docshelf --help` stays cheap.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from docshelf.cli import api, library, search, serve, versions
+from docshelf.cli import api, library, search, serve, sync, versions
 from docshelf.cli.group import DocshelfGroup, settings_epilog
 from docshelf.constants import VERSION
 
@@ -33,6 +33,7 @@ def main(ctx: click.Context, home: str | None) -> None:
 
 for _command in (
     *library.COMMANDS,
+    *sync.COMMANDS,
     *search.COMMANDS,
     serve.serve,
     *versions.COMMANDS,

@@ -39,7 +39,7 @@ def add(
     quiet: bool,
 ) -> None:
     """Add (or re-index) a library: npm:NAME[@VERSION], pypi:NAME[SPECIFIER], git:URL[@REF],
-    github:OWNER/REPO[@REF], gitlab:GROUP/REPO[@REF], or a folder of docs.
+    github:OWNER/REPO[@REF], gitlab:GROUP/REPO[@REF], a website https://... or a folder of docs.
 
     \b
     Examples:
@@ -48,6 +48,7 @@ def add(
       docshelf add pypi:click==8.1.7
       docshelf add github:vitejs/vite@v8.2.2
       docshelf add git:/path/to/repo.git@v1.2.0
+      docshelf add https://vite.dev/guide/ --name vite
       docshelf add ./my-project/docs --name myproj
     """
     from docshelf.progress import RichReporter

@@ -38,11 +38,17 @@ from docshelf.settings import get_setting
     help="HTTP: bearer token clients must send (default: DOCSHELF_TOKEN; needed off localhost).",
 )
 @click.option(
+    "--allow-add",
+    is_flag=True,
+    help="HTTP: offer add_library, so clients can make the server fetch docs (stdio: always).",
+)
+@click.option(
     "--project",
     type=click.Path(exists=True, file_okay=False),
     default=None,
-    help="Project the package tools read by default (default: this folder, if a project); "
-    "over HTTP, the only one they read.",
+    help="The project served (default: this folder, if a project): the versions its lockfile "
+    "pins, the packages the package tools read (over HTTP, the only ones), the folders "
+    "agents may add.",
 )
 @click.pass_context
 def serve(
@@ -55,6 +61,7 @@ def serve(
     host: str,
     port: int,
     token: str | None,
+    allow_add: bool,
     project: str | None,
 ) -> None:
     """Serve the docs to MCP clients over stdio, or over HTTP with --http.
@@ -87,6 +94,7 @@ def serve(
             port=port,
             token=token,
             say=lambda line: click.echo(f"docshelf: {line}", err=True),
+            allow_add=allow_add or not http,
             project=Path(project) if project else None,
         )
     except KeyboardInterrupt:
@@ -123,7 +131,6 @@ def launch_command() -> list[str]:
     """This process's command line with absolute paths (the program and --home): what a
     client, started in another folder, should run."""
     import shutil
-    from pathlib import Path
 
     args = sys.argv[1:]
     for i, arg in enumerate(args):

@@ -290,3 +290,14 @@ class NameNotFoundError(SourceError):
             ".",
         ]
         super().__init__(*parts)
+
+
+class LockfileError(UsageError):
+    """A project's lockfile or manifest does not parse."""
+
+    def __init__(self, file: str, line: int | None, detail: str, fix: str) -> None:
+        self.file = file
+        self.line = line
+        self.detail = detail
+        where = f"{file}, line {line}" if line else file
+        super().__init__(f"Could not read {where}: {detail}. {fix}")

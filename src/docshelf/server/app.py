@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -11,21 +12,26 @@ from mcp.server.mcpserver import MCPServer
 
 from docshelf.constants import PROFILES, VERSION
 from docshelf.errors import UsageError
+from docshelf.packages.sync import use_project
 from docshelf.server.background import start_background
 from docshelf.server.completion import register_completion
 from docshelf.server.core_tools import register_core_tools
+from docshelf.server.jobs import Jobs
+from docshelf.server.library_tools import register_library_tools
 from docshelf.server.middleware import register_input_hygiene, register_logging
 from docshelf.server.package_tools import ProjectAccess, register_package_tools
 from docshelf.server.resources import register_resources
-from docshelf.server.tooling import DocshelfServer, ServerState
+from docshelf.server.tooling import READ_ONLY_VOICE, DocshelfServer, ServerState
 from docshelf.server.version_tools import register_changes_tools
 from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
 
+log = logging.getLogger("docshelf.server")
 INSTRUCTIONS = (
     "docshelf serves the real, version-matched documentation of libraries. Use search_docs "
     "to find pages by topic in plain words, read_docs to read a page (or a directory listing) "
-    "by path, and list_libraries to see which libraries and versions are indexed."
+    "by path, and list_libraries to see which libraries and versions are indexed; "
+    "resolve_library finds (and add_library, when offered, adds) one that is not."
 )
 PACKAGE_INSTRUCTIONS = (
     " For the API a project has installed (exports and signatures of its npm and Python "
@@ -41,6 +47,7 @@ def build_server(
     library: str | None = None,
     state: ServerState | None = None,
     background: bool = True,
+    allow_add: bool = True,
     project: Path | None = None,
     confine: bool = False,
 ) -> MCPServer:
@@ -50,12 +57,21 @@ def build_server(
     tools and prompts of @mastra/mcp-docs-server over `library`, default 'mastra').
     The background work (the default library, vectors) starts with the server, or, with
     `background=False`, when the caller says (`start_background(state, ...)`).
-    `project` is the default project of the package tools (list_packages, ...); with
-    `confine` they read nothing outside it, and without a project they are left out.
+    `allow_add` registers add_library (agents add libraries in background jobs).
+    `project` is the project served: search and read default to the versions its lockfile
+    pins, resolve_library reads that lockfile, an agent may add folders only inside it
+    (the working directory without one), and it is the default project of the package
+    tools (list_packages, ...); with `confine` they read nothing outside it, and without a
+    project they are left out.
     """
     if profile not in PROFILES:
         raise UsageError(f"Unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}.")
-    state = state or ServerState(shelf)
+    state = state or ServerState(shelf, project)
+    if state.project is None:
+        state.project = project
+    if project is not None:
+        for note in use_project(shelf, project):  # search/read default to locked versions
+            log.info("project %s: %s", project, note)
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[ServerState]:
@@ -78,7 +94,12 @@ def build_server(
 
         register_mastra_profile(server, state, library or get_setting("default_name"))
     else:
+        if allow_add:
+            state.jobs = Jobs(shelf, state.project)
+        else:
+            state.voice = READ_ONLY_VOICE
         register_core_tools(server, state)
+        register_library_tools(server, state, allow_add=allow_add)
         register_changes_tools(server, state)
         if package_tools:
             access = ProjectAccess(project, project if confine else None)
@@ -101,6 +122,7 @@ def serve(
     port: int = 8765,
     token: str | None = None,
     say: Callable[[str], None] | None = None,
+    allow_add: bool | None = None,
     project: Path | None = None,
 ) -> None:
     """Serve `shelf` over stdio, or over Streamable HTTP with `http`, until stopped.
@@ -108,15 +130,16 @@ def serve(
     Over stdio, the background work starts with the client's first message: a stdin that
     closes at once ends the server quietly, with nothing started. Ctrl-C stops it at once
     (KeyboardInterrupt); an unfinished first-run add is rolled back.
-    `token` None means DOCSHELF_TOKEN; `say` reports the HTTP server's address and stops
-    (default: to stderr, never stdout, which may be the stdio transport). `project` (else
-    the working folder, when it is a project) is what the package tools read by default;
-    over HTTP, the only thing they read.
+    `allow_add` None means on over stdio and off over HTTP (add_library lets any client
+    make the server fetch). `token` None means DOCSHELF_TOKEN; `say` reports the HTTP
+    server's address and stops (default: to stderr, never stdout, which may be the stdio
+    transport). `project` (else the working folder, when it is a project) is the project
+    served; over HTTP, the only one the package tools read.
     """
     from docshelf.packages.project import find_project_root
 
     project = project.resolve() if project is not None else find_project_root(Path.cwd())
-    state = ServerState(shelf)
+    state = ServerState(shelf, project)
     server = build_server(
         shelf,
         add_default=add_default,
@@ -124,6 +147,7 @@ def serve(
         library=library,
         state=state,
         background=http,
+        allow_add=(not http) if allow_add is None else allow_add,
         project=project,
         confine=http,
     )

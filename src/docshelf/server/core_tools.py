@@ -1,4 +1,5 @@
-"""The docs tools of the default profile: list_libraries, search_docs, read_docs."""
+"""The docs tools of the default profile: list_libraries (with add_library's jobs),
+search_docs, read_docs."""
 
 from __future__ import annotations
 
@@ -44,9 +45,19 @@ class LibraryOut(BaseModel):
     versions: list[VersionOut]
 
 
+class JobOut(BaseModel):
+    id: str
+    source: str
+    state: str = Field(description="queued, running, done or failed")
+    progress: str = ""
+    library: str = ""  # NAME@VERSION once done
+    error: str = ""
+
+
 class LibrariesOut(BaseModel):
     libraries: list[LibraryOut]
     status: str = ""
+    jobs: list[JobOut] = []  # libraries add_library is adding (or added) in this session
 
 
 class DocOut(BaseModel):
@@ -69,14 +80,34 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
 
     @tool(server, annotations=READ_ONLY)
     def list_libraries() -> Annotated[CallToolResult, LibrariesOut]:
-        """List the documentation libraries and versions docshelf can search and read.
+        """List the documentation libraries and versions docshelf can search and read, and
+        the progress of libraries add_library is adding.
 
         Use it first when you do not know the library name to pass to search_docs/read_docs.
         """
         libraries = shelf.list_libraries()
         status = (state.pending or "") if not libraries else ""
-        out = LibrariesOut(libraries=[_library_out(lib) for lib in libraries], status=status)
-        return tool_result(format_libraries(libraries, status), out)
+        jobs = state.jobs.all() if state.jobs is not None else []
+        out = LibrariesOut(
+            libraries=[library_out(lib) for lib in libraries],
+            status=status,
+            jobs=[
+                JobOut(
+                    id=j.id,
+                    source=j.source,
+                    state=j.state,
+                    progress=j.progress,
+                    library=j.library,
+                    error=j.error,
+                )
+                for j in jobs
+            ],
+        )
+        text = format_libraries(libraries, status) if libraries or not jobs else ""
+        if jobs:
+            text += ("\n" if text else "") + "Adding (add_library):\n"
+            text += "\n".join(f"- {job.describe()}" for job in jobs)
+        return tool_result(text, out)
 
     @tool(server, state, annotations=READ_ONLY)
     def search_docs(
@@ -134,7 +165,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         return tool_result(format_reads(results), out, is_error=any(r.is_error for r in results))
 
 
-def _library_out(lib: Library) -> LibraryOut:
+def library_out(lib: Library) -> LibraryOut:
     return LibraryOut(
         name=lib.name,
         versions=[

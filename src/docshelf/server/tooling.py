@@ -7,7 +7,8 @@ import functools
 import inspect
 import threading
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -27,6 +28,9 @@ from docshelf.errors import DocshelfError, LibraryNotFoundError, PathNotFoundErr
 from docshelf.reading.paging import answer_budget, cut_text
 from docshelf.shelf import Shelf
 from docshelf.wording import Tool, ToolVoice, Voice, speaking
+
+if TYPE_CHECKING:
+    from docshelf.server.jobs import Jobs
 
 # How messages name operations for an agent of the default profile: these tools, with the
 # parameters they take; anything else is a `docshelf` command for its shell.
@@ -51,8 +55,11 @@ TOOLS_VOICE = ToolVoice(
         "export": Tool(
             "get_export", frozenset({"package", "name", "project_path", "include_source"})
         ),
+        "add": Tool("add_library", frozenset({"source", "name"})),
     }
 )
+# Served over HTTP without --allow-add: adding is the user's `docshelf add`.
+READ_ONLY_VOICE = ToolVoice({op: t for op, t in TOOLS_VOICE.tools.items() if op != "add"})
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 READ_REGISTRY = ToolAnnotations(read_only_hint=True, open_world_hint=True)  # asks a registry
@@ -134,8 +141,10 @@ def _type_name(spec: dict[str, Any]) -> str:
 class ServerState:
     """What the tools share: the shelf, and the default library still being indexed."""
 
-    def __init__(self, shelf: Shelf) -> None:
+    def __init__(self, shelf: Shelf, project: Path | None = None) -> None:
         self.shelf = shelf
+        self.project = project  # the project the server serves: its lockfile, its folders
+        self.jobs: Jobs | None = None  # add_library's background adds, when allowed
         self.pending: str | None = None  # what is being indexed, said to agents meanwhile
         self.thread: threading.Thread | None = None  # the default library's indexer
         self.voice: Voice = TOOLS_VOICE  # how messages name tools (a profile may change it)
@@ -148,11 +157,13 @@ class ServerState:
     def stop(self) -> None:
         """End the background work as the server stops. Vectors stop between batches; an
         unfinished first-run add is left to roll back when the process exits (its
-        transaction never commits), so its connection stays open, not closed under it."""
+        transaction never commits), so its connection stays open, not closed under it; the
+        adds of add_library are cancelled and waited for (briefly) first."""
         self._stopping.set()
+        jobs_done = self.jobs.stop() if self.jobs is not None else True
         self.shelf.semantic.shutdown()
-        if self.thread is None or not self.thread.is_alive():
-            self.shelf.close()
+        if (self.thread is None or not self.thread.is_alive()) and jobs_done:
+            self.shelf.close()  # never under a thread still writing: SQLite would crash
 
     def check_ready(self) -> None:
         """Raise a tool error saying to retry while the default library is being indexed."""

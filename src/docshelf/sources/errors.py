@@ -118,6 +118,42 @@ class UnreadableFileError(SourceError):
         )
 
 
+class WebsiteError(SourceError):
+    """A website source could not be fetched, or allowed nothing to be fetched."""
+
+    def __init__(self, url: str, detail: str, fix: str) -> None:
+        self.url = url
+        self.detail = detail
+        super().__init__(f"Could not fetch the docs at {url}: {detail}. {fix}")
+
+
+class RobotsDisallowedError(WebsiteError):
+    """The site's robots.txt does not allow crawlers to fetch the docs asked for."""
+
+    def __init__(self, url: str, robots_url: str) -> None:
+        super().__init__(
+            url,
+            f"{robots_url} does not allow crawlers there, and docshelf respects it",
+            "Nothing was fetched. Add the docs from their repository (github:OWNER/REPO) or "
+            "package (npm:NAME, pypi:NAME) instead, or a copy you saved (a folder).",
+        )
+
+
+class OffSiteRedirectError(WebsiteError):
+    """The address given redirects to another host, or out of the docs' folder."""
+
+    def __init__(self, url: str, target: str, host: str, *, off_host: bool) -> None:
+        self.target = target
+        if off_host:
+            fix = (
+                f"docshelf fetches only from the host you name. Add {target} instead, or "
+                f"allow {host} with DOCSHELF_WEB_ALLOW_HOSTS={host}."
+            )
+        else:
+            fix = f"The site keeps these docs elsewhere: add {target} instead."
+        super().__init__(url, f"it redirects to {target}", fix)
+
+
 class PypiIndexError(SourceError):
     """A Python package index could not be reached or answered with an error."""
 

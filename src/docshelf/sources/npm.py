@@ -46,7 +46,7 @@ class FetchedPackage:
     release: NpmRelease
 
 
-def _package_root(unpacked: Path) -> Path:
+def package_root(unpacked: Path) -> Path:
     if (unpacked / "package").is_dir():
         return unpacked / "package"
     children = list(unpacked.iterdir())
@@ -65,7 +65,7 @@ def _load_cached(version_dir: Path, name: str, version: str) -> FetchedPackage |
         return None
     if (release.name, release.version) != (name, version) or not unpacked.is_dir():
         return None
-    return FetchedPackage(name, version, _package_root(unpacked), release)
+    return FetchedPackage(name, version, package_root(unpacked), release)
 
 
 def _write_release(version_dir: Path, release: NpmRelease) -> None:
@@ -123,7 +123,7 @@ def fetch_npm_package(
         if owned:
             active.close()
     return FetchedPackage(
-        spec.name, release.version, _package_root(version_dir / "unpacked"), release
+        spec.name, release.version, package_root(version_dir / "unpacked"), release
     )
 
 

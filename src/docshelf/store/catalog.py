@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from docshelf.errors import LibraryNotFoundError, NothingIndexedError, UsageError
@@ -65,12 +66,17 @@ def list_libraries(conn: sqlite3.Connection) -> list[Library]:
     ]
 
 
-def resolve_version(conn: sqlite3.Connection, ref: str | None) -> VersionRef:
-    """Resolve `LIB`, `LIB@VERSION` or None (the only library) to one indexed version."""
+def resolve_version(
+    conn: sqlite3.Connection, ref: str | None, pins: Mapping[str, str] | None = None
+) -> VersionRef:
+    """Resolve `LIB`, `LIB@VERSION` or None (the only library) to one indexed version.
+
+    Without a version, the one `pins` names for the library (the version a project locks)
+    when it is indexed, else the newest."""
     libraries = list_libraries(conn)
     if ref is None or not ref.strip():
         if len(libraries) == 1:
-            return _ref(conn, libraries[0].latest)
+            return _ref(conn, default_version(libraries[0], pins))
         if not libraries:
             raise NothingIndexedError()
         names = ", ".join(lib.name for lib in libraries)
@@ -86,11 +92,20 @@ def resolve_version(conn: sqlite3.Connection, ref: str | None) -> VersionRef:
     if library is None:
         raise LibraryNotFoundError(name, [lib.name for lib in libraries])
     if version is None:
-        return _ref(conn, library.latest)
+        return _ref(conn, default_version(library, pins))
     for record in library.versions:
         if record.version == version or record.version == version.lstrip("v"):
             return _ref(conn, record)
     raise missing_version(library, version)
+
+
+def default_version(library: Library, pins: Mapping[str, str] | None) -> LibraryVersion:
+    """The version `pins` names for the library, when indexed; else its newest."""
+    wanted = (pins or {}).get(library.name)
+    for record in library.versions:
+        if record.version == wanted:
+            return record
+    return library.latest
 
 
 def missing_version(library: Library, version: str) -> LibraryNotFoundError:
@@ -111,11 +126,14 @@ def unpinned_source(library: Library) -> str | None:
     return None
 
 
-def resolve_versions(conn: sqlite3.Connection, ref: str | None) -> list[VersionRef]:
-    """For search: one version when named, else the newest version of every library."""
+def resolve_versions(
+    conn: sqlite3.Connection, ref: str | None, pins: Mapping[str, str] | None = None
+) -> list[VersionRef]:
+    """For search: one version when named, else every library's default version (the
+    one `pins` names, else the newest)."""
     if ref is not None and ref.strip():
-        return [resolve_version(conn, ref)]
-    return [_ref(conn, lib.latest) for lib in list_libraries(conn)]
+        return [resolve_version(conn, ref, pins)]
+    return [_ref(conn, default_version(lib, pins)) for lib in list_libraries(conn)]
 
 
 def _ref(conn: sqlite3.Connection, record: LibraryVersion) -> VersionRef:
@@ -124,3 +142,15 @@ def _ref(conn: sqlite3.Connection, record: LibraryVersion) -> VersionRef:
         (record.name, record.version),
     ).fetchone()
     return VersionRef(row[0], record)
+
+
+def source_key(source: str) -> str:
+    """A recorded source or a spec, comparable: PyPI names normalised, npm ones as given."""
+    if source.startswith("pypi:") and "==" in source:
+        name, _, version = source[5:].partition("==")
+        return f"pypi:{_pep503(name)}=={version}"
+    return source
+
+
+def _pep503(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
