@@ -5,10 +5,13 @@ The public API (everything else may change):
 - ``Shelf(home=None)``: a data directory and its index.
   ``add_library(source, name=..., docs_root=...)``, ``remove_library("LIB[@VERSION]")``,
   ``list_libraries()``, ``search(query, library=..., path_prefix=..., limit=...)``,
+  ``search_results(...)`` (the hits and the mode that ranked them), ``ask(query,
+  library=..., max_tokens=2000, cursor=...)`` (the best sections, packed to a budget),
   ``read(paths, library=..., section=..., max_tokens=...)``, ``list_directory(path)``,
-  ``reindex()``.
+  ``build_vectors()``, ``reindex()``.
 - ``build_server(shelf, profile="default"|"mastra")``: the MCP server over a shelf.
-- Records: ``Library``, ``LibraryVersion``, ``Page``, ``Section``, ``Hit``, ``ReadResult``.
+- Records: ``Library``, ``LibraryVersion``, ``Page``, ``Section``, ``Hit``,
+  ``SearchResult``, ``Answer``, ``Excerpt``, ``ReadResult``.
 - Versions and changes: ``diff_versions``, ``get_changelog``, ``whats_new``.
 - Errors: ``DocshelfError`` and the shared subclasses in ``docshelf.errors``; each
   capability's own in its folder (``docshelf.sources.errors``, ``docshelf.packages.errors``,
@@ -34,6 +37,9 @@ _EXPORTS = {
     "Section": "docshelf.models",
     "Hit": "docshelf.models",
     "ReadResult": "docshelf.models",
+    "SearchResult": "docshelf.models",
+    "Answer": "docshelf.models",
+    "Excerpt": "docshelf.models",
     "diff_versions": "docshelf.versions.compare",
     "get_changelog": "docshelf.versions.npm_changelog",
     "whats_new": "docshelf.versions.news",
@@ -41,12 +47,15 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Answer",
     "DocshelfError",
+    "Excerpt",
     "Hit",
     "Library",
     "LibraryVersion",
     "Page",
     "ReadResult",
+    "SearchResult",
     "Section",
     "Shelf",
     "__version__",
@@ -58,7 +67,17 @@ __all__ = [
 
 if TYPE_CHECKING:
     from docshelf.errors import DocshelfError
-    from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult, Section
+    from docshelf.models import (
+        Answer,
+        Excerpt,
+        Hit,
+        Library,
+        LibraryVersion,
+        Page,
+        ReadResult,
+        SearchResult,
+        Section,
+    )
     from docshelf.server import build_server
     from docshelf.shelf import Shelf
     from docshelf.versions.compare import diff_versions

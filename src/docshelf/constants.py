@@ -20,3 +20,10 @@ PageStatus = Literal["added", "removed", "renamed", "modified"]  # a page in a d
 PAGE_STATUSES: tuple[PageStatus, ...] = get_args(PageStatus)
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "none")  # of `serve`'s stderr log
+
+# The command that installs what semantic search needs, in one place. Semantic search is
+# part of the default install, so the README's one install command gives it; this form is
+# for an environment a package went missing from: messages fill in the running
+# interpreter's pip (`{pip}`) and the packages as docshelf pins them (`{requirements}`),
+# see `docshelf.errors.install_command`.
+SEMANTIC_INSTALL = "{pip} install {requirements}"

@@ -48,8 +48,8 @@ class LogReporter:
     def index(self, done: int, total: int) -> None:
         self._quarterly("indexed %d/%d pages", done, total)
 
-    def embed(self, done: int, total: int) -> None:
-        self._quarterly("embedded %d/%d sections", done, total)
+    def embed(self, done: int, total: int, unit: str = "sections") -> None:
+        self._quarterly(f"embedded %d/%d {unit}", done, total)
 
     def _quarterly(self, message: str, done: int, total: int) -> None:
         """Log at each quarter of the work, not at every item."""
@@ -64,13 +64,22 @@ class RichReporter:
 
     def __init__(self, *, quiet: bool = False) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         self.console = Console(stderr=True, quiet=quiet)
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             TaskProgressColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
             console=self.console,
             transient=True,
         )
@@ -99,8 +108,8 @@ class RichReporter:
     def index(self, done: int, total: int) -> None:
         self._update("index", "Indexing", done, total)
 
-    def embed(self, done: int, total: int) -> None:
-        self._update("embed", "Embedding", done, total)
+    def embed(self, done: int, total: int, unit: str = "sections") -> None:
+        self._update(f"embed {unit}", f"Embedding {unit}", done, total)
 
     def _update(self, key: str, label: str, done: int, total: int | None) -> None:
         if not self._progress.live.is_started:

@@ -32,7 +32,9 @@ def test_build_embeds_every_section_and_completes_the_version(
     vid = demo_id(semantic_shelf)
     assert not coverage(semantic_shelf.conn, vid, fake.model_id).complete
     seen: list[tuple[int, int]] = []
-    (build,) = semantic_shelf.build_vectors(lambda done, total: seen.append((done, total)))
+    (build,) = semantic_shelf.build_vectors(
+        lambda unit, done, total: seen.append((done, total)), units=("sections",)
+    )
     total = semantic_shelf.list_libraries()[0].latest.sections
     assert (build.total, build.reused) == (total, 0)
     assert build.embedded <= total  # identical section texts are embedded once
@@ -40,11 +42,22 @@ def test_build_embeds_every_section_and_completes_the_version(
     assert seen[0] == (0, total) and seen[-1] == (total, total)
 
 
+def test_pages_are_built_first_and_each_page_gets_one_vector(
+    semantic_shelf: Shelf, fake: FakeEmbedder
+):
+    builds = semantic_shelf.build_vectors()
+    assert [b.unit for b in builds] == ["pages", "sections"]
+    pages = semantic_shelf.list_libraries()[0].latest.pages
+    assert builds[0].total == pages
+    assert coverage(semantic_shelf.conn, demo_id(semantic_shelf), fake.model_id, "pages").complete
+    assert count(semantic_shelf.conn, "page_vectors") == pages
+
+
 def test_building_again_embeds_nothing(semantic_shelf: Shelf, fake: FakeEmbedder):
     semantic_shelf.build_vectors()
     calls = len(fake.calls)
-    (again,) = semantic_shelf.build_vectors()
-    assert (again.embedded, again.reused) == (0, 0)
+    pages, sections = semantic_shelf.build_vectors()
+    assert (pages.embedded, pages.reused, sections.embedded, sections.reused) == (0, 0, 0, 0)
     assert len(fake.calls) == calls
 
 
@@ -55,9 +68,10 @@ def test_reindexing_reembeds_only_the_changed_sections(
     page = corpus / "docs" / "workspace" / "sandbox.md"
     page.write_text(page.read_text() + "\n## Cleanup\n\nDelete the sandbox when done.\n")
     semantic_shelf.add_library(str(corpus), name="demo")
-    (build,) = semantic_shelf.build_vectors()
+    pages, build = semantic_shelf.build_vectors()
     assert build.embedded == 1  # the new section; the others are reused by content hash
     assert build.reused == build.total - 1
+    assert (pages.embedded, pages.reused) == (1, pages.total - 1)  # that page's text grew
     assert coverage(semantic_shelf.conn, demo_id(semantic_shelf), fake.model_id).complete
 
 
@@ -70,6 +84,7 @@ def test_vectors_nobody_uses_are_collected(semantic_shelf: Shelf, corpus: Path):
     assert count(semantic_shelf.conn, "embeddings") < before
     semantic_shelf.remove_library("demo")
     assert count(semantic_shelf.conn, "section_vectors") == 0  # gone with the sections
+    assert count(semantic_shelf.conn, "page_vectors") == 0  # and with the pages
 
 
 def test_a_section_changed_while_being_embedded_gets_no_stale_vector(
@@ -84,12 +99,31 @@ def test_a_section_changed_while_being_embedded_gets_no_stale_vector(
             other.add_library(str(corpus), name="demo")
 
     fake.before_embed = reindex_meanwhile
-    semantic_shelf.build_vectors()
+    semantic_shelf.build_vectors(units=("sections",))
     vid = demo_id(semantic_shelf)
     partial = coverage(semantic_shelf.conn, vid, fake.model_id)
     assert not partial.complete  # the new page's sections were not given the old vectors
-    semantic_shelf.build_vectors()
+    semantic_shelf.build_vectors(units=("sections",))
     assert coverage(semantic_shelf.conn, vid, fake.model_id).complete
+
+
+def test_a_page_changed_while_being_embedded_gets_no_stale_vector(
+    semantic_shelf: Shelf, fake: FakeEmbedder, corpus: Path
+):
+    page = corpus / "reference" / "core" / "getAgentById.md"
+
+    def reindex_meanwhile() -> None:
+        fake.before_embed = None
+        page.write_text("# Mastra.getAgentById()\n\nLooks an agent up by its id.\n")
+        with Shelf(semantic_shelf.home) as other:
+            other.add_library(str(corpus), name="demo")
+
+    fake.before_embed = reindex_meanwhile
+    semantic_shelf.build_vectors(units=("pages",))
+    vid = demo_id(semantic_shelf)
+    assert not coverage(semantic_shelf.conn, vid, fake.model_id, "pages").complete
+    semantic_shelf.build_vectors(units=("pages",))
+    assert coverage(semantic_shelf.conn, vid, fake.model_id, "pages").complete
 
 
 def test_an_index_from_before_vectors_opens_and_searches(tmp_path: Path, corpus: Path):
@@ -100,7 +134,7 @@ def test_an_index_from_before_vectors_opens_and_searches(tmp_path: Path, corpus:
     assert load_index(conn, 1, "fake-64") is None
     conn.close()
     with Shelf(tmp_path / "home") as shelf:
-        shelf.semantic = SemanticSearch(shelf.cache_dir / "models", embedder=FakeEmbedder())
+        shelf.semantic = SemanticSearch(embedder=FakeEmbedder())
         assert shelf.search("sandbox per tenant")[0].path == "docs/workspace/sandbox"
 
 
@@ -117,6 +151,39 @@ def test_index_ranks_pages_by_centroid_and_best_section(semantic_shelf: Shelf, f
         (best.section_id,),
     ).fetchone()
     assert (path, heading) == ("docs/workspace/sandbox", "Dynamic sandbox")
+
+
+def test_the_page_route_ranks_each_page_by_its_own_vector_with_its_first_section(
+    semantic_shelf: Shelf, fake: FakeEmbedder
+):
+    semantic_shelf.build_vectors(units=("pages",))
+    vid = demo_id(semantic_shelf)
+    assert load_index(semantic_shelf.conn, vid, fake.model_id, "section") is None
+    assert load_index(semantic_shelf.conn, vid, fake.model_id, "page+section") is None
+    index = load_index(semantic_shelf.conn, vid, fake.model_id, "page")
+    assert index is not None and len(index.section_ids) == len(index.page_ids)
+    assert np.array_equal(index.sections, index.centroids)
+    query = fake.embed(["dynamic sandbox tenant requestContext"])[0]
+    best = index.rank(query)[0]
+    path, position = semantic_shelf.conn.execute(
+        "SELECT p.path, s.position FROM sections s JOIN pages p ON p.id = s.page_id WHERE s.id = ?",
+        (best.section_id,),
+    ).fetchone()
+    assert (path, position) == ("docs/workspace/sandbox", 0)
+
+
+def test_the_page_and_section_route_takes_the_page_vector_as_centroid(
+    semantic_shelf: Shelf, fake: FakeEmbedder
+):
+    semantic_shelf.build_vectors()
+    vid = demo_id(semantic_shelf)
+    pages = load_index(semantic_shelf.conn, vid, fake.model_id, "page")
+    both = load_index(semantic_shelf.conn, vid, fake.model_id, "page+section")
+    sections = load_index(semantic_shelf.conn, vid, fake.model_id, "section")
+    assert pages is not None and both is not None and sections is not None
+    assert np.array_equal(both.sections, sections.sections)
+    assert np.array_equal(both.page_ids, pages.page_ids)
+    assert np.array_equal(both.centroids, pages.centroids)
 
 
 def test_build_vectors_writes_nothing_for_an_empty_version(tmp_path: Path, fake: FakeEmbedder):

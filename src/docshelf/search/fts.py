@@ -6,7 +6,7 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docshelf.search.query import fts_match, query_terms
 from docshelf.store.catalog import VersionRef
@@ -37,6 +37,7 @@ class PageRankings:
 
     rankings: list[list[int]]  # best section's page, page BM25, query words near each other
     best_section: dict[int, int]  # page id -> its best section by BM25
+    sections: list[int] = field(default_factory=list)  # section ids by BM25, best first
 
 
 def rank_pages(
@@ -117,7 +118,7 @@ def page_rankings(
     for row in section_rows:
         best_section.setdefault(page_of[row[0]], row[0])
     rankings = [list(best_section), [r[0] for r in page_rows], [r[0] for r in pair_rows]]
-    return PageRankings(rankings, best_section)
+    return PageRankings(rankings, best_section, [row[0] for row in section_rows])
 
 
 def reciprocal_rank_fusion(rankings: list[list[int]], k: float = 0.0) -> dict[int, float]:

@@ -9,9 +9,10 @@ text ranks high keeps most of its score when the vectors disagree.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from docshelf.constants import SEARCH_MODES
+from docshelf.constants import SEARCH_MODES, SearchMode
 from docshelf.errors import UsageError
 from docshelf.search.fts import (
     PageMatch,
@@ -33,6 +34,15 @@ if TYPE_CHECKING:
 SEMANTIC_POOL = 200  # pages the vector ranking contributes, as full text's page pool
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """Ranked pages, and the mode that ranked them."""
+
+    pages: list[PageMatch]
+    mode: SearchMode  # fulltext, semantic or hybrid: what actually ranked the pages
+    note: str = ""  # why an automatic search used full text only, and what to do about it
+
+
 def rank(
     conn: sqlite3.Connection,
     semantic: SemanticSearch,
@@ -42,17 +52,20 @@ def rank(
     path_prefix: str = "",
     limit: int = 10,
     mode: str = "auto",
-) -> list[PageMatch]:
+) -> Ranking:
     """Pages for `query` by `mode`: fulltext, semantic, hybrid, or auto (hybrid when ready).
 
-    auto never waits: while the model loads or vectors are being built, it is full text.
+    auto never waits: while the model loads or vectors are being built, it is full text,
+    and the ranking's note says so.
     """
     if mode not in SEARCH_MODES:
         raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
     if mode == "fulltext" or (mode == "auto" and not semantic.available):
-        return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+        pages = rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+        note = semantic.fallback_note(conn, versions) if mode == "auto" else ""
+        return Ranking(pages, "fulltext", note)
     if not query_terms(query) or not versions:
-        return []
+        return Ranking([], "semantic" if mode == "semantic" else "hybrid")
     if mode == "auto":
         # Vectors first: loading the model is worth it only when they are complete.
         model = semantic.model_id
@@ -61,7 +74,8 @@ def rank(
             semantic.embedder(wait=not semantic.load_in_background) if indexes is not None else None
         )
         if indexes is None or queries is None:
-            return rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+            pages = rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+            return Ranking(pages, "fulltext", semantic.fallback_note(conn, versions))
     else:
         queries = semantic.require()
         indexes = semantic.indexes(conn, versions, queries.embedder.model_id)
@@ -69,12 +83,17 @@ def rank(
             raise UsageError(
                 f"The vectors of {', '.join(v.record.ref for v in versions)} are not built "
                 "yet. Run `docshelf embed` (or wait for `docshelf serve` to build them), or "
-                "search with mode 'fulltext'."
+                "search with mode 'auto' or 'fulltext'."
             )
     vector = queries.vector(query)
     if mode == "semantic":
-        return rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit)
-    return rank_hybrid(conn, query, versions, indexes, vector, path_prefix=path_prefix, limit=limit)
+        return Ranking(
+            rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit), "semantic"
+        )
+    pages = rank_hybrid(
+        conn, query, versions, indexes, vector, path_prefix=path_prefix, limit=limit
+    )
+    return Ranking(pages, "hybrid")
 
 
 def rank_hybrid(
