@@ -32,8 +32,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO_ROOT / "benchmarks" / "out"
 DEFAULT_HOME = OUT_DIR / "home"
 DEFAULT_REFERENCE_DIR = OUT_DIR / "ref"
-# The eval sets live next to the repository, not in it (`../shared/eval/`).
-DEFAULT_EVAL = REPO_ROOT.parent / "shared" / "eval" / "mastra-1.1.45-dev.jsonl"
+DATA_DIR = REPO_ROOT / "benchmarks" / "data"  # the judged query sets (see its README)
+DEFAULT_EVAL = DATA_DIR / "mastra-1.1.45-dev.jsonl"
 MASTRA_SOURCE = "npm:@mastra/mcp-docs-server@1.1.45"
 MASTRA_NAME = "mastra"
 # Which docshelf build indexed a benchmark home; lives in the home.

@@ -28,7 +28,6 @@ from pooled import (
     build_home,
     build_vectors,
     chosen_sets,
-    default_repos,
     page_ids,
     restore_embeddings,
 )
@@ -87,7 +86,7 @@ def search_recall(
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repos", type=Path, default=None, help="as for pooled.py")
+    parser.add_argument("--repos", type=Path, default=Path("repos"), help="as for pooled.py")
     parser.add_argument("--sets", default="", help="comma-separated set names (default: all)")
     parser.add_argument(
         "--route",
@@ -101,7 +100,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     sets = chosen_sets(args.sets)
-    home = build_home(sets, (args.repos or default_repos()).resolve())
+    home = build_home(sets, args.repos.resolve())
     os.environ["DOCSHELF_SEMANTIC"] = "auto"
     restore_embeddings(home)
     build_vectors(home, sets)  # nothing to embed when pooled.py ran: all reused by hash

@@ -39,6 +39,7 @@ from _common import (
     run_main,
 )
 from docshelf.evaluation import JudgedQuery, load_queries, score_mode
+from docshelf.search import hybrid
 from docshelf.search.vectors import ensure_schema
 from docshelf.shelf import Shelf
 from docshelf.store import db
@@ -46,6 +47,7 @@ from docshelf.store import db
 DATA = REPO_ROOT / "benchmarks" / "data"
 POOLED = OUT_DIR / "pooled"
 DEV = "mastra-1.1.45-dev"
+SHIPPED_WEIGHT = hybrid.VECTOR_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,8 @@ SETS = (
 )
 
 # (label, search mode, vector route); route None for full text.
-VARIANTS: tuple[tuple[str, str, str | None], ...] = (
+Variant = tuple[str, str, str | None]
+VARIANTS: tuple[Variant, ...] = (
     ("full text", "fulltext", None),
     ("semantic, page vectors", "semantic", "page"),
     ("semantic, section vectors", "semantic", "section"),
@@ -170,14 +173,6 @@ def export_docs(mirror: Path, judged: JudgedSet, target: Path) -> Path:
     return docs
 
 
-def default_repos() -> Path:
-    """The nearest `.mirror` folder above the repository, else ./repos."""
-    for folder in REPO_ROOT.parents:
-        if (folder / ".mirror").is_dir():
-            return folder / ".mirror"
-    return REPO_ROOT / "repos"
-
-
 def build_home(sets: Sequence[JudgedSet], repos: Path) -> Path:
     """One home with every set's corpus in its own library (indexed once, then reused)."""
     home = POOLED / "home"
@@ -235,12 +230,14 @@ class Build:
     cpu_seconds: float
 
 
-def build_vectors(home: Path, sets: Sequence[JudgedSet]) -> list[Build]:
+def build_vectors(
+    home: Path, sets: Sequence[JudgedSet], units: Sequence[str] = ("pages", "sections")
+) -> list[Build]:
     """Page vectors of every library, then section vectors, timed (wall and CPU)."""
     builds = []
     with Shelf(home) as shelf:
         shelf.semantic.require()  # load the model outside the timings
-        for unit in ("pages", "sections"):
+        for unit in units:
             for judged in sets:
                 progress = _progress(f"{judged.library} {unit}")
                 wall, cpu = time.perf_counter(), time.process_time()
@@ -338,7 +335,7 @@ class SetScores:
 
 
 def evaluate(
-    home: Path, sets: Sequence[JudgedSet], variants: Sequence[tuple[str, str, str | None]]
+    home: Path, sets: Sequence[JudgedSet], variants: Sequence[Variant]
 ) -> tuple[list[SetScores], dict[str, PageIds]]:
     scores = []
     mappings = {}
@@ -350,6 +347,7 @@ def evaluate(
             ids = mappings[judged.name] = page_ids(judged, paths, queries)
             for label, mode, route in variants:
                 shelf.semantic.route = route  # type: ignore[assignment]
+                hybrid.VECTOR_WEIGHT = vector_weight(label)
                 shelf.search(queries[0].q, library=judged.library, mode=mode)  # warm up
                 started = time.perf_counter()
                 rankings = [
@@ -360,6 +358,25 @@ def evaluate(
                 scored = score_mode(mode, queries, rankings, seconds)
                 scores.append(SetScores(judged, label, scored.ranks, scored.ms_per_query))
     return scores, mappings
+
+
+WEIGHT_LABEL = ", vector weight "
+
+
+def vector_weight(label: str) -> float:
+    """The vector ranking's weight in fusion a variant's label names (else the shipped one)."""
+    return float(label.split(WEIGHT_LABEL)[1]) if WEIGHT_LABEL in label else SHIPPED_WEIGHT
+
+
+def weighted_variants(weights: Sequence[float]) -> list[Variant]:
+    """Hybrid by each route with the vector ranking weighted otherwise than shipped."""
+    return [
+        (f"{label}{WEIGHT_LABEL}{w:g}", mode, route)
+        for w in weights
+        if w != SHIPPED_WEIGHT
+        for label, mode, route in VARIANTS
+        if mode == "hybrid"
+    ]
 
 
 def pooled_rows(
@@ -388,9 +405,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--repos",
         type=Path,
-        default=None,
+        default=Path("repos"),
         help="folder of local git clones (<owner>+<name>/repo, <owner>+<name> or <name>); "
-        "default: the nearest .mirror folder above the repository",
+        "default: ./repos",
     )
     parser.add_argument(
         "--sets", default="", help="comma-separated set names (default: every set in data/)"
@@ -402,6 +419,17 @@ def parse_args() -> argparse.Namespace:
         help="embed page vectors from this many tokens instead of the shipped length",
     )
     parser.add_argument("--no-vectors", action="store_true", help="full text only")
+    parser.add_argument(
+        "--vector-weights",
+        default="",
+        help="also hybrid with the vector ranking weighted so in fusion, e.g. 1.5,2 "
+        "(full text's three rankings weigh 1 each)",
+    )
+    parser.add_argument(
+        "--routes",
+        default="",
+        help="only these variants' routes, e.g. page,page+section (default: all)",
+    )
     return parser.parse_args()
 
 
@@ -429,15 +457,26 @@ def main() -> None:
     sets = chosen_sets(args.sets)
     if args.page_tokens:
         set_page_tokens(args.page_tokens)
-    repos = (args.repos or default_repos()).resolve()
+    repos = args.repos.resolve()
     home = build_home(sets, repos)
     os.environ["DOCSHELF_SEMANTIC"] = "auto"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"home {home}; {os.cpu_count()} cores, load average {load:.1f}")
-    variants = VARIANTS[:1] if args.no_vectors else VARIANTS
+    variants: list[Variant] = list(VARIANTS[:1] if args.no_vectors else VARIANTS)
+    if args.vector_weights and not args.no_vectors:
+        variants += weighted_variants([float(w) for w in args.vector_weights.split(",")])
+    if args.routes:
+        keep = set(args.routes.split(","))
+        variants = [v for v in variants if v[2] is None or v[2] in keep]
     if not args.no_vectors:
         restore_embeddings(home)
-        builds = build_vectors(home, sets)
+        routes = {v[2] for v in variants if v[2]}
+        units = [
+            u
+            for u, r in (("pages", "page"), ("sections", "section"))
+            if any(r in x for x in routes)
+        ]
+        builds = build_vectors(home, sets, units)
         print("\nvectors (embedded now; reused = found by content hash)\n")
         print_table(
             ["library", "unit", "total", "embedded", "reused", "wall s", "CPU s"],

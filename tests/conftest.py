@@ -17,6 +17,13 @@ def _full_text_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCSHELF_SEMANTIC", "off")
 
 
+@pytest.fixture(autouse=True)
+def _repositories_only_on_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package's repository is fetched only from 127.0.0.1, so no test reaches a forge
+    (tests that serve one with `git daemon` name that host too)."""
+    monkeypatch.setenv("DOCSHELF_ALLOWED_REPO_HOSTS", "127.0.0.1")
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     return write_tree(tmp_path / "docs-src", CORPUS)

@@ -17,7 +17,14 @@ PACKAGE = SRC / "docshelf"
 
 # Lower layers never import higher ones; a layer may import itself and anything below.
 LAYERS = (
-    ("docshelf.constants", "docshelf.errors", "docshelf.settings", "docshelf.models"),
+    (
+        "docshelf.constants",
+        "docshelf.wording",
+        "docshelf.install",
+        "docshelf.errors",
+        "docshelf.settings",
+        "docshelf.models",
+    ),
     ("docshelf.semver", "docshelf.progress"),
     ("docshelf.parsing", "docshelf.sources"),
     ("docshelf.store",),

@@ -3,7 +3,8 @@
 The public API (everything else may change):
 
 - ``Shelf(home=None)``: a data directory and its index.
-  ``add_library(source, name=..., docs_root=...)``, ``remove_library("LIB[@VERSION]")``,
+  ``add_library(source, name=..., docs_root=..., docs_from=...)``,
+  ``remove_library("LIB[@VERSION]")``,
   ``list_libraries()``, ``search(query, library=..., path_prefix=..., limit=...)``,
   ``search_results(...)`` (the hits and the mode that ranked them), ``ask(query,
   library=..., max_tokens=2000, cursor=...)`` (the best sections, packed to a budget),

@@ -1,4 +1,4 @@
-"""Names shared by the core and both adapters: the version, search modes, profiles, statuses.
+"""Names shared by the core and both adapters: version, search modes, profiles, statuses, origins.
 
 Kept tiny and free of imports beyond `typing`, so `docshelf --help` can offer these
 choices without loading the modules that act on them.
@@ -21,9 +21,18 @@ PAGE_STATUSES: tuple[PageStatus, ...] = get_args(PageStatus)
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "none")  # of `serve`'s stderr log
 
-# The command that installs what semantic search needs, in one place. Semantic search is
+# The command that puts back what semantic search needs, in one place. Semantic search is
 # part of the default install, so the README's one install command gives it; this form is
 # for an environment a package went missing from: messages fill in the running
 # interpreter's pip (`{pip}`) and the packages as docshelf pins them (`{requirements}`),
-# see `docshelf.errors.install_command`.
+# see `docshelf.install.semantic_install_command`.
 SEMANTIC_INSTALL = "{pip} install {requirements}"
+
+# What `serve` adds on first run (the settings' defaults) and what messages suggest adding.
+DEFAULT_SOURCE = "npm:@mastra/mcp-docs-server"
+DEFAULT_NAME = "mastra"
+
+# Where a package's docs come from (`add --from`): its own files, or its repository at the
+# release's tag. Websites are not a docs source yet, so there is no "site".
+DocsFrom = Literal["tarball", "repo"]
+DOCS_FROM: tuple[DocsFrom, ...] = get_args(DocsFrom)

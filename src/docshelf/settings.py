@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NoReturn, TypeVar
 
-from docshelf.constants import LOG_LEVELS
+from docshelf.constants import DEFAULT_NAME, DEFAULT_SOURCE, LOG_LEVELS
 from docshelf.errors import UsageError
 
 Kind = Literal["str", "int", "float", "bool", "path", "list"]
@@ -96,16 +96,32 @@ SETTINGS: tuple[Setting, ...] = (
         "npm registry to fetch packages from.",
     ),
     Setting(
+        "pypi_index",
+        "str",
+        "https://pypi.org/pypi",
+        ("DOCSHELF_PYPI_INDEX",),
+        "Base URL of a PyPI JSON API (`<base>/NAME/json`) to fetch `pypi:` sources from. "
+        "PIP_INDEX_URL is not read: it names a simple index, which has no JSON API.",
+    ),
+    Setting(
+        "pypi_files",
+        "str",
+        "https://files.pythonhosted.org",
+        ("DOCSHELF_PYPI_FILES",),
+        "The one host besides the index itself that `pypi:` downloads may come from, "
+        "redirects included.",
+    ),
+    Setting(
         "default_source",
         "str",
-        "npm:@mastra/mcp-docs-server",
+        DEFAULT_SOURCE,
         ("DOCSHELF_DEFAULT_SOURCE",),
         "Library that `docshelf serve` adds on first run when nothing is indexed.",
     ),
     Setting(
         "default_name",
         "str",
-        "mastra",
+        DEFAULT_NAME,
         ("DOCSHELF_DEFAULT_NAME",),
         "Name given to the default library.",
     ),
@@ -122,6 +138,50 @@ SETTINGS: tuple[Setting, ...] = (
         "512",
         ("DOCSHELF_MAX_ARCHIVE_MB",),
         "Largest package archive, unpacked, that docshelf accepts (MiB).",
+    ),
+    Setting(
+        "git_timeout",
+        "float",
+        "300",
+        ("DOCSHELF_GIT_TIMEOUT",),
+        "Seconds one git command (ls-remote, fetch, reading a tree) may take before it is stopped.",
+    ),
+    Setting(
+        "max_repo_files",
+        "int",
+        "20000",
+        ("DOCSHELF_MAX_REPO_FILES",),
+        "Most doc files docshelf reads from one git repository.",
+    ),
+    Setting(
+        "github_token",
+        "str",
+        "",
+        ("GITHUB_TOKEN", "GH_TOKEN"),
+        "Token for private github.com repositories (sent as an HTTP header, never logged).",
+    ),
+    Setting(
+        "gitlab_token",
+        "str",
+        "",
+        ("GITLAB_TOKEN",),
+        "Token for private gitlab.com repositories (sent as an HTTP header, never logged).",
+    ),
+    Setting(
+        "allowed_repo_hosts",
+        "list",
+        "github.com,gitlab.com,codeberg.org,bitbucket.org",
+        ("DOCSHELF_ALLOWED_REPO_HOSTS",),
+        "Hosts docshelf may fetch a package's repository from when the package's registry "
+        "names it (npm `repository`, PyPI `project_urls`); a `git:` URL you give is always "
+        "fetched.",
+    ),
+    Setting(
+        "max_download_seconds",
+        "float",
+        "600",
+        ("DOCSHELF_MAX_DOWNLOAD_SECONDS",),
+        "Longest one package download may take, retries included, before it is abandoned.",
     ),
     Setting(
         "semantic",
@@ -225,6 +285,12 @@ def _typed(name: str, kind: Kind, cls: type[_T], environ: Mapping[str, str] | No
 
 def _wrong(name: str, kind: str) -> NoReturn:
     raise TypeError(f"setting {name!r} is a {_BY_NAME[name].kind}, not a {kind}")
+
+
+def child_environment() -> dict[str, str]:
+    """A copy of this process's environment for a program docshelf runs (git), which the
+    caller trims; settings are still read only through the table above."""
+    return dict(os.environ)
 
 
 def data_home(override: str | os.PathLike[str] | None = None) -> Path:

@@ -13,10 +13,11 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from docshelf.constants import SearchMode
-from docshelf.errors import LibraryNotFoundError, UsageError
+from docshelf.errors import LibraryNotFoundError, NothingIndexedError, UsageError
 from docshelf.models import (
     Answer,
     Hit,
@@ -26,7 +27,7 @@ from docshelf.models import (
     ReadResult,
     SearchResult,
 )
-from docshelf.parsing.markdown import parse_page
+from docshelf.parsing.formats import DocFile, parse_document
 from docshelf.progress import Reporter, SilentReporter
 from docshelf.reading.read import Listing, list_directory, read_path
 from docshelf.reading.tokens import approx_tokens
@@ -35,10 +36,11 @@ from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_bool
 from docshelf.sources import FetchedDocs, ensure_files, fetch_source
-from docshelf.store import catalog, db, manifest, pages
+from docshelf.store import catalog, db, manifest, notices, pages
 from docshelf.store.catalog import VersionRef
 from docshelf.store.indexing import delete_versions, write_version
 from docshelf.store.pages import PageEntry, StoredPage
+from docshelf.wording import Param
 
 if TYPE_CHECKING:
     from docshelf.search.vector_tables import Unit
@@ -126,21 +128,34 @@ class Shelf:
         *,
         name: str | None = None,
         docs_root: str | None = None,
+        docs_from: str | None = None,
         reporter: Reporter | None = None,
     ) -> LibraryVersion:
-        """Fetch `source`, parse its markdown and index it as `name@version`, atomically."""
+        """Fetch `source`, parse its docs and index them as `name@version`, atomically.
+
+        `docs_from` ("tarball" or "repo") says where a package's docs come from; by
+        default its own docs folder, else its repository at the release's tag."""
         reporter = reporter or SilentReporter()
-        fetched = fetch_source(source, self.cache_dir, docs_root, reporter)
+        fetched = fetch_source(source, self.cache_dir, docs_root, reporter, docs_from=docs_from)
         ensure_files(fetched)
         library = catalog.check_library_name(name or fetched.name)
         record = self._index(fetched, library, reporter)
-        entry = manifest.SourceEntry(record.name, record.version, fetched.source, docs_root)
+        entry = manifest.SourceEntry(
+            record.name, record.version, fetched.source, docs_root, docs_from
+        )
         manifest.remember_source(self.home, entry)
         return record
 
     def _index(self, fetched: FetchedDocs, library: str, reporter: Reporter) -> LibraryVersion:
+        for warning in fetched.warnings:
+            reporter.message(f"Warning: {warning}")
         return self.index_files(
-            library, fetched.version, fetched.source, fetched.iter_files(), reporter=reporter
+            library,
+            fetched.version,
+            fetched.source,
+            fetched.iter_files(),
+            reporter=reporter,
+            origin=fetched.origin,
         )
 
     def index_files(
@@ -148,27 +163,35 @@ class Shelf:
         library: str,
         version: str,
         source: str,
-        files: Iterable[tuple[str, str]],
+        files: Iterable[DocFile | tuple[str, str] | tuple[str, str, str]],
         *,
         reporter: Reporter | None = None,
+        origin: str = "",
     ) -> LibraryVersion:
-        """Index (page path, markdown) pairs as `library@version`, atomically."""
+        """Index pages as `library@version`, atomically: DocFiles with their text, or
+        (page path, text[, format]) tuples. The format ("md", "mdx", "rst") picks the
+        parser; markdown when it is left out. `origin` says where the docs came from."""
         reporter = reporter or SilentReporter()
-        files = list(files)
-        reporter.message(f"Indexing {len(files)} pages of {library}@{version}")
+        docs = [_doc_file(item) for item in files]
+        reporter.message(f"Indexing {len(docs)} pages of {library}@{version}")
         done = 0
 
         def parsed() -> Iterator[Page]:
-            for path, text in files:
-                yield parse_page(path, text)
+            for doc in docs:
+                page = parse_document(doc.page_id, doc.text or "", doc.format)
+                # A file name that is not UTF-8 is stored with U+FFFD, as its page id is.
+                file = doc.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                yield replace(page, file=file, order=doc.order)
 
         def tick(_: Page) -> None:
             nonlocal done
             done += 1
-            reporter.index(done, len(files))
+            reporter.index(done, len(docs))
 
         with self._write_lock:
-            return write_version(self.conn, library, version, source, parsed(), on_page=tick)
+            return write_version(
+                self.conn, library, version, source, parsed(), on_page=tick, origin=origin
+            )
 
     def remove_library(self, ref: str) -> list[LibraryVersion]:
         """Remove `LIB` (every version) or `LIB@VERSION`; returns what was removed."""
@@ -178,7 +201,7 @@ class Shelf:
             raise LibraryNotFoundError(name, sorted(libraries))
         targets = [v for v in libraries[name].versions if version is None or v.version == version]
         if not targets:
-            raise LibraryNotFoundError(name, [v.version for v in libraries[name].versions], version)
+            raise catalog.missing_version(libraries[name], version or "")
         gone = [(t.name, t.version) for t in targets]
         with self._write_lock:
             delete_versions(self.conn, gone)
@@ -216,7 +239,9 @@ class Shelf:
             reporter.message(f"Moved the old index to {aside}")
         rebuilt = []
         for entry in entries:
-            fetched = fetch_source(entry.source, self.cache_dir, entry.docs_root, reporter)
+            fetched = fetch_source(
+                entry.source, self.cache_dir, entry.docs_root, reporter, docs_from=entry.docs_from
+            )
             rebuilt.append(self._index(fetched, entry.library, reporter))
         return rebuilt
 
@@ -298,6 +323,8 @@ class Shelf:
         limit = max(1, min(int(limit), MAX_LIMIT))
         wanted = library if isinstance(library, list) else [library]
         refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name)]
+        if not refs and library is None:
+            raise NothingIndexedError()
         return search_hits(
             self.conn, self.semantic, query, refs, path_prefix=path_prefix, limit=limit, mode=mode
         )
@@ -343,10 +370,17 @@ class Shelf:
             paths = [paths]
         if not paths:
             raise UsageError(
-                "Give at least one path, e.g. paths=['reference/agents/agent'] or ['']."
+                "Give at least one path, e.g. ",
+                Param("paths", ["reference/agents/agent"]),
+                " ('' is the top level).",
             )
         if max_tokens is not None and max_tokens < 1:
-            raise UsageError("max_tokens must be a positive number of tokens, e.g. 4000.")
+            raise UsageError(
+                Param("max_tokens"),
+                " must be a positive number of tokens, e.g. ",
+                Param("max_tokens", 4000),
+                ".",
+            )
         ref = catalog.resolve_version(self.conn, library)
         results = []
         budget = max_tokens
@@ -365,6 +399,14 @@ class Shelf:
         return results
 
     # -- vectors for semantic search ---------------------------------------------------
+
+    def semantic_notice(self) -> str | None:
+        """The sentence saying semantic search is off and how to turn it on, once per data
+        directory while that lasts: None when it is on, turned off on purpose
+        (DOCSHELF_SEMANTIC=off), or already said since the state last changed."""
+        state = self.semantic.state()
+        new = notices.first_in_state(self.home, "semantic", state)
+        return self.semantic.status() if new and state.startswith("missing") else None
 
     def build_vectors(
         self,
@@ -410,3 +452,10 @@ class Shelf:
         model = self.semantic.model_id
         if model:
             self.semantic.indexes(self.conn, catalog.resolve_versions(self.conn, None), model)
+
+
+def _doc_file(item: DocFile | tuple[str, str] | tuple[str, str, str]) -> DocFile:
+    if isinstance(item, DocFile):
+        return item
+    page_id, text, *fmt = item
+    return DocFile(page_id, format=fmt[0] if fmt else "md", text=text)

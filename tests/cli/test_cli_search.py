@@ -49,9 +49,59 @@ def test_ask_prints_excerpts_and_the_command_for_more(run, corpus):
     assert result.output.startswith("1 excerpt for 'agent tools memory', about ")
     assert "\n## docs/agents/overview — Agents > Memory (demo@local)\n" in result.output
     more = result.output.splitlines()[-1]
-    assert more.startswith("More: docshelf ask 'agent tools memory' --cursor ")
-    assert more.endswith(" --library demo")
-    cursor = more.split("--cursor ")[1].split()[0]
+    assert more.startswith("More: `docshelf ask 'agent tools memory' --library demo --cursor ")
+    cursor = more.split("--cursor ")[1].split("`")[0]
     following = run("ask", "agent tools memory", "-l", "demo", "--cursor", cursor, "--json")
     answer = json.loads(following.output)
     assert answer["excerpts"] and answer["query"] == "agent tools memory"
+
+
+def test_search_and_read_on_an_empty_index_say_nothing_is_indexed_and_how_to_add(run):
+    for args in (("search", "memory"), ("read", "docs/agents/overview")):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert "Nothing is indexed yet" in result.output
+        assert "`docshelf add npm:@mastra/mcp-docs-server --name mastra`" in result.output
+        assert "(none)" not in result.output and "No pages match" not in result.output
+
+
+def test_search_hits_end_with_the_read_command_not_a_tool_call(run, corpus):
+    run("add", str(corpus), "--name", "demo", "-q")
+    result = run("search", "tenant sandbox")
+    assert result.exit_code == 0
+    assert "Read a page with `docshelf read PATH --library demo`." in result.output
+    assert "read_docs" not in result.output
+
+
+def test_with_several_libraries_a_read_asks_for_the_library_flag(run, corpus):
+    run("add", str(corpus), "--name", "one", "-q")
+    run("add", str(corpus), "--name", "two", "-q")
+    result = run("read", "docs/agents/overview")
+    assert result.exit_code == 1
+    assert "say which one with `--library NAME`" in result.output
+    assert "library=" not in result.output
+
+
+def test_a_missing_version_names_the_add_command_with_the_source_it_came_from(run, tmp_path):
+    from corpus import SOURCE, V1
+    from docshelf.shelf import Shelf
+
+    with Shelf(tmp_path / "home") as shelf:
+        shelf.index_files("demo", "2.0.0", SOURCE.format("2.0.0"), V1.items())
+    result = run("read", "guide/setup", "--library", "demo@1.0.0")
+    assert result.exit_code == 1
+    unpinned = SOURCE.format("1.0.0")
+    assert f"`docshelf add {unpinned} --name demo`" in result.output
+
+
+def test_a_section_miss_names_the_section_flag(run, corpus):
+    run("add", str(corpus), "--name", "demo", "-q")
+    result = run("read", "docs/agents/overview", "--section", "nope")
+    assert "as `--section`" in result.output
+
+
+def test_read_takes_a_page_url_and_its_anchor(run, corpus):
+    run("add", str(corpus), "--name", "demo", "-q")
+    result = run("read", "https://docs.example.dev/docs/agents/overview/#memory")
+    assert result.exit_code == 0, result.output
+    assert "## Memory" in result.output and "## Tools" not in result.output

@@ -97,7 +97,16 @@ def test_news_lists_releases_newest_first(run):
 
 
 def test_news_of_an_unknown_scope_says_which_packages_were_added(run):
-    result = run("news", "npm:@mastra/*")
+    result = run("news", "npm:@nobody/*")
 
     assert result.exit_code == 1
-    assert "npm packages added: @acme/docs" in result.output
+    assert "the registry's search lists no package matching '@nobody/*'" in result.output
+    assert "npm packages indexed: @acme/docs" in result.output
+
+
+def test_news_of_a_scope_covers_the_packages_the_registry_lists(run):
+    result = run("news", "npm:@mastra/*")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("npm:@mastra/*: 1 of the @mastra packages the registry's")
+    assert "## @mastra/core (dist-tags: latest=1.26.0)" in result.output

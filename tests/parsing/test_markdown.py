@@ -98,3 +98,19 @@ def test_page_summary_is_the_lead_prose_not_code():
 def test_page_summary_prefers_front_matter_description():
     page = parse_page("p", "---\ndescription: Short summary\n---\n# T\n\nBody text.\n")
     assert page_summary(page).startswith("Short summary")
+
+
+def test_attribute_lists_leave_titles_and_headings_and_give_their_anchor():
+    page = parse_page(
+        "tutorial/first-steps",
+        "# First Steps { #first-steps }\n\nHi.\n\n## Check it {: .note #check-it }\n\nOk.\n\n"
+        "## Plain {.wide}\n\n#### `switch({ modeId })`\n",
+    )
+    assert page.title == "First Steps"
+    assert [(s.heading, s.anchor) for s in page.sections] == [
+        ("First Steps", "first-steps"),
+        ("Check it", "check-it"),
+        ("Plain", "plain"),
+    ]
+    assert "{" not in page.content.split("####")[0]
+    assert "#### `switch({ modeId })`" in page.content  # not an attribute list

@@ -104,3 +104,52 @@ def test_list_directory_gives_subdirectories_with_counts_and_pages(shelf: Shelf)
     assert ("docs/", 4) in top.subdirs and ("reference/", 3) in top.subdirs
     agents = shelf.list_directory("docs/agents", library="demo")
     assert [p.path for p in agents.pages] == ["docs/agents/overview", "docs/agents/using-tools"]
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A library whose page ids follow site URLs: `guide` is a page and a folder."""
+    with Shelf(tmp_path / "site-home") as s:
+        s.index_files(
+            "site",
+            "1.0.0",
+            "test",
+            [
+                ("index", "# Home\n\nWelcome."),
+                ("guide", "# Guide\n\nStart here."),
+                ("guide/install", "# Install\n\nRun it."),
+                ("guide/deep/more", "# More"),
+                ("api", "# API"),
+            ],
+        )
+        yield s
+
+
+def test_a_page_that_is_also_a_folder_reads_as_that_folders_index(site: Shelf):
+    result = site.read(["guide"], library="site")[0]
+    assert result.kind == "index"
+    assert result.text.startswith("# Guide\n\nStart here.")
+    assert "- guide/install: Install" in result.text and "- guide/deep/ (1 pages)" in result.text
+
+
+def test_folder_index_paths_lead_to_the_page_named_after_the_folder(site: Shelf):
+    result = site.read(["guide/index"], library="site")[0]
+    assert (result.kind, result.path) == ("index", "guide")
+    assert site.read(["guide"], library="site", section="Guide")[0].kind == "page"
+
+
+def test_a_leaf_page_still_reads_as_a_page_and_the_root_as_the_index(site: Shelf):
+    assert site.read(["api"], library="site")[0].kind == "page"
+    root = site.read([""], library="site")[0]
+    assert root.kind == "index" and "Welcome." in root.text
+
+
+def test_listings_show_a_folders_own_page_as_the_folder_only(site: Shelf):
+    listing = site.list_directory("", library="site")
+    assert [p.path for p in listing.pages] == ["api"]
+    assert listing.subdirs == (("guide/", 2),)
+
+
+def test_search_hits_name_the_folder_page_by_its_url_path(site: Shelf):
+    hits = site.search("start here", library="site")
+    assert hits[0].path == "guide"

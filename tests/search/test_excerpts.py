@@ -10,7 +10,9 @@ from fake_embedder import FakeEmbedder, with_fake_semantic
 from docshelf.errors import UsageError
 from docshelf.reading.answers import format_answer
 from docshelf.search.excerpts import excerpt_tokens
+from docshelf.server.tooling import TOOLS_VOICE
 from docshelf.shelf import Shelf
+from docshelf.wording import speaking
 
 LONG_PAGE = "# Deploy\n\nShip it.\n\n## Steps\n\n" + "".join(
     f"Step {i}: run the deploy command for region {i} and check its logs.\n" for i in range(200)
@@ -63,7 +65,11 @@ def test_a_section_longer_than_the_budget_is_cut_at_a_line_and_says_so(shelf: Sh
     first = answer.excerpts[0]
     assert first.truncated and first.text.endswith("\n…")
     assert answer.tokens <= 300
-    assert "[cut to fit: read_docs(paths=['deploy']" in format_answer(answer)
+    assert "[cut to fit: `docshelf read deploy --library ops@1.0` has" in format_answer(answer)
+    with speaking(TOOLS_VOICE):
+        assert '[cut to fit: `read_docs(paths=["deploy"], library="ops@1.0")`' in (
+            format_answer(answer)
+        )
 
 
 def test_the_same_text_in_two_libraries_is_shown_once(shelf: Shelf, corpus: Path):

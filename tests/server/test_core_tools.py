@@ -55,7 +55,7 @@ async def test_ask_docs_returns_sections_with_where_they_are_from_and_a_cursor(s
     excerpt = first.structured_content["excerpts"][0]
     assert {"path", "heading", "library", "version", "text", "truncated"} <= set(excerpt)
     assert f"## {excerpt['path']}" in first.content[0].text
-    assert f"ask_docs(query='agent tools memory', cursor='{cursor}')" in first.content[0].text
+    assert f'`ask_docs(query="agent tools memory", cursor="{cursor}")`' in first.content[0].text
     shown = {(e["path"], e["heading"]) for e in first.structured_content["excerpts"]}
     assert not shown & {(e["path"], e["heading"]) for e in more.structured_content["excerpts"]}
 
@@ -108,3 +108,33 @@ async def test_read_docs_with_section_and_token_cap(shelf: Shelf):
         )
     doc = result.structured_content["results"][0]
     assert doc["truncated"] and doc["omitted_sections"] == ["Agents > Memory", "Agents > Tools"]
+
+
+async def test_search_docs_says_how_to_read_a_hit_with_read_docs(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("search_docs", {"query": "tenant sandbox"})
+    text = result.content[0].text
+    assert text.endswith('Read a page with `read_docs(paths=[<path>], library="demo")`.')
+    assert "docshelf read" not in text
+
+
+async def test_with_several_libraries_read_docs_asks_for_the_library_parameter(
+    shelf: Shelf, corpus
+):
+    shelf.add_library(str(corpus), name="other")
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("read_docs", {"paths": ["docs/agents/overview"]})
+    assert result.is_error
+    assert "say which one with `library=<name>`" in result.content[0].text
+    assert "--library" not in result.content[0].text
+
+
+async def test_tools_on_an_empty_index_say_nothing_is_indexed_and_how_to_add(tmp_path):
+    with Shelf(tmp_path / "empty") as empty:
+        async with Client(build_server(empty)) as client:
+            search = await client.call_tool("search_docs", {"query": "memory"})
+            read = await client.call_tool("read_docs", {"paths": ["docs"]})
+    for result in (search, read):
+        assert result.is_error
+        assert "Nothing is indexed yet" in result.content[0].text
+        assert "`docshelf add npm:@mastra/mcp-docs-server --name mastra`" in result.content[0].text

@@ -138,7 +138,8 @@ async def test_whats_new_lists_releases_for_a_scope_of_added_packages(shelf, npm
         result = await client.call_tool("whats_new", {"packages": ["@acme/*", "@mastra/core"]})
 
     text = result.content[0].text
-    assert text.startswith("## @acme/docs (dist-tags: latest=2.0.0)")
+    assert text.startswith("npm:@acme/*: 1 of the @acme packages the registry's search lists")
+    assert "\n\n## @acme/docs (dist-tags: latest=2.0.0)" in text
     assert "### @mastra/core@1.26.0 — 2026-09-04 [latest]" in text
     releases = result.structured_content["releases"]
     assert [r["version"] for r in releases][:2] == ["2.0.0", "1.26.0"]
@@ -147,7 +148,7 @@ async def test_whats_new_lists_releases_for_a_scope_of_added_packages(shelf, npm
 async def test_whats_new_with_a_bad_since_is_a_tool_error(shelf, npm):
     async with Client(build_server(shelf)) as client:
         result = await client.call_tool("whats_new", {"packages": ["x"], "since": "soon"})
-    assert result.is_error and "'14d'" in result.content[0].text
+    assert result.is_error and 'since="14d"' in result.content[0].text
 
 
 async def test_diff_docs_fetches_and_indexes_a_version_published_on_npm(shelf, npm):
@@ -170,3 +171,14 @@ def test_mastra_changes_reads_short_package_names_and_pages(shelf, npm):
     assert "## 1.26.0" in text and "## 1.25.0" in text and "[Shown" not in text
     assert "offset=1" in cut
     assert "package='@mastra/core'" in mastra_changes(shelf, None)
+
+
+async def test_diff_docs_errors_name_the_tool_and_its_parameters_not_a_command(tmp_path):
+    with Shelf(tmp_path / "solo") as solo:
+        solo.index_files("solo", "1.0.0", "/some/folder", V1.items())
+        async with Client(build_server(solo)) as client:
+            result = await client.call_tool("diff_docs", {"library": "solo"})
+    text = result.content[0].text
+    assert result.is_error
+    assert '`diff_docs(library="solo", from_version="1.0.0", to_version=<other>)`' in text
+    assert "docshelf diff" not in text

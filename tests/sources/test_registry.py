@@ -26,7 +26,7 @@ def test_a_new_kind_registers_like_a_built_in_one(tmp_path: Path, monkeypatch: p
         spec: str, cache_dir: Path, docs_root: str | None, reporter: Reporter
     ) -> FetchedDocs:
         calls.append((spec, cache_dir, docs_root))
-        return FetchedDocs(f"demo:{spec}", spec, "1.0.0", tmp_path, tmp_path)
+        return FetchedDocs(f"demo:{spec}", spec, "1.0.0", tmp_path, ())
 
     monkeypatch.setattr(sources, "_KINDS", dict(sources._KINDS))
     register_source("demo", fetch_demo)
@@ -37,17 +37,15 @@ def test_a_new_kind_registers_like_a_built_in_one(tmp_path: Path, monkeypatch: p
 
 
 def test_an_unknown_kind_lists_the_known_ones(tmp_path: Path):
-    with pytest.raises(UsageError, match=r"Unknown source kind 'git:'.* Use one of npm:"):
-        fetch_source("git:github.com/x/y", tmp_path)
+    with pytest.raises(UsageError, match=r"Unknown source kind 'cargo:'.* Use one of git:"):
+        fetch_source("cargo:serde", tmp_path)
 
 
 def test_a_spec_without_a_known_prefix_is_a_folder(tmp_path: Path):
     (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("# A")
     fetched = fetch_source(str(tmp_path / "docs"), tmp_path / "cache")
-    assert (fetched.name, fetched.version, fetched.docs_root) == (
-        "docs",
-        "local",
-        tmp_path / "docs",
-    )
+    assert (fetched.name, fetched.version, fetched.root) == ("docs", "local", tmp_path / "docs")
+    assert [d.page_id for d in fetched.documents] == ["a"]
     with pytest.raises(SourceError, match="is not a folder"):
         fetch_source(str(tmp_path / "missing"), tmp_path / "cache")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from docshelf.errors import UsageError
 from docshelf.versions.changelog import Changelog, ChangelogEntry, parse_changelog, select_entries
 from docshelf.versions.errors import VersionBoundError, VersionRangeError
+from docshelf.wording import ToolVoice, speaking
 
 CHANGESETS = """\
 # @scope/pkg
@@ -436,8 +437,10 @@ def test_select_entries_rejects_from_newer_than_to_and_says_to_swap():
         select_entries(RANGE, "2.0.0", "1.9.0")
 
     message = str(caught.value)
-    assert "from_version 2.0.0 is newer than to_version 1.9.0" in message
-    assert "from_version=1.9.0, to_version=2.0.0" in message
+    assert "start 2.0.0 is newer than its end 1.9.0" in message
+    assert "Swap them: `--from 1.9.0` `--to 2.0.0`" in message  # the CLI's words ...
+    with speaking(ToolVoice({})):  # ... or a tool's
+        assert 'Swap them: `from_version="1.9.0"` `to_version="2.0.0"`' in str(caught.value)
     assert isinstance(caught.value, UsageError)
 
 
@@ -448,11 +451,12 @@ def test_select_entries_rejects_a_bound_that_is_not_a_version_and_lists_real_one
     with pytest.raises(VersionBoundError) as caught:
         select_entries(RANGE, *args)
 
-    message = str(caught.value)
-    assert message.startswith(f"{name}=")
+    with speaking(ToolVoice({})):
+        message = str(caught.value)
+    assert message.startswith(f"`{name}=")
     assert "is not a version" in message
     assert "newest here: 2.0.0, 2.0.0-rc.1, 2.0.0-beta.3, 2.0.0-beta.2, 1.10.0" in message
-    assert f"leave {name} out" in message
+    assert f"leave `{name}` out" in message
 
 
 def test_bound_error_on_a_changelog_without_versions_still_says_how_to_fix_it():
@@ -460,6 +464,6 @@ def test_bound_error_on_a_changelog_without_versions_still_says_how_to_fix_it():
         select_entries(parse_changelog("# nothing yet\n"), "soon")
 
     assert str(caught.value) == (
-        "from_version='soon' is not a version. Pass a version such as '1.2.3' or "
-        "'1.0.0-beta.3', or leave from_version out to leave that end of the range open."
+        "`--from soon` is not a version. Pass a version such as '1.2.3' or "
+        "'1.0.0-beta.3', or leave `--from` out to leave that end of the range open."
     )

@@ -95,7 +95,7 @@ def test_without_versions_the_two_newest_indexed_are_compared(shelf):
 def test_one_indexed_version_is_not_enough_and_the_error_shows_how(tmp_path):
     with Shelf(tmp_path / "home") as s:
         s.index_files("solo", "1.0.0", "/some/folder", V1.items())
-        with pytest.raises(UsageError, match=r"docshelf diff solo 1\.0\.0 <other>"):
+        with pytest.raises(UsageError, match=r"`docshelf diff solo 1\.0\.0 OTHER`"):
             diff_versions(s, "solo")
 
 
@@ -130,7 +130,7 @@ def test_the_library_can_be_named_by_its_npm_package(shelf):
 
 
 def test_versions_inside_the_library_name_are_refused_with_the_right_form(shelf):
-    with pytest.raises(UsageError, match="docshelf diff demo FROM TO"):
+    with pytest.raises(UsageError, match=r"`docshelf diff demo 1\.0\.0 NEWER`"):
         diff_versions(shelf, "demo@1.0.0", "2.0.0")
 
 

@@ -10,21 +10,27 @@ import click
 
 from docshelf.errors import DocshelfError
 from docshelf.settings import SETTINGS
+from docshelf.wording import SHELL, speaking
 
 if TYPE_CHECKING:
     from docshelf.shelf import Shelf
 
 
 class DocshelfGroup(click.Group):
-    """Turns a DocshelfError into one line on stderr and exit code 1: the one conversion point."""
+    """Turns a DocshelfError into one line on stderr and exit code 1: the one conversion
+    point; every message a command shows speaks the command line's words."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DocshelfError as exc:
-            fail(str(exc))
-        except KeyboardInterrupt:
-            fail("Interrupted; the index is unchanged (a partial add is rolled back).", code=130)
+        with speaking(SHELL):  # messages name commands and flags: `docshelf read PATH`
+            try:
+                return super().invoke(ctx)
+            except DocshelfError as exc:
+                fail(str(exc))
+            except KeyboardInterrupt:
+                fail(
+                    "Interrupted; the index is unchanged (a partial add is rolled back).",
+                    code=130,
+                )
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from docshelf.cli.group import open_shelf
+from docshelf.constants import DOCS_FROM
 
 if TYPE_CHECKING:
     from docshelf.search.vector_tables import Unit
@@ -18,24 +19,47 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("source")
 @click.option("--name", help="Library name (default: derived from the source).")
-@click.option("--docs-root", help="Folder inside the package that holds the docs.")
+@click.option("--docs-root", help="Folder inside the package or repository that holds the docs.")
+@click.option(
+    "--from",
+    "docs_from",
+    type=click.Choice(DOCS_FROM),
+    help="npm:/pypi: only: take the docs from the package's own files (tarball) or from its "
+    "repository at the release's tag (repo). Default: the package's docs folder, else its "
+    "repository, else its README with a warning.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @click.pass_context
 def add(
-    ctx: click.Context, source: str, name: str | None, docs_root: str | None, quiet: bool
+    ctx: click.Context,
+    source: str,
+    name: str | None,
+    docs_root: str | None,
+    docs_from: str | None,
+    quiet: bool,
 ) -> None:
-    """Add (or re-index) a library: npm:NAME[@VERSION] or a folder of markdown.
+    """Add (or re-index) a library: npm:NAME[@VERSION], pypi:NAME[SPECIFIER], git:URL[@REF],
+    github:OWNER/REPO[@REF], gitlab:GROUP/REPO[@REF], or a folder of docs.
 
     \b
     Examples:
       docshelf add npm:@mastra/mcp-docs-server@1.1.45 --name mastra
+      docshelf add npm:zod@4.1.12           # no docs in the package: its repository's
+      docshelf add pypi:click==8.1.7
+      docshelf add github:vitejs/vite@v8.2.2
+      docshelf add git:/path/to/repo.git@v1.2.0
       docshelf add ./my-project/docs --name myproj
     """
     from docshelf.progress import RichReporter
 
     shelf = open_shelf(ctx)
     with RichReporter(quiet=quiet) as reporter:
-        record = shelf.add_library(source, name=name, docs_root=docs_root, reporter=reporter)
+        record = shelf.add_library(
+            source, name=name, docs_root=docs_root, docs_from=docs_from, reporter=reporter
+        )
+    if record.origin:
+        pages = "1 page" if record.pages == 1 else f"{record.pages} pages"
+        click.echo(f"{record.ref}: {record.origin} ({pages})", err=True)
     click.echo(
         f"Added {record.ref}: {record.pages} pages, {record.sections} sections ({record.source})"
     )
@@ -57,11 +81,13 @@ def embed_vectors(
     required: bool = False,
 ) -> None:
     """Build missing vectors with progress bars; when semantic search cannot run, say so
-    once (or fail, when `required`)."""
+    once per data directory until that changes (or fail, when `required`)."""
     from docshelf.progress import RichReporter
 
+    notice = shelf.semantic_notice()  # also records "on", so a later "off" is said again
     if not shelf.semantic.available and not required:
-        click.echo(shelf.semantic.status(), err=True)
+        if notice:
+            click.echo(notice, err=True)
         return
     with RichReporter(quiet=quiet) as reporter:
         builds = shelf.build_vectors(
@@ -108,7 +134,8 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     for lib in libraries:
         for i, v in enumerate(lib.versions):
             label = lib.name if i == 0 else ""
-            click.echo(f"{label:<16} {v.version:<14} {v.pages:>5} pages  {v.source}")
+            origin = f"  ({v.origin})" if v.origin else ""
+            click.echo(f"{label:<16} {v.version:<14} {v.pages:>5} pages  {v.source}{origin}")
     search = shelf.search_status()
     if search:
         click.echo(search)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 import sys
 from dataclasses import asdict
 from typing import Any
@@ -111,10 +110,7 @@ def ask(
         return
     from docshelf.reading.answers import format_answer
 
-    more = f"More: docshelf ask {shlex.quote(query)} --cursor {found.cursor}"
-    if library:
-        more += f" --library {shlex.quote(library)}"
-    click.echo(format_answer(found, more))
+    click.echo(format_answer(found, library))
 
 
 @click.command()

@@ -8,6 +8,7 @@ import click
 
 from docshelf.cli.group import open_shelf
 from docshelf.constants import LOG_LEVELS, PROFILES
+from docshelf.settings import get_setting
 
 
 @click.command()
@@ -59,24 +60,72 @@ def serve(
       docshelf serve --http                # http://127.0.0.1:8765/mcp, this machine only
       DOCSHELF_TOKEN=... docshelf serve --http --host 0.0.0.0   # a team server
     """
-    from docshelf.settings import get_setting
-
     _configure_logging(log_level or get_setting("log_level"))
     from docshelf.server import serve as run_server  # the CLI's one door into the server
 
     shelf = open_shelf(ctx)
-    shelf.list_libraries()  # a damaged index fails here, as one line, not in every tool call
-    run_server(
-        shelf,
-        profile=profile,
-        library=library,
-        add_default=not no_default,
-        http=http,
-        host=host,
-        port=port,
-        token=token,
-        say=lambda line: click.echo(f"docshelf: {line}", err=True),
-    )
+    indexed = shelf.list_libraries()  # a damaged index fails here, as one line
+    try:
+        if not http and sys.stdin.isatty():
+            click.echo(welcome(first_run=not indexed and not no_default), err=True)
+        run_server(
+            shelf,
+            profile=profile,
+            library=library,
+            add_default=not no_default,
+            http=http,
+            host=host,
+            port=port,
+            token=token,
+            say=lambda line: click.echo(f"docshelf: {line}", err=True),
+        )
+    except KeyboardInterrupt:
+        click.echo("docshelf: stopped (Ctrl-C).", err=True)
+        sys.exit(130)
+
+
+def welcome(*, first_run: bool) -> str:
+    """What a person who runs `docshelf serve` in a terminal needs to know: it waits for
+    an MCP client, which starts this very command itself once registered."""
+    import json
+    import shlex
+
+    command = launch_command()
+    exe, args = command[0], command[1:]
+    shell = shlex.join(command)
+    cursor = {"mcpServers": {"docshelf": {"command": exe, "args": args}}}
+    vscode = {"servers": {"docshelf": {"type": "stdio", "command": exe, "args": args}}}
+    lines = [
+        "docshelf: serving MCP on stdio: waiting for a client to write JSON-RPC to stdin.",
+        "An MCP client starts this command itself; register it once:",
+        f"  Claude Code:  claude mcp add docshelf -- {shell}",
+        f"  Cursor (~/.cursor/mcp.json):  {json.dumps(cursor)}",
+        f"  VS Code (.vscode/mcp.json):   {json.dumps(vscode)}",
+    ]
+    if first_run:
+        default = get_setting("default_source")
+        lines.append(f"Nothing is indexed yet: the first session adds {default} (once).")
+    lines.append("Press Ctrl-C to stop (Ctrl-D ends the input and stops too).")
+    return "\n".join(lines)
+
+
+def launch_command() -> list[str]:
+    """This process's command line with absolute paths (the program and --home): what a
+    client, started in another folder, should run."""
+    import shutil
+    from pathlib import Path
+
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--home" and i + 1 < len(args):
+            args[i + 1] = str(Path(args[i + 1]).expanduser().absolute())
+        elif arg.startswith("--home="):
+            args[i] = "--home=" + str(Path(arg.split("=", 1)[1]).expanduser().absolute())
+    program = sys.argv[0]
+    if Path(program).name == "__main__.py" or program.endswith(".py"):
+        return [sys.executable, "-m", "docshelf", *args]
+    found = shutil.which(program) or program
+    return [str(Path(found).absolute()), *args]
 
 
 def _configure_logging(level: str) -> None:

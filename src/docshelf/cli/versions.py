@@ -134,6 +134,7 @@ def changes(
 @click.option("--since", help="How far back: 14d, 36h, 2w, 3mo, or a date (2026-09-01).")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 200))
 @click.option("--lines", default=15, show_default=True, help="Changelog lines per release.")
+@click.option("--prereleases", is_flag=True, help="Also list prereleases (canary, beta, rc).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def news(
@@ -142,14 +143,16 @@ def news(
     since: str | None,
     limit: int,
     lines: int,
+    prereleases: bool,
     as_json: bool,
 ) -> None:
     """Recent releases of npm packages, newest first, with their changelog notes.
 
-    Publish dates and dist-tags come from the registry.
+    Publish dates and dist-tags come from the registry; prereleases are counted, and
+    listed with --prereleases.
 
-    A scope pattern such as 'npm:@mastra/*' stands for the packages of that scope you
-    have added docs from.
+    A scope pattern such as 'npm:@mastra/*' stands for the packages the registry lists in
+    that scope (or, when its search cannot answer, those you have added docs from).
 
     \b
     Examples:
@@ -159,7 +162,14 @@ def news(
     from docshelf.versions.news import format_news, gather_news, news_json
 
     shelf = open_shelf(ctx)
-    items = gather_news(packages, shelf.list_libraries(), shelf.cache_dir, since=since, limit=limit)
+    items = gather_news(
+        packages,
+        shelf.list_libraries(),
+        shelf.cache_dir,
+        since=since,
+        limit=limit,
+        prereleases=prereleases,
+    )
     click.echo(json.dumps(news_json(items), indent=2) if as_json else format_news(items, lines))
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from docshelf.models import Hit
 from docshelf.packages.embedded_docs import package_doc_pages
 from docshelf.packages.installed import InstalledPackage
+from docshelf.parsing.formats import strip_doc_suffix
 from docshelf.shelf import Shelf
-from docshelf.sources.files import strip_markdown_suffix
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class PackageDocsIndex:
             for v in lib.versions
         }
         if pkg.version not in indexed:
-            files = ((strip_markdown_suffix(f.path), f.text) for f in package_doc_pages(pkg))
+            files = ((strip_doc_suffix(f.path), f.text) for f in package_doc_pages(pkg))
             self.shelf.index_files(name, pkg.version, f"installed:{pkg.root}", files)
         return f"{name}@{pkg.version}"
 

@@ -22,6 +22,12 @@ _PLAIN_ENTRY = re.compile(
 _MISREAD = re.compile(r"^[@`]|: ")
 
 
+def front_matter_block(text: str) -> tuple[str, str]:
+    """(the front matter block as written, `---` lines included, or "", the body after it)."""
+    match = _FRONT_MATTER.match(text)
+    return (match.group(0), text[match.end() :]) if match else ("", text)
+
+
 def split_front_matter(text: str, *, plain: bool = False) -> tuple[dict[str, Any], str]:
     """The front matter as a dict, and the body after it.
 

@@ -1,4 +1,9 @@
-"""Markdown -> Page: front matter, title, and sections split at headings, fences kept whole."""
+"""Markdown -> Page: front matter, title, and sections split at headings, fences kept whole.
+
+Site generators' extensions are made plain first (`dialects`), and a heading's attribute
+list (`## Install { #install }`, `{: .class }`) leaves the heading: its `#id`, when it
+has one, becomes the section's anchor, as on the site.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from docshelf.models import Page, Section
+from docshelf.parsing.dialects import plain_markdown
 from docshelf.parsing.front_matter import split_front_matter
 
 SPLIT_LEVEL = 3  # sections are cut at H1-H3; deeper headings stay inside their section
@@ -15,6 +21,11 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # markdown backslash escapes
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+# `{ #id .class key=value }` (or `{: ...}`) closing a heading, as MkDocs' attr_list writes it.
+_ATTR_LIST = re.compile(
+    r"[ \t]*\{:?[ \t]*((?:[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+))"
+    r"(?:[ \t]+(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+)))*)[ \t]*\}[ \t]*$"
+)
 _INLINE_MARKUP = re.compile(
     r"!\[[^\]]*\]\([^)]*\)"  # images go entirely
     r"|\[([^\]]*)\]\([^)]*\)"  # links keep their label
@@ -27,13 +38,33 @@ def parse_page(path: str, text: str) -> Page:
     """Parse one markdown file (path relative to the docs root, without `.md`)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     metadata, body = split_front_matter(text)
-    sections = split_sections(body)
+    body = plain_markdown(body)
+    lines = body.split("\n")
+    anchors = strip_attribute_lists(lines)
+    body = "\n".join(lines)
+    sections = split_sections(body, anchors)
     title = _title(metadata, sections, path)
     return Page(path=path, title=title, content=body, sections=tuple(sections), metadata=metadata)
 
 
-def split_sections(body: str) -> list[Section]:
-    """Cut a markdown body into sections at H1-H3 headings outside code fences."""
+def strip_attribute_lists(lines: list[str]) -> dict[int, str]:
+    """Remove attribute lists from heading lines (in place); `{line index: #id}` they gave."""
+    anchors: dict[int, str] = {}
+    for i, _level, _text, _setext in _find_headings(lines):
+        match = _ATTR_LIST.search(lines[i])
+        if match is None:
+            continue
+        lines[i] = lines[i][: match.start()]
+        ids = re.findall(r"(?:^|\s)#([\w:-]+)", match.group(1))
+        if ids:
+            anchors[i] = ids[0]
+    return anchors
+
+
+def split_sections(body: str, anchors: dict[int, str] | None = None) -> list[Section]:
+    """Cut a markdown body into sections at H1-H3 headings outside code fences.
+
+    `anchors` gives headings (by line index) an explicit anchor in place of their slug."""
     lines = body.split("\n")
     headings = _find_headings(lines)
     sections: list[Section] = []
@@ -57,7 +88,7 @@ def split_sections(body: str) -> list[Section]:
                 heading=heading,
                 heading_path=tuple(h for _, h in stack),
                 level=level,
-                anchor=_unique_slug(heading, slugs),
+                anchor=_unique_slug(heading, slugs, (anchors or {}).get(line_no)),
                 text=text,
                 start_line=line_no + 1,
             )
@@ -139,8 +170,8 @@ def slugify(text: str) -> str:
     return text.strip().replace(" ", "-")
 
 
-def _unique_slug(heading: str, seen: dict[str, int]) -> str:
-    slug = slugify(heading) or "section"
+def _unique_slug(heading: str, seen: dict[str, int], explicit: str | None = None) -> str:
+    slug = explicit or slugify(heading) or "section"
     count = seen.get(slug, 0)
     seen[slug] = count + 1
     return slug if count == 0 else f"{slug}-{count}"

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docshelf.models import Answer, Excerpt, Hit, Library, ReadResult
+from docshelf.wording import Blank, Call, say
 
 
 def format_hits(query: str, hits: Sequence[Hit], note: str = "") -> str:
     """Ranked hits; `note` (why full text alone ranked them) right under the header."""
     if not hits:
-        missed = (
-            f"No pages match {query!r}. Try other words (API names work too), a shorter "
-            "query, or list_libraries to check the library name."
+        missed = say(
+            f"No pages match {query!r}. Try other words (API names work too) or a shorter "
+            "query, and check the library name with ",
+            Call("list"),
+            ".",
         )
         return f"{missed}\n({note})" if note else missed
     lines = [f"Top {len(hits)} pages for {query!r}:"]
@@ -27,7 +30,11 @@ def format_hits(query: str, hits: Sequence[Hit], note: str = "") -> str:
         lines.append(f"\n{i}. {hit.path} ({hit.library}@{hit.version}): {hit.title}{where}")
         if hit.snippet:
             lines.append(f"   {hit.snippet}")
-    lines.append("\nRead a page with read_docs(paths=[<path>]).")
+    libraries = {hit.library for hit in hits}
+    library = libraries.pop() if len(libraries) == 1 else Blank("library")
+    lines.append(
+        say("\nRead a page with ", Call("read", paths=[Blank("path")], library=library), ".")
+    )
     return "\n".join(lines)
 
 
@@ -44,19 +51,23 @@ def format_libraries(libraries: list[Library], status: str = "", search: str = "
     lines = ["Indexed libraries (newest version first):"]
     for lib in libraries:
         versions = ", ".join(v.version for v in lib.versions)
-        lines.append(f"- {lib.name}: {versions} ({lib.latest.pages} pages, {lib.latest.source})")
+        latest = lib.latest
+        origin = f"; {latest.origin}" if latest.origin else ""
+        lines.append(f"- {lib.name}: {versions} ({latest.pages} pages, {latest.source}{origin})")
     if search:
         lines.append(search)
     return "\n".join(lines)
 
 
-def format_answer(answer: Answer, more: str = "") -> str:
-    """Excerpts under a line naming where each is from; `more` says how to ask for the
-    next ones (the adapter's words: a tool call or a command)."""
+def format_answer(answer: Answer, library: str | None = None) -> str:
+    """Excerpts under a line naming where each is from, then how to ask for the next ones
+    (`library`: the one the question was asked of, if any)."""
     if not answer.excerpts:
-        missed = (
-            f"No docs match {answer.query!r}. Try other words (API names work too), or "
-            "list_libraries to check the library name."
+        missed = say(
+            f"No docs match {answer.query!r}. Try other words (API names work too) or a "
+            "shorter query, and check the library name with ",
+            Call("list"),
+            ".",
         )
         return f"{missed}\n({answer.note})" if answer.note else missed
     count = len(answer.excerpts)
@@ -69,12 +80,12 @@ def format_answer(answer: Answer, more: str = "") -> str:
         lines.append(f"\n{excerpt_header(excerpt)}\n")
         lines.append(excerpt.text)
         if excerpt.truncated:
-            lines.append(
-                f"[cut to fit: read_docs(paths=[{excerpt.path!r}], library="
-                f"{excerpt.library + '@' + excerpt.version!r}) has the whole page]"
-            )
-    if answer.cursor and more:
-        lines.append(f"\n{more}")
+            label = f"{excerpt.library}@{excerpt.version}"
+            whole = Call("read", paths=[excerpt.path], library=label)
+            lines.append(say("[cut to fit: ", whole, " has the whole page]"))
+    if answer.cursor:
+        more = Call("ask", query=answer.query, library=library, cursor=answer.cursor)
+        lines.append(say("\nMore: ", more, "."))
     return "\n".join(lines)
 
 

@@ -1,4 +1,6 @@
-"""Reading docs by path: pages, directory indexes and listings, sections, and token caps."""
+"""Reading docs by path: pages, directory indexes and listings, sections, and token caps.
+
+A path may also be a page's URL, site path or in-page link (see `links`)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,17 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, Protocol, TypeVar
 from urllib.parse import unquote
 
 from docshelf.errors import InvalidPathError
 from docshelf.models import Hit, ReadResult, Section
+from docshelf.reading.links import PageIndex, rewrite_links, split_link
 from docshelf.reading.tokens import CHARS_PER_TOKEN, approx_tokens
 from docshelf.store.catalog import VersionRef
-from docshelf.store.pages import PageEntry, find_page, list_pages
+from docshelf.store.pages import PageEntry, find_page, has_subpages, list_pages, page_files
+from docshelf.wording import Blank, Param, say
 
 _SUFFIX = re.compile(r"\.(md|mdx|markdown)$", re.IGNORECASE)
 MAX_PATH_CHARS = 1024
@@ -53,39 +57,114 @@ def read_path(
 
     A page returns its markdown; a directory its index page (plus a listing of what is
     under it) or else a listing; a missing path the nearest existing parent's listing
-    and search suggestions, flagged as an error.
+    and search suggestions, flagged as an error. The path may also be the page's public
+    URL or site path (`https://nextjs.org/docs/app/x`, `/docs/app/x`) or a link read in
+    a page, `#anchor` naming a section; links in the text returned are page paths.
     """
-    path = normalize_path(raw_path)
+    target, anchor = split_link(raw_path) if isinstance(raw_path, str) else (raw_path, "")
+    path = normalize_path(target)
+    section = section or anchor or None
+    links = _Links(conn, ref.id)
+    if path and not _exists(conn, ref.id, path):
+        path = links.index.match_site_path(path) or path
+    result = _read(conn, ref, path, section, max_tokens, suggest)
+    if result.kind in ("page", "index") and result.file is not None:
+        text = rewrite_links(result.text, result.file, links.index)
+        return replace(result.read, text=text)
+    return result.read
+
+
+@dataclass(frozen=True)
+class _Read:
+    read: ReadResult
+    file: str | None = None  # the file of the page shown, whose links are rewritten
+
+    @property
+    def kind(self) -> str:
+        return self.read.kind
+
+    @property
+    def text(self) -> str:
+        return self.read.text
+
+
+class _Links:
+    """The version's page index, loaded the first time a link needs resolving."""
+
+    def __init__(self, conn: sqlite3.Connection, version_id: int) -> None:
+        self._load = lambda: PageIndex(page_files(conn, version_id))
+        self._index: PageIndex | None = None
+
+    @property
+    def index(self) -> PageIndex:
+        if self._index is None:
+            self._index = self._load()
+        return self._index
+
+
+def _exists(conn: sqlite3.Connection, version_id: int, path: str) -> bool:
+    """Whether `path` is a page or a folder of pages (or a folder's index page)."""
+    return (
+        find_page(conn, version_id, path) is not None
+        or has_subpages(conn, version_id, path)
+        or (path.endswith("/index") and find_page(conn, version_id, path[:-6]) is not None)
+    )
+
+
+def _read(
+    conn: sqlite3.Connection,
+    ref: VersionRef,
+    path: str,
+    section: str | None,
+    max_tokens: int | None,
+    suggest: Callable[[str], list[Hit]] | None,
+) -> _Read:
     lib, version = ref.record.name, ref.record.version
     page = find_page(conn, ref.id, path) if path else None
+    if page is None and path.endswith("/index"):
+        # Sites name a folder's index page after the folder (`guide`, not `guide/index`).
+        page = find_page(conn, ref.id, path[: -len("/index")])
+        path = path[: -len("/index")] if page is not None else path
+    if page is not None and not section and has_subpages(conn, ref.id, path):
+        # A page that is also a folder (`guide` and `guide/intro`) reads as that folder's index.
+        listing = format_listing(list_pages(conn, ref.id), path)
+        text, omitted, truncated = _cap(page.sections, page.content, max_tokens)
+        if not truncated:
+            text = f"{text}\n\n{listing}"
+        result = ReadResult(lib, version, path, "index", text, page.title, truncated, omitted)
+        return _Read(result, page.file)
     if page is None:
         # Only a directory or a miss needs the list of every page of the version.
         entries = list_pages(conn, ref.id)
         if not _is_dir(entries, path):
-            return _missing(entries, lib, version, path, suggest)
+            return _Read(_missing(entries, lib, version, path, suggest))
         index = find_page(conn, ref.id, f"{path}/index" if path else "index")
         listing = format_listing(entries, path)
         if index is None:
-            return ReadResult(lib, version, path, "listing", listing, title=path or "/")
+            return _Read(ReadResult(lib, version, path, "listing", listing, title=path or "/"))
         text, omitted, truncated = _cap(index.sections, index.content, max_tokens)
         if not truncated:
             text = f"{text}\n\n{listing}"
-        return ReadResult(lib, version, path, "index", text, index.title, truncated, omitted)
+        result = ReadResult(lib, version, path, "index", text, index.title, truncated, omitted)
+        return _Read(result, index.file)
     sections = page.sections
     if section:
         chosen = select_sections(sections, section)
         if not chosen:
             headings = "\n".join(f"- {' > '.join(s.heading_path)}" for s in sections if s.heading)
-            text = (
+            text = say(
                 f"No section of {path} matches {section!r}. Its sections:\n{headings}\n\n"
-                "Call again with one of these headings as `section`, or without `section` for "
-                "the whole page."
+                "Ask again with one of these headings as ",
+                Param("section"),
+                ", or without it for the whole page.",
             )
-            return ReadResult(lib, version, path, "missing", text, page.title)
+            return _Read(ReadResult(lib, version, path, "missing", text, page.title))
         sections = chosen
     content = "\n\n".join(s.text for s in sections) if section else page.content
     text, omitted, truncated = _cap(sections, content, max_tokens)
-    return ReadResult(lib, version, path, "page", text, page.title, truncated, omitted)
+    return _Read(
+        ReadResult(lib, version, path, "page", text, page.title, truncated, omitted), page.file
+    )
 
 
 def select_sections(sections: list[Section], wanted: str) -> list[Section]:
@@ -132,6 +211,7 @@ def directory_contents(entries: Iterable[_T], directory: str) -> Listing[_T]:
     `index` page excepted: it is the directory's own page)."""
     prefix = f"{directory}/" if directory else ""
     subdirs: dict[str, int] = {}
+    keys: dict[str, str] = {}
     pages: list[_T] = []
     for entry in entries:
         if not entry.path.startswith(prefix):
@@ -140,10 +220,23 @@ def directory_contents(entries: Iterable[_T], directory: str) -> Listing[_T]:
         if "/" in rest:
             head = rest.split("/", 1)[0]
             subdirs[head] = subdirs.get(head, 0) + 1
+            keys.setdefault(head, _order_part(entry, prefix.count("/")) or head)
         elif rest != "index":
             pages.append(entry)
-    dirs = tuple((f"{prefix}{d}/", n) for d, n in sorted(subdirs.items()))
-    return Listing(directory, dirs, tuple(pages))
+    # Folders in their files' order where an entry says one (`01-app` before `02-pages`).
+    dirs = tuple(
+        (f"{prefix}{d}/", n) for d, n in sorted(subdirs.items(), key=lambda i: (keys[i[0]], i[0]))
+    )
+    # A page named like a subdirectory is that directory's own page, like an index.
+    own = {f"{prefix}{d}" for d in subdirs}
+    return Listing(directory, dirs, tuple(p for p in pages if p.path not in own))
+
+
+def _order_part(entry: _HasPath, depth: int) -> str:
+    """The folder name at `depth` as the entry's files order it (`01-app` for `app`)."""
+    order = getattr(entry, "order", "")
+    parts = order.split("/") if order else []
+    return parts[depth] if len(parts) == entry.path.count("/") + 1 else ""
 
 
 def list_directory(conn: sqlite3.Connection, ref: VersionRef, directory: str) -> Listing[PageEntry]:
@@ -210,7 +303,13 @@ def _cap(
         f"\n\n---\n[Cut to about {max_tokens} tokens. {len(omitted)} more section(s) left out: "
         + "; ".join(omitted[:20])
         + ("; …" if len(omitted) > 20 else "")
-        + ". Read them with `section` set to a heading, or raise `max_tokens`.]"
+        + say(
+            ". Read them with ",
+            Param("section", Blank("heading")),
+            ", or raise ",
+            Param("max_tokens"),
+            ".]",
+        )
     )
     return "\n\n".join(kept) + note, omitted, True
 

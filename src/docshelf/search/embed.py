@@ -13,10 +13,10 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, requires
 from typing import TYPE_CHECKING, Protocol
 
 from docshelf.errors import MissingPackagesError
+from docshelf.install import pinned_requirements
 
 if TYPE_CHECKING:
     import numpy as np
@@ -83,27 +83,6 @@ def missing_packages() -> list[str]:
 
     missing = [name for name in MODULES if importlib.util.find_spec(name) is None]
     return missing + [f.distribution for f in FILES if f.path() is None]
-
-
-def pinned_requirements(names: Sequence[str]) -> list[str]:
-    """`names` as docshelf's own metadata pins them (`numpy>=1.26`), for an install command."""
-    try:
-        declared = requires("docshelf") or []
-    except PackageNotFoundError:
-        declared = []
-    out = []
-    for name in names:
-        wanted = name.lower().replace("_", "-")
-        found = next(
-            (
-                r.split(";")[0].strip()
-                for r in declared
-                if re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower().replace("_", "-") == wanted
-            ),
-            name,
-        )
-        out.append(found)
-    return out
 
 
 class QueryCache:

@@ -121,13 +121,16 @@ def page_rankings(
     return PageRankings(rankings, best_section, [row[0] for row in section_rows])
 
 
-def reciprocal_rank_fusion(rankings: list[list[int]], k: float = 0.0) -> dict[int, float]:
-    """Sum of 1/(k + rank) over the rankings each item appears in."""
+def reciprocal_rank_fusion(
+    rankings: list[list[int]], k: float = 0.0, weights: list[float] | None = None
+) -> dict[int, float]:
+    """Sum of weight/(k + rank) over the rankings each item appears in (weights: 1 each)."""
     k = k or FUSION_K
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[i]
         for rank, item in enumerate(ranking, 1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return scores
 
 

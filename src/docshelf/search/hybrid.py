@@ -24,6 +24,7 @@ from docshelf.search.fts import (
 )
 from docshelf.search.query import query_terms
 from docshelf.store.catalog import VersionRef
+from docshelf.wording import Call, Param
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from docshelf.search.vectors import SectionVector, VectorIndex
 
 SEMANTIC_POOL = 200  # pages the vector ranking contributes, as full text's page pool
+# The vector ranking's vote against each of full text's three (chosen on the pooled judged
+# sets of benchmarks/pooled.py, `--vector-weights`, not on the dev set alone).
+VECTOR_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,11 @@ def rank(
         if indexes is None:
             raise UsageError(
                 f"The vectors of {', '.join(v.record.ref for v in versions)} are not built "
-                "yet. Run `docshelf embed` (or wait for `docshelf serve` to build them), or "
-                "search with mode 'auto' or 'fulltext'."
+                "yet. Build them with ",
+                Call("embed"),
+                " (or wait for `docshelf serve` to build them), or search with ",
+                Param("mode", "fulltext"),
+                ".",
             )
     vector = queries.vector(query)
     if mode == "semantic":
@@ -110,7 +117,9 @@ def rank_hybrid(
     text's best when it found the page, else the section closest to the query."""
     found = page_rankings(conn, query, versions, path_prefix=path_prefix)
     near = semantic_pages(conn, indexes, vector, path_prefix)[:SEMANTIC_POOL]
-    scores = reciprocal_rank_fusion([*found.rankings, [m.page_id for m in near]])
+    rankings = [*found.rankings, [m.page_id for m in near]]
+    weights = [1.0] * len(found.rankings) + [VECTOR_WEIGHT]
+    scores = reciprocal_rank_fusion(rankings, weights=weights)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     by_page = {m.page_id: m for m in near}
     version_of = page_versions(conn, [pid for pid in ranked if pid not in by_page])
@@ -119,7 +128,9 @@ def rank_hybrid(
         PageMatch(
             pid,
             version_of[pid],
-            found.best_section[pid] if pid in found.best_section else by_page[pid].section_id,
+            # full text's best section, else the vectors' (a page only page BM25 or word
+            # proximity found, and the vectors rank below their pool, has neither: None)
+            found.best_section.get(pid) or (by_page[pid].section_id if pid in by_page else None),
             round(scores[pid] * 100, 4),
         )
         for pid in ranked

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from docshelf.search.vectors import VectorIndex
 
 RECHECK_SECONDS = 1.0  # how often a search re-checks a version whose vectors are incomplete
-OFF_HINT = "set DOCSHELF_SEMANTIC=off to silence this"
 
 log = logging.getLogger("docshelf.semantic")
 Progress = Callable[[int, int], None]
@@ -109,6 +108,16 @@ class SemanticSearch:
             return f"Searching with full text only: {reason}"
         return "Semantic search is on: full text and vectors are fused (hybrid)."
 
+    def state(self) -> str:
+        """What decides `status()`, as a short key: 'on', 'disabled' (DOCSHELF_SEMANTIC=off)
+        or 'missing: <packages>'. A notice said once is said again when this changes."""
+        if not self.enabled:
+            return "disabled"
+        if self._load_error is not None:
+            return f"missing: {', '.join(self._load_error.missing)}"
+        missing = self._missing() if self._queries is None else []
+        return f"missing: {', '.join(missing)}" if missing else "on"
+
     @property
     def model_id(self) -> str | None:
         """The model's id (cheap: no import of the model's packages), or None when
@@ -179,6 +188,10 @@ class SemanticSearch:
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()
+
+    def wait_for_stop(self, timeout: float) -> bool:
+        """Block until shutdown() is called or `timeout` seconds pass; True if stopping."""
+        return self._stop.wait(timeout)
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop background work and wait for it: the process must never exit while a

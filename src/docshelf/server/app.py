@@ -10,7 +10,7 @@ from mcp.server.mcpserver import MCPServer
 
 from docshelf.constants import PROFILES, VERSION
 from docshelf.errors import UsageError
-from docshelf.server.background import start_default_library, start_semantic
+from docshelf.server.background import start_background
 from docshelf.server.completion import register_completion
 from docshelf.server.core_tools import register_core_tools
 from docshelf.server.middleware import register_input_hygiene, register_logging
@@ -33,26 +33,28 @@ def build_server(
     add_default: bool = False,
     profile: str = "default",
     library: str | None = None,
+    state: ServerState | None = None,
+    background: bool = True,
 ) -> MCPServer:
     """An MCP server over `shelf`; with `add_default`, index the default docs if none exist.
 
     `profile` picks the tool surface: "default" (docshelf's generic tools) or "mastra" (the
     tools and prompts of @mastra/mcp-docs-server over `library`, default 'mastra').
+    The background work (the default library, vectors) starts with the server, or, with
+    `background=False`, when the caller says (`start_background(state, ...)`).
     """
     if profile not in PROFILES:
         raise UsageError(f"Unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}.")
-    state = ServerState(shelf)
+    state = state or ServerState(shelf)
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[ServerState]:
-        if add_default:
-            start_default_library(state)
-        start_semantic(state)
+        if background:
+            start_background(state, add_default=add_default)
         try:
             yield state
         finally:
-            shelf.semantic.shutdown()
-            shelf.close()
+            state.stop()
 
     server = MCPServer(
         name="docshelf",
@@ -88,12 +90,30 @@ def serve(
 ) -> None:
     """Serve `shelf` over stdio, or over Streamable HTTP with `http`, until stopped.
 
+    Over stdio, the background work starts with the client's first message: a stdin that
+    closes at once ends the server quietly, with nothing started. Ctrl-C stops it at once
+    (KeyboardInterrupt); an unfinished first-run add is rolled back.
     `token` None means DOCSHELF_TOKEN; `say` reports the HTTP server's address and stops
     (default: to stderr, never stdout, which may be the stdio transport).
     """
-    server = build_server(shelf, add_default=add_default, profile=profile, library=library)
+    state = ServerState(shelf)
+    server = build_server(
+        shelf,
+        add_default=add_default,
+        profile=profile,
+        library=library,
+        state=state,
+        background=http,
+    )
     if not http:
-        server.run("stdio")
+        import anyio
+
+        from docshelf.server.stdio import run_stdio
+
+        def first_line() -> None:
+            start_background(state, add_default=add_default)
+
+        anyio.run(lambda: run_stdio(server, on_first_line=first_line))
         return
     from docshelf.server.http import HttpOptions, serve_http
 

@@ -19,6 +19,14 @@ log = logging.getLogger("docshelf.server")
 semantic_log = logging.getLogger("docshelf.semantic")
 
 
+def start_background(state: ServerState, *, add_default: bool) -> None:
+    """Start what a server does beside answering: the default library (with
+    `add_default`, when nothing is indexed) and then the missing vectors."""
+    if add_default:
+        start_default_library(state)
+    start_semantic(state)
+
+
 def start_default_library(state: ServerState) -> None:
     """Index the default library in the background when nothing is indexed yet."""
     shelf = state.shelf
@@ -42,8 +50,13 @@ def start_default_library(state: ServerState) -> None:
             state.pending = (
                 f"The default library could not be added: {exc} Serving whatever is indexed."
             )
+        except Exception:
+            if not state.stopping:
+                raise
+            # Stopped mid-add (Ctrl-C): the transaction never committed, so nothing changed.
         finally:
-            shelf.close_thread()
+            if not state.stopping:
+                shelf.close_thread()
 
     state.thread = threading.Thread(target=work, name="docshelf-default-library", daemon=True)
     state.thread.start()
@@ -65,16 +78,18 @@ def start_vector_builder(
     are. When semantic search cannot run, it logs why once.
     """
     semantic = shelf.semantic
-    if not semantic.enabled:
-        return None
+    notice = shelf.semantic_notice()  # once per data directory, not at every start
+    if notice:
+        semantic_log.warning("%s", notice)
     if not semantic.available:
-        semantic_log.warning("%s", semantic.status())
         return None
 
     def work() -> None:
         try:
-            if after is not None:
-                after.join()
+            # Wait for the indexer, but never past a stop (shutdown waits for this thread).
+            while after is not None and after.is_alive():
+                if semantic.wait_for_stop(0.1):
+                    return
             semantic.embedder(wait=True)
             # Every version's pages first: each is searchable by meaning once they are.
             for unit in semantic.units():
@@ -92,7 +107,10 @@ def start_vector_builder(
                     def tell(unit: str, done: int, total: int, r: LogReporter = reporter) -> None:
                         r.embed(done, total, unit)
 
-                    (build,) = shelf.build_vectors(tell, library=ref.record.ref, units=(unit,))
+                    builds = shelf.build_vectors(tell, library=ref.record.ref, units=(unit,))
+                    if semantic.stopping or not builds:
+                        return  # stopped: what was embedded is kept, the rest waits for next time
+                    (build,) = builds
                     semantic_log.warning(
                         "Vectors of %s's %s built: %d embedded, %d reused, %.1f s",
                         build.ref,

@@ -58,6 +58,7 @@ class VersionOut(BaseModel):
     pages: int
     sections: int
     indexed_at: str
+    origin: str = ""  # where the docs came from, e.g. "VitePress site in docs/"
 
 
 class LibraryOut(BaseModel):
@@ -158,14 +159,16 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
             mode=found.mode,
             note=found.note,
         )
-        more = f"More: ask_docs(query={query!r}, cursor={found.cursor!r})."
-        return tool_result(format_answer(found, more), out)
+        return tool_result(format_answer(found, library), out)
 
     @tool(server, state, annotations=READ_ONLY)
     def read_docs(
         paths: Annotated[
             list[str],
-            Field(description="Docs paths, e.g. ['reference/agents/agent']; '' is the top."),
+            Field(
+                description="Docs paths, e.g. ['reference/agents/agent']; '' is the top. A "
+                "page's URL or a link read in a page works too ('path#anchor' reads a section)."
+            ),
         ],
         library: Annotated[
             str | None, Field(description="Library name or NAME@VERSION (needed if several).")
@@ -198,6 +201,7 @@ def _library_out(lib: Library) -> LibraryOut:
                 pages=v.pages,
                 sections=v.sections,
                 indexed_at=v.indexed_at,
+                origin=v.origin,
             )
             for v in lib.versions
         ],

@@ -253,19 +253,28 @@ def register_changes_tools(server: MCPServer, state: ServerState) -> None:
             str | None, Field(description="How far back: '14d', '2w', '36h' or '2026-09-01'.")
         ] = None,
         limit: Annotated[int, Field(description="Most releases per package.")] = 10,
+        include_prereleases: Annotated[
+            bool, Field(description="Also list prereleases (canary, beta, rc).")
+        ] = False,
         max_tokens: MaxTokens = DEFAULT_MAX_TOKENS,
         offset: Offset = 0,
     ) -> Annotated[CallToolResult, NewsOut]:
         """Recent releases of npm packages, newest first: dates, dist-tags, changelog notes.
 
-        A scope pattern ('@mastra/*') means the packages of that scope whose docs are
-        added here. E.g. packages=["@mastra/core"], since="14d". Read a release's full
-        notes with get_changelog.
+        A scope pattern ('@mastra/*') means the scope's packages the registry lists (else
+        those indexed here; the answer says which). E.g. packages=["@mastra/core"],
+        since="14d". Read a release's full notes with get_changelog.
         """
         from docshelf.versions import answers
 
         part, shown, text = answers.release_news(
-            shelf, packages, since, limit, max_tokens=max_tokens, offset=offset
+            shelf,
+            packages,
+            since,
+            limit,
+            prereleases=include_prereleases,
+            max_tokens=max_tokens,
+            offset=offset,
         )
         releases = [_release_out(package, release) for package, release in shown]
         return tool_result(text, NewsOut(releases=releases, part=_part_out(part)))

@@ -50,3 +50,29 @@ class CorruptArchiveError(SourceError):
             "not used: fetching the package again deletes it and downloads a fresh copy. To "
             "clear the download cache by hand, delete the folder that holds it."
         )
+
+
+class PypiIndexError(SourceError):
+    """A Python package index could not be reached or answered with an error."""
+
+    def __init__(self, index: str, detail: str) -> None:
+        self.index = index
+        self.detail = detail
+        super().__init__(
+            f"Could not reach the Python package index {index}: {detail}. Check your network "
+            "connection, or set DOCSHELF_PYPI_INDEX to an index with PyPI's JSON API that you "
+            "can reach; libraries already indexed keep working offline."
+        )
+
+
+class HostNotAllowedError(SourceError):
+    """A download (or a redirect) pointed at a host the user did not name."""
+
+    def __init__(self, url: str, allowed: list[str]) -> None:
+        self.url = url
+        self.allowed = allowed
+        super().__init__(
+            f"Refused to fetch {url}: docshelf fetches PyPI packages only from "
+            f"{' and '.join(allowed)}. Nothing was downloaded. If that host is your index's "
+            "file server, set DOCSHELF_PYPI_FILES to its URL."
+        )

@@ -11,18 +11,20 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from docshelf.errors import SourceError
 from docshelf.progress import Reporter
 from docshelf.semver import find_version
-from docshelf.sources import FetchedDocs
-from docshelf.sources.archive import extract_tarball
-from docshelf.sources.files import find_docs_root
+from docshelf.sources import FetchedDocs, fetched_from_layout
+from docshelf.sources.archive import extract_tarball, max_archive_bytes
+from docshelf.sources.docsites import FolderTree, discover_docs, readme_layout
 from docshelf.sources.integrity import file_matches
-from docshelf.sources.npm_registry import NpmRegistry, NpmRelease, ProgressFn, max_archive_bytes
+from docshelf.sources.npm_registry import NpmRegistry, NpmRelease, ProgressFn
 from docshelf.sources.npm_spec import NpmSpec, parse_npm_spec
+from docshelf.sources.provenance import Provenance, provenance_from_npm
+from docshelf.sources.repo_docs import RepoPlan, docs_from_repository, plan_from_provenance
 
 _RELEASE_FILE = "release.json"
 
@@ -113,17 +115,62 @@ def fetch_npm_package(
 
 
 def fetch_docs(
-    spec: str, cache_dir: Path, docs_root: str | None, reporter: Reporter
+    spec: str,
+    cache_dir: Path,
+    docs_root: str | None,
+    reporter: Reporter,
+    docs_from: str | None = None,
 ) -> FetchedDocs:
-    """The docs of `npm:SPEC`: the package fetched into the cache, its docs folder found."""
+    """The docs of `npm:SPEC`: the package fetched into the cache, its docs folder found.
+
+    A package that ships no docs folder is served from its repository at the release's
+    tag (see `repo_docs`), else its README with a warning. `docs_from` forces one:
+    "tarball" (the package's own files) or "repo" (its repository, or an error).
+    """
     parsed = parse_npm_spec(spec)
     reporter.message(f"Fetching npm:{spec}")
     fetched = fetch_npm_package(parsed, cache_dir, progress=reporter.download)
-    root = find_docs_root(fetched.root, docs_root)
-    return FetchedDocs(
-        source=f"npm:{fetched.name}@{fetched.version}",
-        name=fetched.name.rsplit("/", 1)[-1],
-        version=fetched.version,
-        package_root=fetched.root,
-        docs_root=root,
+    source = f"npm:{fetched.name}@{fetched.version}"
+    short = fetched.name.rsplit("/", 1)[-1]
+    provenance = npm_provenance(fetched)
+    plan = plan_from_provenance(fetched.name, fetched.version, provenance)
+    if docs_from == "repo":
+        tarball = fetched_from_layout(
+            source, short, fetched.version, fetched.root, readme_layout(FolderTree(fetched.root))
+        )
+        return docs_from_repository(tarball, plan, "repo", cache_dir, reporter, docs_root=docs_root)
+    layout = discover_docs(FolderTree(fetched.root), docs_root)
+    tarball = fetched_from_layout(source, short, fetched.version, fetched.root, layout)
+    if not layout.readme_only:
+        return tarball
+    if docs_from == "tarball" or docs_root:
+        return replace(tarball, warnings=(readme_warning(source, plan, provenance),))
+    return docs_from_repository(tarball, plan, None, cache_dir, reporter)
+
+
+def npm_provenance(fetched: FetchedPackage) -> Provenance:
+    """Where the package's source is: the registry's metadata, else its package.json (a
+    release cached before docshelf recorded that)."""
+    release = fetched.release
+    if release.repository or release.homepage:
+        return Provenance(release.repository, release.directory, (), release.homepage)
+    try:
+        manifest = json.loads((fetched.root / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Provenance()
+    return provenance_from_npm(manifest) if isinstance(manifest, dict) else Provenance()
+
+
+def readme_warning(source: str, plan: RepoPlan | None, provenance: Provenance) -> str:
+    """Say that only the README was indexed, and where the docs may be instead."""
+    where = []
+    if plan is not None:
+        where.append(f"its repository {plan.label} (`docshelf add {source} --from repo`)")
+    if provenance.homepage:
+        where.append(f"its website ({provenance.homepage})")
+    hint = " or ".join(where) or "its repository (`docshelf add git:URL@TAG --name NAME`)"
+    return (
+        f"{source}: the package ships no docs folder (.docs, dist/docs, docs), so only its "
+        f"README and CHANGELOG were indexed. Its docs are likely in {hint}; --docs-root picks "
+        "another folder of the package."
     )

@@ -21,14 +21,17 @@ from docshelf.constants import VERSION
 from docshelf.errors import SourceError, UsageError
 from docshelf.semver import find_version, max_satisfying, sort_versions
 from docshelf.settings import get_float, get_setting
+from docshelf.sources.archive import max_archive_bytes
 from docshelf.sources.errors import PackageNotFoundError, RegistryError
 from docshelf.sources.integrity import check_digest, get_strongest_hash, sri_from_shasum
 from docshelf.sources.npm_spec import NpmSpec, check_package_name, parse_npm_spec
+from docshelf.sources.provenance import Provenance, provenance_from_npm
 
 ProgressFn = Callable[[int, int | None], None]
 T = TypeVar("T")
 
 _CHUNK = 64 * 1024
+SEARCH_PAGE = 250  # the most results the npm search API returns for one request
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class NpmRelease:
     tarball: str  # URL
     integrity: str  # SRI, e.g. "sha512-..."; built from the sha1 shasum when absent
     published: str | None = None  # ISO 8601
+    # Where its source is, as the version's metadata says (`repository`, `homepage`).
+    repository: str | None = None  # e.g. "https://github.com/colinhacks/zod"
+    directory: str | None = None  # the package's folder in a monorepo
+    homepage: str | None = None
 
 
 class _Retry(Exception):
@@ -142,6 +149,39 @@ class NpmRegistry:
         self._packuments[name] = data
         return data
 
+    def scope_packages(self, scope: str, *, size: int = SEARCH_PAGE) -> tuple[list[str], int]:
+        """The packages of `@scope` the registry's search API lists (`/-/v1/search`), in
+        its order, and how many it has in all; RegistryError when it cannot say (a
+        registry without the search API, or unreachable)."""
+        name = scope.strip().lstrip("@")
+        check_package_name(f"@{name}/x")
+        url = f"{self.url}/-/v1/search"
+        params = {"text": f"scope:{name}", "size": str(size)}
+        what = f"GET {url}?text=scope:{name}"
+
+        def attempt() -> dict[str, Any]:
+            response = self._client.get(
+                url, params=params, headers={"Accept": "application/json"}, timeout=self.timeout
+            )
+            self._check_status(response, what)
+            try:
+                data = response.json()
+            except ValueError:
+                raise _Retry("the answer was not JSON") from None
+            if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
+                raise RegistryError(self.url, f"{what}: the answer is not a search result")
+            return data
+
+        data = self._call(what, attempt)
+        names = []
+        for item in data["objects"]:
+            package = item.get("package") if isinstance(item, dict) else None
+            found = package.get("name") if isinstance(package, dict) else None
+            if isinstance(found, str) and found.startswith(f"@{name}/") and found not in names:
+                names.append(found)
+        total = data.get("total")
+        return names, max(total if isinstance(total, int) else 0, len(names))
+
     def resolve(self, spec: NpmSpec | str) -> NpmRelease:
         """The release a spec names: latest, a dist-tag, an exact version or a range."""
         spec = parse_npm_spec(spec) if isinstance(spec, str) else spec
@@ -159,12 +199,16 @@ class NpmRegistry:
             )
         times = doc.get("time")
         published = times.get(version) if isinstance(times, dict) else None
+        source = provenance_from_npm(meta) if isinstance(meta, dict) else Provenance()
         return NpmRelease(
             name=spec.name,
             version=version,
             tarball=str(dist["tarball"]),
             integrity=str(dist.get("integrity") or sri_from_shasum(str(dist.get("shasum", "")))),
             published=published if isinstance(published, str) else None,
+            repository=source.repository,
+            directory=source.directory,
+            homepage=source.homepage,
         )
 
     def _pick(self, spec: NpmSpec, versions: list[str], tags: dict[str, str]) -> str:
@@ -272,8 +316,3 @@ def _raise_too_big(release: NpmRelease, cap: int) -> NoReturn:
         f"{cap // (1024 * 1024)} MiB; it was not kept. Raise DOCSHELF_MAX_ARCHIVE_MB if the "
         "package is really that large."
     )
-
-
-def max_archive_bytes() -> int:
-    """The largest package, downloaded or unpacked, that docshelf accepts (a setting)."""
-    return int(get_float("max_archive_mb") * 1024 * 1024)

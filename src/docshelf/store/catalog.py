@@ -6,9 +6,10 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from docshelf.errors import LibraryNotFoundError, UsageError
+from docshelf.errors import LibraryNotFoundError, NothingIndexedError, UsageError
 from docshelf.models import Library, LibraryVersion
 from docshelf.semver import version_key
+from docshelf.wording import Blank, Param
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -25,7 +26,9 @@ def check_library_name(name: str) -> str:
     if not _NAME.match(name):
         raise UsageError(
             f"Invalid library name {name!r}: use letters, digits, '.', '_' or '-' (at most 64), "
-            "starting with a letter or digit, e.g. --name mastra."
+            "starting with a letter or digit, e.g. ",
+            Param("name", "mastra"),
+            ".",
         )
     return name
 
@@ -41,7 +44,7 @@ def split_library_ref(ref: str) -> tuple[str, str | None]:
 def list_libraries(conn: sqlite3.Connection) -> list[Library]:
     """Every library with its versions, newest version first, libraries by name."""
     rows = conn.execute(
-        "SELECT library, version, source, pages, sections, indexed_at FROM versions"
+        "SELECT library, version, source, pages, sections, indexed_at, origin FROM versions"
     ).fetchall()
     grouped: dict[str, list[LibraryVersion]] = {}
     for row in rows:
@@ -53,6 +56,7 @@ def list_libraries(conn: sqlite3.Connection) -> list[Library]:
                 row["pages"],
                 row["sections"],
                 row["indexed_at"],
+                row["origin"],
             )
         )
     return [
@@ -68,13 +72,16 @@ def resolve_version(conn: sqlite3.Connection, ref: str | None) -> VersionRef:
         if len(libraries) == 1:
             return _ref(conn, libraries[0].latest)
         if not libraries:
-            raise LibraryNotFoundError("(none)", [])
+            raise NothingIndexedError()
         names = ", ".join(lib.name for lib in libraries)
         raise UsageError(
-            f"Several libraries are indexed ({names}); say which one with library=NAME "
-            "(or NAME@VERSION)."
+            f"Several libraries are indexed ({names}); say which one with ",
+            Param("library", Blank("name")),
+            " (or NAME@VERSION).",
         )
     name, version = split_library_ref(ref)
+    if not libraries:
+        raise NothingIndexedError(name)
     library = next((lib for lib in libraries if lib.name == name), None)
     if library is None:
         raise LibraryNotFoundError(name, [lib.name for lib in libraries])
@@ -83,7 +90,25 @@ def resolve_version(conn: sqlite3.Connection, ref: str | None) -> VersionRef:
     for record in library.versions:
         if record.version == version or record.version == version.lstrip("v"):
             return _ref(conn, record)
-    raise LibraryNotFoundError(name, [v.version for v in library.versions], version)
+    raise missing_version(library, version)
+
+
+def missing_version(library: Library, version: str) -> LibraryNotFoundError:
+    """The error for a version of `library` that is not indexed, naming the source the
+    library was added from so the fix can be run as printed."""
+    known = [v.version for v in library.versions]
+    return LibraryNotFoundError(library.name, known, version, unpinned_source(library))
+
+
+def unpinned_source(library: Library) -> str | None:
+    """The source of the library's newest version without its version pin
+    (`npm:@mastra/mcp-docs-server@1.1.45` -> `npm:@mastra/mcp-docs-server`), or None when
+    its source is not pinned to a version (a folder)."""
+    for record in library.versions:
+        suffix = f"@{record.version}"
+        if record.source.endswith(suffix) and ":" in record.source:
+            return record.source[: -len(suffix)]
+    return None
 
 
 def resolve_versions(conn: sqlite3.Connection, ref: str | None) -> list[VersionRef]:

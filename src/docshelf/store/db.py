@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS versions (
     indexed_at TEXT NOT NULL,
     pages INTEGER NOT NULL DEFAULT 0,
     sections INTEGER NOT NULL DEFAULT 0,
+    origin TEXT NOT NULL DEFAULT '',
     UNIQUE (library, version)
 );
 CREATE TABLE IF NOT EXISTS pages (
@@ -35,6 +36,8 @@ CREATE TABLE IF NOT EXISTS pages (
     title TEXT NOT NULL,
     metadata TEXT NOT NULL DEFAULT '{}',
     content TEXT NOT NULL,
+    file TEXT NOT NULL DEFAULT '',
+    sort_key TEXT NOT NULL DEFAULT '',
     UNIQUE (version_id, path)
 );
 CREATE TABLE IF NOT EXISTS sections (
@@ -149,6 +152,23 @@ def _check_or_create(conn: sqlite3.Connection, path: Path) -> None:
             "rebuild it from its sources."
         )
     conn.execute("SELECT count(*) FROM versions").fetchone()
+    _add_columns(conn)
+
+
+# Columns added since schema 1, added in place to an index written before them: (table,
+# column, definition). Rows written before read as '' (no origin, no file, path order).
+_ADDED_COLUMNS = (
+    ("versions", "origin", "TEXT NOT NULL DEFAULT ''"),
+    ("pages", "file", "TEXT NOT NULL DEFAULT ''"),
+    ("pages", "sort_key", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
+def _add_columns(conn: sqlite3.Connection) -> None:
+    for table, column, definition in _ADDED_COLUMNS:
+        columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
 def _corrupt(path: Path, detail: str) -> StoreError:

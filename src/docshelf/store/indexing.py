@@ -41,6 +41,7 @@ def write_version(
     pages: Iterable[Page],
     *,
     on_page: Callable[[Page], None] | None = None,
+    origin: str = "",
 ) -> LibraryVersion:
     """Replace `library@version` with `pages`, atomically.
 
@@ -54,8 +55,9 @@ def write_version(
     try:
         delete_version(conn, library, version)
         version_id = conn.execute(
-            "INSERT INTO versions (library, version, source, indexed_at) VALUES (?, ?, ?, ?)",
-            (library, version, source, indexed_at),
+            "INSERT INTO versions (library, version, source, indexed_at, origin) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (library, version, source, indexed_at, origin),
         ).lastrowid
         for page in pages:
             section_count += _insert_page(conn, version_id, page)
@@ -73,13 +75,22 @@ def write_version(
         if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
             raise DiskFullError(f"{library}@{version}", str(exc)) from exc
         raise
-    return LibraryVersion(library, version, source, page_count, section_count, indexed_at)
+    return LibraryVersion(library, version, source, page_count, section_count, indexed_at, origin)
 
 
 def _insert_page(conn: sqlite3.Connection, version_id: int | None, page: Page) -> int:
     page_id = conn.execute(
-        "INSERT INTO pages (version_id, path, title, metadata, content) VALUES (?, ?, ?, ?, ?)",
-        (version_id, page.path, page.title, json.dumps(page.metadata), page.content),
+        "INSERT INTO pages (version_id, path, title, metadata, content, file, sort_key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            version_id,
+            page.path,
+            page.title,
+            json.dumps(page.metadata),
+            page.content,
+            page.file,
+            page.order,
+        ),
     ).lastrowid
     words = path_words(page.path)
     title = with_split_identifiers(page.title)

@@ -26,6 +26,7 @@ class SourceEntry:
     version: str
     source: str
     docs_root: str | None = None
+    docs_from: str | None = None  # `--from tarball|repo`, when the add forced one
 
 
 def read_manifest(home: Path) -> list[SourceEntry]:
@@ -36,7 +37,9 @@ def read_manifest(home: Path) -> list[SourceEntry]:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         return [
-            SourceEntry(e["library"], e["version"], e["source"], e.get("docs_root"))
+            SourceEntry(
+                e["library"], e["version"], e["source"], e.get("docs_root"), e.get("docs_from")
+            )
             for e in data["libraries"]
             if isinstance(e, dict) and "source" in e
         ]
@@ -73,6 +76,8 @@ def _write(home: Path, entries: list[SourceEntry]) -> None:
         row = {"library": e.library, "version": e.version, "source": e.source}
         if e.docs_root:
             row["docs_root"] = e.docs_root
+        if e.docs_from:
+            row["docs_from"] = e.docs_from
         rows.append(row)
     text = json.dumps({"libraries": rows}, indent=2) + "\n"
     fd, tmp = tempfile.mkstemp(dir=home, prefix=".manifest-", suffix=".tmp")

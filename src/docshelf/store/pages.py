@@ -20,10 +20,11 @@ _VERSION_PAGES = (
 
 @dataclass(frozen=True)
 class PageEntry:
-    """A page as listed in a directory: its path and title."""
+    """A page as listed in a directory: its path, title, and place in listings."""
 
     path: str
     title: str
+    order: str = ""  # the path as its files order it (`01-app/x` for `app/x`); "" = path
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,29 @@ class StoredPage:
     title: str
     content: str
     sections: list[Section]
+    file: str = ""  # the file it was read from, relative to the source's root
 
 
 def list_pages(conn: sqlite3.Connection, version_id: int) -> list[PageEntry]:
-    """Every page of one version, by path."""
+    """Every page of one version, in its files' order (by path where that is the same)."""
     rows = conn.execute(
-        "SELECT path, title FROM pages WHERE version_id = ? ORDER BY path", (version_id,)
+        "SELECT path, title, sort_key FROM pages WHERE version_id = ? ORDER BY path",
+        (version_id,),
     )
-    return [PageEntry(r[0], r[1]) for r in rows]
+    entries = [PageEntry(r[0], r[1], r[2]) for r in rows]
+    return sorted(entries, key=lambda e: e.order or e.path)
+
+
+def page_files(conn: sqlite3.Connection, version_id: int) -> dict[str, str]:
+    """`{page path: file it was read from}` for every page of one version ("" if unknown)."""
+    rows = conn.execute("SELECT path, file FROM pages WHERE version_id = ?", (version_id,))
+    return {r[0]: r[1] for r in rows}
 
 
 def find_page(conn: sqlite3.Connection, version_id: int, path: str) -> StoredPage | None:
     """The page at `path` of one version, or None when there is none."""
     row = conn.execute(
-        "SELECT id, title, content FROM pages WHERE version_id = ? AND path = ?",
+        "SELECT id, title, content, file FROM pages WHERE version_id = ? AND path = ?",
         (version_id, path),
     ).fetchone()
     if row is None:
@@ -59,7 +69,17 @@ def find_page(conn: sqlite3.Connection, version_id: int, path: str) -> StoredPag
             (row["id"],),
         )
     ]
-    return StoredPage(row["title"], row["content"], sections)
+    return StoredPage(row["title"], row["content"], sections, row["file"])
+
+
+def has_subpages(conn: sqlite3.Connection, version_id: int, path: str) -> bool:
+    """Whether any page of one version lies under the folder `path`."""
+    prefix = f"{path}/"
+    row = conn.execute(
+        "SELECT 1 FROM pages WHERE version_id = ? AND substr(path, 1, ?) = ? LIMIT 1",
+        (version_id, len(prefix), prefix),
+    ).fetchone()
+    return row is not None
 
 
 def page_paths(conn: sqlite3.Connection, version_id: int, prefix: str, limit: int) -> list[str]:

@@ -237,16 +237,27 @@ def release_news(
     since: str | None,
     limit: int,
     *,
+    prereleases: bool = False,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     offset: int = 0,
 ) -> tuple[TextPart, list[tuple[str, news.Release]], str]:
     """News for packages or scope patterns as one part; (package, release) for those shown."""
     items = news.gather_news(
-        targets, shelf.list_libraries(), shelf.cache_dir, since=since, limit=limit
+        targets,
+        shelf.list_libraries(),
+        shelf.cache_dir,
+        since=since,
+        limit=limit,
+        prereleases=prereleases,
     )
     blocks: list[str] = []
     owners: list[tuple[str, news.Release] | None] = []
+    via = ""
     for item in items:
+        if item.via and item.via != via:
+            blocks.append(item.via)
+            owners.append(None)
+        via = item.via
         blocks.append(news.news_header(item))
         owners.append(None)
         for release in item.releases:

@@ -17,7 +17,7 @@ from docshelf.models import Library, LibraryVersion
 from docshelf.progress import Reporter
 from docshelf.semver import version_key
 from docshelf.shelf import Shelf
-from docshelf.store.catalog import split_library_ref
+from docshelf.store.catalog import missing_version, split_library_ref
 from docshelf.versions.docs_diff import (
     DocsDiff,
     PageChange,
@@ -27,6 +27,7 @@ from docshelf.versions.docs_diff import (
 )
 from docshelf.versions.errors import DiffPageNotFoundError
 from docshelf.versions.linediff import page_unified_diff
+from docshelf.wording import Blank, Call
 
 _MARKS = {"added": "A", "removed": "D", "renamed": "R", "modified": "M"}
 _SECTION_MARKS = {"added": "+", "removed": "-", "changed": "~"}
@@ -163,14 +164,16 @@ def _default_versions(
         if not older:
             raise UsageError(
                 f"No version of '{name}' older than {to_version} is indexed "
-                f"({', '.join(indexed)}); name the version to compare it with."
+                f"({', '.join(indexed)}); name the version to compare it with: ",
+                Call("diff", library=name, from_version=Blank("older"), to_version=to_version),
+                " (a missing npm version is fetched and indexed).",
             )
         return older[0], to_version
     if len(indexed) < 2:
         raise UsageError(
-            f"Name two versions to compare: '{name}' has only {indexed[0]} indexed. For "
-            f"example `docshelf diff {name} {indexed[0]} <other>`; a missing npm version is "
-            "fetched and indexed."
+            f"Name two versions to compare: '{name}' has only {indexed[0]} indexed. For example ",
+            Call("diff", library=name, from_version=indexed[0], to_version=Blank("other")),
+            "; a missing npm version is fetched and indexed.",
         )
     return indexed[1], indexed[0]
 
@@ -196,7 +199,7 @@ def ensure_version(
             return record, False
     package = package or _npm_package(versions)
     if not fetch or package is None:
-        raise LibraryNotFoundError(library, [v.version for v in versions], wanted)
+        raise missing_version(Library(library, versions), wanted)
     record = shelf.add_library(f"npm:{package}@{wanted}", name=library, reporter=reporter)
     return record, True
 
@@ -215,8 +218,14 @@ def _library_name(shelf: Shelf, text: str) -> tuple[str, str | None]:
         spec = parse_npm_spec(text)
         if spec.wanted:
             raise UsageError(
-                f"Give the versions apart from the package: `docshelf diff npm:{spec.name} "
-                f"FROM TO`, not {text!r}."
+                "Give the versions apart from the package: ",
+                Call(
+                    "diff",
+                    library=f"npm:{spec.name}",
+                    from_version=Blank("from"),
+                    to_version=Blank("to"),
+                ),
+                f", not {text!r}.",
             )
         for lib in shelf.list_libraries():
             if _npm_package(lib.versions) == spec.name:
@@ -225,8 +234,9 @@ def _library_name(shelf: Shelf, text: str) -> tuple[str, str | None]:
     name, version = split_library_ref(text)
     if version is not None:
         raise UsageError(
-            f"Give the versions as FROM and TO, not in the library name: "
-            f"`docshelf diff {name} FROM TO` (e.g. `docshelf diff {name} {version} <newer>`)."
+            "Give the versions apart from the library name, e.g. ",
+            Call("diff", library=name, from_version=version, to_version=Blank("newer")),
+            ".",
         )
     return name, None
 

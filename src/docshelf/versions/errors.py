@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from docshelf.errors import PathNotFoundError, SourceError, UsageError
+from docshelf.wording import Param
 
 
 class VersionBoundError(UsageError):
@@ -14,8 +15,11 @@ class VersionBoundError(UsageError):
         self.known = known
         listed = f" (newest here: {', '.join(known)})" if known else ""
         super().__init__(
-            f"{name}={value!r} is not a version. Pass a version such as '1.2.3' or "
-            f"'1.0.0-beta.3'{listed}, or leave {name} out to leave that end of the range open."
+            Param(name, value),
+            f" is not a version. Pass a version such as '1.2.3' or '1.0.0-beta.3'{listed}, "
+            "or leave ",
+            Param(name),
+            " out to leave that end of the range open.",
         )
 
 
@@ -26,10 +30,12 @@ class VersionRangeError(UsageError):
         self.from_version = from_version
         self.to_version = to_version
         super().__init__(
-            f"from_version {from_version} is newer than to_version {to_version}, so no "
-            f"version lies between them. Swap them (from_version={to_version}, "
-            f"to_version={from_version}); the range excludes from_version and includes "
-            "to_version."
+            f"The range's start {from_version} is newer than its end {to_version}, so no "
+            "version lies between them. Swap them: ",
+            Param("from_version", to_version),
+            " ",
+            Param("to_version", from_version),
+            "; the range excludes its start and includes its end.",
         )
 
 
@@ -59,8 +65,11 @@ class ChangelogEntryNotFoundError(PathNotFoundError):
         listed = ", ".join(newest) or "none"
         super().__init__(
             f"The changelog of {package}@{read_from} has no entry for {version}; its newest "
-            f"entries are {listed}. Ask for one of those, or for a range with from/to "
-            "(e.g. from the version you use to the one you upgrade to)."
+            f"entries are {listed}. Ask for one of those, or for a range with ",
+            Param("from_version"),
+            " and ",
+            Param("to_version"),
+            " (from the version you use to the one you upgrade to).",
         )
 
 

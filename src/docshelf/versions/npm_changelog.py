@@ -20,6 +20,7 @@ from docshelf.sources.npm_registry import NpmRegistry
 from docshelf.sources.npm_spec import NpmSpec, parse_npm_spec
 from docshelf.versions.changelog import Changelog, ChangelogEntry, parse_changelog, select_entries
 from docshelf.versions.errors import ChangelogEntryNotFoundError, ChangelogNotFoundError
+from docshelf.wording import Param, say
 
 CHANGELOG_NAMES = ("changelog.md", "changes.md", "history.md", "changelog", "changelog.markdown")
 _CACHED_CHANGELOGS = 32  # parsed changelogs kept in memory, by exact package version
@@ -136,8 +137,9 @@ def get_changelog(
     name, wanted = package_name(package)
     if wanted and (version or to_version):
         raise UsageError(
-            f"{package!r} already names version {wanted}; drop it from the package or leave "
-            "out version/to_version."
+            f"{package!r} already names version {wanted}; drop it from the package or leave out ",
+            Param("version" if version else "to_version"),
+            ".",
         )
     if wanted and from_version:
         to_version = wanted
@@ -145,7 +147,13 @@ def get_changelog(
         version = wanted
     if version is not None and (from_version or to_version):
         raise UsageError(
-            "Ask for one version (version=...) or a range (from_version/to_version), not both."
+            "Ask for one version (",
+            Param("version"),
+            ") or a range (",
+            Param("from_version"),
+            ", ",
+            Param("to_version"),
+            "), not both.",
         )
     if version is not None:
         return _one_version(name, version, cache_dir, registry)
@@ -291,9 +299,11 @@ def changelog_header(result: ChangelogSlice) -> str:
     if result.folded:
         folded = len(result.folded)
         what = "prerelease entry" if folded == 1 else "prerelease entries"
-        text += (
+        text += say(
             f" {folded} {what} ({_span(result.folded)}) left out: a later release in the "
-            "range repeats their notes (ask with prereleases to list them)."
+            "range repeats their notes (",
+            Param("prereleases", True),
+            " lists them).",
         )
     if not result.entries:
         listed = ", ".join(result.newest) or "none"

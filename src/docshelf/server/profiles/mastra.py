@@ -23,15 +23,29 @@ from docshelf.server.profiles import mastra_packages as packages
 from docshelf.server.profiles.mastra_docs import browse_docs, top_level_paths
 from docshelf.server.tooling import READ_ONLY, ServerState, prompt, tool, tool_result
 from docshelf.versions import answers
+from docshelf.wording import Tool, ToolVoice
 
 PROJECT_PATH = Field(
     description="Absolute path to your project root; node_modules is searched upwards from it."
 )
 
 
+# Messages name this profile's tools; what they do not cover is a `docshelf` command.
+MASTRA_VOICE = ToolVoice(
+    {
+        "read": Tool("mastraDocs", frozenset({"paths"})),
+        "changes": Tool(
+            "mastraChanges", frozenset({"package", "version", "from_version", "to_version"})
+        ),
+    },
+    names={"from_version": "fromVersion", "to_version": "toVersion"},
+)
+
+
 def register_mastra_profile(server: MCPServer, state: ServerState, library: str) -> None:
     """Register the reference's tools and prompts over `library` (e.g. 'mastra')."""
     shelf = state.shelf
+    state.voice = MASTRA_VOICE
     package_index = PackageDocsIndex(shelf.home)
 
     @tool(
@@ -52,8 +66,8 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
             list[str],
             Field(
                 min_length=1,
-                description="One or more docs paths ('.md' optional; '' is the top).\n"
-                + top_level_paths(shelf, library),
+                description="One or more docs paths ('.md' optional; '' is the top; a "
+                "mastra.ai URL works too).\n" + top_level_paths(shelf, library),
             ),
         ],
         queryKeywords: Annotated[

@@ -1,0 +1,45 @@
+"""Notices said once per data directory: said again only when what they are about changes.
+
+A JSON file beside the database (`notices.json`) maps a notice to the state it was last
+said (or found unneeded) in; replaced whole, atomically. Losing it only repeats a notice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+NOTICES = "notices.json"
+
+
+def first_in_state(home: Path, notice: str, state: str) -> bool:
+    """True when `notice` was last recorded in another state, or never; records `state`."""
+    file = home / NOTICES
+    try:
+        seen = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        seen = {}
+    if not isinstance(seen, dict):
+        seen = {}
+    if seen.get(notice) == state:
+        return False
+    seen[notice] = state
+    with contextlib.suppress(OSError):  # a read-only home: the notice repeats, nothing worse
+        _write(home, seen)
+    return True
+
+
+def _write(home: Path, seen: dict[str, object]) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=home, prefix=".notices-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(seen, out, indent=2, sort_keys=True)
+            out.write("\n")
+        os.replace(tmp, home / NOTICES)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,28 @@
+"""Opening the index: columns added since schema 1 are added in place to older indexes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from docshelf.store import db
+
+
+def test_an_index_written_before_origin_file_and_sort_key_gains_them_in_place(tmp_path: Path):
+    path = tmp_path / "docshelf.db"
+    conn = db.connect(path)
+    conn.close()
+    old = sqlite3.connect(path)
+    for table, column in (("versions", "origin"), ("pages", "file"), ("pages", "sort_key")):
+        old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    old.execute(
+        "INSERT INTO versions (library, version, source, indexed_at) VALUES ('a', '1', 's', 't')"
+    )
+    old.commit()
+    old.close()
+    conn = db.connect(path)
+    row = conn.execute("SELECT origin FROM versions").fetchone()
+    assert tuple(row) == ("",)
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(pages)")}
+    assert {"file", "sort_key"} <= columns
+    conn.close()
