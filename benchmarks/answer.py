@@ -103,7 +103,10 @@ def main() -> None:
     home = build_home(sets, args.repos.resolve())
     os.environ["DOCSHELF_SEMANTIC"] = "auto"
     restore_embeddings(home)
-    build_vectors(home, sets)  # nothing to embed when pooled.py ran: all reused by hash
+    # Only what the route needs (all, when docshelf picks); pooled.py's are reused by hash.
+    route = args.route or "page+section"
+    units = [u for u, r in (("pages", "page"), ("sections", "section")) if r in route]
+    build_vectors(home, sets, units)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"home {home}; load average {load:.1f}; route {args.route or 'as docshelf picks'}\n")
     results: list[Asked] = []
