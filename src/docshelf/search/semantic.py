@@ -204,7 +204,11 @@ class SemanticSearch:
     # -- indexes -----------------------------------------------------------------------
 
     def routes(self) -> tuple[Route, ...]:
-        """The routes to try, best first: the forced one, else sections once built."""
+        """The routes to try, best first: the forced one, else sections once built.
+
+        Section vectors alone ranked above page+section and page vectors on the held-out
+        judged sets embedded every way (benchmarks/pooled.py; figures in its README).
+        """
         if self.route is not None:
             return (self.route,)
         return ("section", "page") if self.sections else ("page",)
