@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
+import sys
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -76,21 +78,61 @@ class ServerRun:
     scores: Scores
 
 
-async def measure_startups(specs: Sequence[ServerSpec], runs: int, mode: str) -> list[list[float]]:
-    """Milliseconds from spawning a server to its first tools/list answer, per fresh start.
+async def measure_startups(
+    specs: Sequence[ServerSpec], runs: int, mode: str, cpu: list[list[float]] | None = None
+) -> list[list[float]]:
+    """Milliseconds from spawning a server to its first tools/list answer, per fresh start;
+    with `cpu`, also the CPU time each server process used (start to exit), per start.
 
     Servers take turns start by start, so a burst of load on the machine hits all alike.
     """
     times: list[list[float]] = [[] for _ in specs]
+    cpu_times: list[list[float]] = cpu if cpu is not None else [[] for _ in specs]
+    cpu_times.extend([] for _ in range(len(specs) - len(cpu_times)))
     for _ in range(runs):
-        for spec, spec_times in zip(specs, times, strict=True):
+        for spec, spec_times, spec_cpu in zip(specs, times, cpu_times, strict=True):
+            before = _children_cpu_ms()
             with stderr_sink(spec.label) as errlog, anyio.fail_after(TIMEOUT_S):
                 timer = Timer()
                 transport = stdio_client(spec.parameters(), errlog=errlog)
                 async with Client(transport, mode=mode, read_timeout_seconds=TIMEOUT_S) as client:
                     await client.list_tools()
                     spec_times.append(timer.ms())
+            spec_cpu.append(_children_cpu_ms() - before)
     return times
+
+
+def _children_cpu_ms() -> float:
+    """CPU time (user + system) of this process's ended children, in ms."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def floor_spec() -> ServerSpec:
+    """A bare MCPServer with one tool: the start-up the SDK itself costs."""
+    script = Path(__file__).with_name("_floor_server.py")
+    return ServerSpec("bare MCPServer, 1 tool", sys.executable, (str(script),), "search_docs")
+
+
+def print_floor(
+    specs: Sequence[ServerSpec], wall: list[list[float]], cpu: list[list[float]]
+) -> None:
+    """Each server's start-up next to the SDK's floor (the last spec)."""
+    floor_wall, floor_cpu = statistics.median(wall[-1]), statistics.median(cpu[-1])
+    rows = []
+    for spec, spec_wall, spec_cpu in zip(specs, wall, cpu, strict=True):
+        median_wall, median_cpu = statistics.median(spec_wall), statistics.median(spec_cpu)
+        rows.append(
+            [
+                spec.label,
+                median_wall,
+                f"{median_wall / floor_wall:.2f}x",
+                median_cpu,
+                f"{median_cpu / floor_cpu:.2f}x",
+            ]
+        )
+    print("\nstart-up to the first tools/list, median of the fresh starts, next to the SDK floor:")
+    print_table(["server", "wall ms", "/ floor", "CPU ms (process)", "/ floor"], rows)
 
 
 async def measure_sessions(
@@ -163,7 +205,10 @@ async def run_servers(
     policy: KeywordPolicy,
     mode: str,
 ) -> list[ServerRun]:
-    startups = await measure_startups(specs, starts, mode)
+    cpu: list[list[float]] = []
+    startups = await measure_startups([*specs, floor_spec()], starts, mode, cpu)
+    print_floor([*specs, floor_spec()], startups, cpu)
+    print()
     sessions = await measure_sessions(specs, queries, passes, limit, policy, mode)
     return [
         ServerRun(
@@ -175,7 +220,7 @@ async def run_servers(
             errors=session.errors,
             scores=score_rankings(queries, session.rankings),
         )
-        for spec, startup, session in zip(specs, startups, sessions, strict=True)
+        for spec, startup, session in zip(specs, startups[: len(specs)], sessions, strict=True)
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from docshelf.search import hybrid
 from docshelf.shelf import Shelf
 from docshelf.sources import npm
 from docshelf.sources.errors import RegistryError
+from registry_server import LoopbackRegistry, serving
 
 
 def test_disk_full_while_indexing_leaves_the_previous_index_intact(shelf: Shelf, corpus: Path):
@@ -112,3 +114,71 @@ def test_unreachable_or_silent_registry_fails_clearly_and_indexed_docs_keep_serv
     assert "gave up after 4 tries" in message and "keep working offline" in message
     assert [lib.name for lib in shelf.list_libraries()] == ["demo"]
     assert shelf.search("tenant sandbox")[0].path == "docs/workspace/sandbox"
+
+
+def _docshelf(home: Path, *args: str, registry: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSHELF_")}
+    env |= {"DOCSHELF_NPM_REGISTRY": registry, "DOCSHELF_SEMANTIC": "off"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "docshelf", "--home", str(home), *args],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=env,
+    )  # fmt: skip
+
+
+def _libraries(home: Path) -> list[tuple[str, str, int]]:
+    with Shelf(home) as shelf:
+        return [
+            (v.name, v.version, v.pages) for lib in shelf.list_libraries() for v in lib.versions
+        ]
+
+
+def test_a_reindex_killed_midway_leaves_the_old_index_serving_and_is_cleaned_up(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+):
+    home = tmp_path / "home"
+    with serving(LoopbackRegistry()) as registry:
+        registry.publish("@acme/docs", "1.0.0", {"docs/intro.md": "# Intro\n\nHello.\n"})
+        monkeypatch.setenv("DOCSHELF_NPM_REGISTRY", registry.url)
+        with Shelf(home) as shelf:
+            shelf.add_library(str(corpus), name="demo")
+            shelf.add_library("npm:@acme/docs@1.0.0", name="acme")
+        before = _libraries(home)
+        shutil.rmtree(home / "cache")  # the reindex must download acme again
+
+        registry.hold = True  # demo is rebuilt, then acme's download stalls: kill it there
+        proc = _docshelf(home, "reindex", "-q", registry=registry.url)
+        try:
+            assert registry.arrived.wait(60), "the reindex never reached the download"
+        finally:
+            proc.kill()
+            proc.communicate(timeout=60)
+        registry.release.set()
+        registry.hold = False
+
+        assert _libraries(home) == before  # the old index is whole and still serving
+        again = _docshelf(home, "reindex", "-q", registry=registry.url)
+        out, err = again.communicate(timeout=120)
+
+    assert again.returncode == 0, err
+    assert "Re-indexed acme@1.0.0: 1 pages" in out
+    assert _libraries(home) == before
+    leftovers = [p.name for p in home.iterdir() if "partial" in p.name or ".old-" in p.name]
+    assert leftovers == []
+    cache = [
+        p.name for p in home.joinpath("cache").rglob("*") if p.name.endswith(("part", "partial"))
+    ]
+    assert cache == []
+
+
+def test_reindex_keeps_one_backup_of_the_index_it_replaced(tmp_path: Path, corpus: Path):
+    home = tmp_path / "home"
+    with Shelf(home) as shelf:
+        shelf.add_library(str(corpus), name="demo")
+    (home / "docshelf.db.old-20250101T000000").write_bytes(b"an older reindex's leftover")
+    for _ in range(3):
+        with Shelf(home) as shelf:
+            assert [r.ref for r in shelf.reindex()] == ["demo@local"]
+    backups = sorted(p.name for p in home.iterdir() if p.name.startswith("docshelf.db."))
+    assert backups == ["docshelf.db.old"]
+    assert _libraries(home) == [("demo", "local", 8)]

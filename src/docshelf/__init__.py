@@ -8,12 +8,15 @@ The public API (everything else may change):
   ``list_libraries()``, ``search(query, library=..., path_prefix=..., limit=...)``,
   ``search_results(...)`` (the hits and the mode that ranked them), ``ask(query,
   library=..., max_tokens=2000, cursor=...)`` (the best sections, packed to a budget),
-  ``read(paths, library=..., section=..., max_tokens=...)``, ``list_directory(path)``,
-  ``build_vectors()``, ``reindex()``.
+  ``read(paths, library=..., section=..., max_tokens=..., offset=...)``,
+  ``list_directory(path)``, ``build_vectors()``, ``reindex()``.
 - ``build_server(shelf, profile="default"|"mastra")``: the MCP server over a shelf.
 - Records: ``Library``, ``LibraryVersion``, ``Page``, ``Section``, ``Hit``,
-  ``SearchResult``, ``Answer``, ``Excerpt``, ``ReadResult``.
+  ``SearchResult``, ``Answer``, ``Excerpt``, ``ReadResult``, ``SkippedFile``
+  (``LibraryVersion.skipped``: the files an add left out, and why).
 - Versions and changes: ``diff_versions``, ``get_changelog``, ``whats_new``.
+- The API a project has installed: ``open_project(path)``, then ``list_packages(project)``,
+  ``list_exports(project, package, filter=...)``, ``get_export(project, package, name)``.
 - Errors: ``DocshelfError`` and the shared subclasses in ``docshelf.errors``; each
   capability's own in its folder (``docshelf.sources.errors``, ``docshelf.packages.errors``,
   ``docshelf.guides.errors``, ``docshelf.versions.errors``).
@@ -41,10 +44,15 @@ _EXPORTS = {
     "SearchResult": "docshelf.models",
     "Answer": "docshelf.models",
     "Excerpt": "docshelf.models",
+    "SkippedFile": "docshelf.models",
     "diff_versions": "docshelf.versions.compare",
     "get_changelog": "docshelf.versions.npm_changelog",
     "whats_new": "docshelf.versions.news",
     "DocshelfError": "docshelf.errors",
+    "open_project": "docshelf.packages.project",
+    "list_packages": "docshelf.packages.api",
+    "list_exports": "docshelf.packages.api",
+    "get_export": "docshelf.packages.api",
 }
 
 __all__ = [
@@ -59,10 +67,15 @@ __all__ = [
     "SearchResult",
     "Section",
     "Shelf",
+    "SkippedFile",
     "__version__",
     "build_server",
     "diff_versions",
     "get_changelog",
+    "get_export",
+    "list_exports",
+    "list_packages",
+    "open_project",
     "whats_new",
 ]
 
@@ -78,7 +91,10 @@ if TYPE_CHECKING:
         ReadResult,
         SearchResult,
         Section,
+        SkippedFile,
     )
+    from docshelf.packages.api import get_export, list_exports, list_packages
+    from docshelf.packages.project import open_project
     from docshelf.server import build_server
     from docshelf.shelf import Shelf
     from docshelf.versions.compare import diff_versions

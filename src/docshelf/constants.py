@@ -19,6 +19,10 @@ PROFILES: tuple[Profile, ...] = get_args(Profile)
 PageStatus = Literal["added", "removed", "renamed", "modified"]  # a page in a docs diff
 PAGE_STATUSES: tuple[PageStatus, ...] = get_args(PageStatus)
 
+# The longest docs path (in characters) that is indexed and that a read accepts: one limit
+# for both, so every page that is listed can also be read.
+MAX_PATH_CHARS = 1024
+
 LOG_LEVELS = ("debug", "info", "warning", "error", "none")  # of `serve`'s stderr log
 
 # The command that puts back what semantic search needs, in one place. Semantic search is

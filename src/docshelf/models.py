@@ -32,6 +32,14 @@ class Page:
 
 
 @dataclass(frozen=True)
+class SkippedFile:
+    """A file of a docs source that was not indexed, and why."""
+
+    path: str  # relative to the docs root, "/"-separated, as found
+    reason: str  # e.g. "20.0 MiB, over the 8 MiB limit"
+
+
+@dataclass(frozen=True)
 class LibraryVersion:
     """One indexed version of a library."""
 
@@ -42,6 +50,8 @@ class LibraryVersion:
     sections: int
     indexed_at: str  # ISO 8601, UTC
     origin: str = ""  # where the docs came from: "VitePress site in docs/ (57 pages)"
+    # Only on the record that indexing returns: the files left out (not stored).
+    skipped: tuple[SkippedFile, ...] = field(default=(), compare=False)
 
     @property
     def ref(self) -> str:

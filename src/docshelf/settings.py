@@ -133,6 +133,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds to wait for a registry before giving up (retried with backoff).",
     ),
     Setting(
+        "download_timeout",
+        "float",
+        "600",
+        ("DOCSHELF_DOWNLOAD_TIMEOUT", "DOCSHELF_MAX_DOWNLOAD_SECONDS"),
+        "Most seconds one download (package metadata or archive, npm or PyPI) may take in "
+        "all, retries included; a registry that sends too slowly is given up on.",
+    ),
+    Setting(
+        "max_metadata_mb",
+        "float",
+        "64",
+        ("DOCSHELF_MAX_METADATA_MB",),
+        "Largest package metadata document docshelf reads from a registry (MiB).",
+    ),
+    Setting(
         "max_archive_mb",
         "float",
         "512",
@@ -177,13 +192,6 @@ SETTINGS: tuple[Setting, ...] = (
         "fetched.",
     ),
     Setting(
-        "max_download_seconds",
-        "float",
-        "600",
-        ("DOCSHELF_MAX_DOWNLOAD_SECONDS",),
-        "Longest one package download may take, retries included, before it is abandoned.",
-    ),
-    Setting(
         "semantic",
         "bool",
         "auto",
@@ -220,6 +228,36 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         ("DOCSHELF_ALLOWED_ORIGINS",),
         "Comma-separated browser origins the HTTP server accepts besides localhost ones.",
+    ),
+    Setting(
+        "http_header_timeout",
+        "float",
+        "10",
+        ("DOCSHELF_HTTP_HEADER_TIMEOUT",),
+        "Seconds an HTTP client gets to send a request's headers (from connecting, or from "
+        "the first byte of a later request); slower connections are closed.",
+    ),
+    Setting(
+        "http_body_timeout",
+        "float",
+        "30",
+        ("DOCSHELF_HTTP_BODY_TIMEOUT",),
+        "Seconds an HTTP client gets to send a request's body once its headers are in.",
+    ),
+    Setting(
+        "http_idle_timeout",
+        "float",
+        "5",
+        ("DOCSHELF_HTTP_IDLE_TIMEOUT",),
+        "Seconds an HTTP connection may stay idle between requests before it is closed.",
+    ),
+    Setting(
+        "max_answer_tokens",
+        "int",
+        "8000",
+        ("DOCSHELF_MAX_ANSWER_TOKENS",),
+        "Most tokens (about 4 characters each) in one MCP tool answer, and the most a "
+        "max_tokens argument may ask for; longer answers come in parts (offset).",
     ),
     Setting(
         "max_request_kb",

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
-from docshelf.constants import SearchMode
+from docshelf.constants import MAX_PATH_CHARS, SearchMode
 from docshelf.errors import LibraryNotFoundError, NothingIndexedError, UsageError
 from docshelf.models import (
     Answer,
@@ -26,17 +26,19 @@ from docshelf.models import (
     Page,
     ReadResult,
     SearchResult,
+    Section,
+    SkippedFile,
 )
 from docshelf.parsing.formats import DocFile, parse_document
 from docshelf.progress import Reporter, SilentReporter
-from docshelf.reading.read import Listing, list_directory, read_path
+from docshelf.reading.read import Listing, check_paths, list_directory, not_read, read_path
 from docshelf.reading.tokens import approx_tokens
 from docshelf.search.excerpts import select_excerpts
 from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_bool
 from docshelf.sources import FetchedDocs, ensure_files, fetch_source
-from docshelf.store import catalog, db, manifest, notices, pages
+from docshelf.store import catalog, db, manifest, notices, pages, rebuild
 from docshelf.store.catalog import VersionRef
 from docshelf.store.indexing import delete_versions, write_version
 from docshelf.store.pages import PageEntry, StoredPage
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from docshelf.search.vector_tables import Unit
 
 MAX_LIMIT = 50
+_MIN_PART_TOKENS = 50  # less left of a read's budget than this: the next paths are not read
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -76,7 +79,7 @@ class Shelf:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
+        self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self.semantic = SemanticSearch(
             enabled=get_bool("semantic"), sections=get_bool("section_vectors")
         )
@@ -88,19 +91,33 @@ class Shelf:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """This thread's connection: SQLite readers in WAL mode never wait for each other."""
+        """This thread's connection: SQLite readers in WAL mode never wait for each other.
+
+        Opening one closes those of threads that have ended: a server's worker threads
+        come and go (anyio retires idle ones), and each kept its connection, page cache
+        and file descriptors for good.
+        """
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = db.connect(self.db_path)
             self._local.conn = conn
             with self._lock:
-                self._conns.append(conn)
+                ended = [c for thread, c in self._conns if not thread.is_alive()]
+                self._conns = [(t, c) for t, c in self._conns if t.is_alive()]
+                self._conns.append((threading.current_thread(), conn))
+            for old in ended:  # their threads are gone: nothing else can be using them
+                old.close()
         return conn
+
+    def open_connections(self) -> int:
+        """How many connections to the index this shelf holds open."""
+        with self._lock:
+            return len(self._conns)
 
     def close(self) -> None:
         with self._lock:
             conns, self._conns = self._conns, []
-        for conn in conns:
+        for _, conn in conns:
             conn.close()
         self._local = threading.local()
 
@@ -109,8 +126,7 @@ class Shelf:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             with self._lock:
-                if conn in self._conns:
-                    self._conns.remove(conn)
+                self._conns = [(t, c) for t, c in self._conns if c is not conn]
             conn.close()
             self._local.conn = None
 
@@ -149,14 +165,19 @@ class Shelf:
     def _index(self, fetched: FetchedDocs, library: str, reporter: Reporter) -> LibraryVersion:
         for warning in fetched.warnings:
             reporter.message(f"Warning: {warning}")
-        return self.index_files(
+        skipped: list[SkippedFile] = []
+        docs = list(fetched.iter_files(skipped.append))
+        for skip in skipped:
+            reporter.message(f"Skipped {skip.path}: {skip.reason}")
+        record = self.index_files(
             library,
             fetched.version,
             fetched.source,
-            fetched.iter_files(),
+            docs,
             reporter=reporter,
             origin=fetched.origin,
         )
+        return replace(record, skipped=(*skipped, *record.skipped))
 
     def index_files(
         self,
@@ -170,9 +191,22 @@ class Shelf:
     ) -> LibraryVersion:
         """Index pages as `library@version`, atomically: DocFiles with their text, or
         (page path, text[, format]) tuples. The format ("md", "mdx", "rst") picks the
-        parser; markdown when it is left out. `origin` says where the docs came from."""
+        parser; markdown when it is left out. `origin` says where the docs came from.
+
+        A page whose path is longer than MAX_PATH_CHARS is left out (no read could name
+        it); the record returned lists it in `skipped`.
+        """
         reporter = reporter or SilentReporter()
         docs = [_doc_file(item) for item in files]
+        skipped = tuple(
+            SkippedFile(
+                doc.page_id[:80] + "…", f"its path is longer than {MAX_PATH_CHARS} characters"
+            )
+            for doc in docs
+            if len(doc.page_id) > MAX_PATH_CHARS
+        )
+        if skipped:
+            docs = [doc for doc in docs if len(doc.page_id) <= MAX_PATH_CHARS]
         reporter.message(f"Indexing {len(docs)} pages of {library}@{version}")
         done = 0
 
@@ -189,9 +223,12 @@ class Shelf:
             reporter.index(done, len(docs))
 
         with self._write_lock:
-            return write_version(
+            record = write_version(
                 self.conn, library, version, source, parsed(), on_page=tick, origin=origin
             )
+        for skip in skipped:
+            reporter.message(f"Skipped {skip.path}: {skip.reason}")
+        return replace(record, skipped=skipped)
 
     def remove_library(self, ref: str) -> list[LibraryVersion]:
         """Remove `LIB` (every version) or `LIB@VERSION`; returns what was removed."""
@@ -230,19 +267,34 @@ class Shelf:
         ]
 
     def reindex(self, reporter: Reporter | None = None) -> list[LibraryVersion]:
-        """Rebuild the index from the source manifest (a damaged file is moved aside)."""
+        """Rebuild the index from the source manifest into a new database, then swap it in
+        whole (store/rebuild.py): until then, and if the rebuild fails or is killed, the
+        current index keeps serving. A damaged index is kept as the one backup."""
         reporter = reporter or SilentReporter()
         entries = manifest.read_manifest(self.home)
-        if self.db_path.exists():
-            self.close()
-            aside = db.move_aside(self.db_path)
-            reporter.message(f"Moved the old index to {aside}")
+        if not entries:
+            return []
         rebuilt = []
-        for entry in entries:
-            fetched = fetch_source(
-                entry.source, self.cache_dir, entry.docs_root, reporter, docs_from=entry.docs_from
-            )
-            rebuilt.append(self._index(fetched, entry.library, reporter))
+        with rebuild.rebuilding(self.db_path) as partial:
+            builder = Shelf(self.home)
+            builder.db_path = partial
+            try:
+                for entry in entries:
+                    fetched = fetch_source(
+                        entry.source,
+                        self.cache_dir,
+                        entry.docs_root,
+                        reporter,
+                        docs_from=entry.docs_from,
+                    )
+                    rebuilt.append(builder._index(fetched, entry.library, reporter))
+                # The vectors are kept: unchanged pages and sections reuse them by hash.
+                from docshelf.search.vector_tables import copy_embeddings
+
+                copy_embeddings(builder.conn, self.db_path)
+            finally:
+                builder.close()
+            self.close()  # this process's connections reopen on the new index
         return rebuilt
 
     # -- pages -------------------------------------------------------------------------
@@ -261,6 +313,13 @@ class Shelf:
     def page_contents(self, version: LibraryVersion) -> dict[str, str]:
         """`{path: markdown body}` of every page of an indexed version."""
         return pages.page_contents(self.conn, version.name, version.version)
+
+    @_snapshot
+    def page_sections(
+        self, version: LibraryVersion, paths: Iterable[str]
+    ) -> dict[str, list[Section]]:
+        """The sections of some pages of an indexed version, as indexed, by page path."""
+        return pages.page_sections(self.conn, version.name, version.version, paths)
 
     @_snapshot
     def page_content(self, version: LibraryVersion, path: str) -> str | None:
@@ -364,16 +423,12 @@ class Shelf:
         library: str | None = None,
         section: str | None = None,
         max_tokens: int | None = None,
+        offset: int = 0,
     ) -> list[ReadResult]:
-        """Read each path; `max_tokens` caps the whole answer, shared out in order."""
-        if isinstance(paths, str):
-            paths = [paths]
-        if not paths:
-            raise UsageError(
-                "Give at least one path, e.g. ",
-                Param("paths", ["reference/agents/agent"]),
-                " ('' is the top level).",
-            )
+        """Read each path (at most MAX_READ_PATHS); `max_tokens` caps the whole answer,
+        shared out in order (paths it does not reach are named, not read). `offset`
+        continues one cut page from where its note said."""
+        paths = check_paths(paths)
         if max_tokens is not None and max_tokens < 1:
             raise UsageError(
                 Param("max_tokens"),
@@ -381,21 +436,32 @@ class Shelf:
                 Param("max_tokens", 4000),
                 ".",
             )
+        if offset and len(paths) > 1:
+            raise UsageError(
+                Param("offset"),
+                " continues one page: give only the path it came from, e.g. ",
+                Param("paths", ["reference/agents/agent"]),
+                " with the offset its note named.",
+            )
         ref = catalog.resolve_version(self.conn, library)
         results = []
         budget = max_tokens
-        for path in paths:
+        for i, path in enumerate(paths):
+            if i and budget is not None and budget < _MIN_PART_TOKENS:
+                results.append(not_read(ref, path, max_tokens or 0))
+                continue
             result = read_path(
                 self.conn,
                 ref,
                 path,
                 section=section,
                 max_tokens=budget,
+                offset=offset,
                 suggest=lambda q: self.search(q, library=ref.record.ref, limit=5),
             )
             results.append(result)
             if budget is not None:
-                budget = max(budget - approx_tokens(result.text), 1)
+                budget -= approx_tokens(result.text)
         return results
 
     # -- vectors for semantic search ---------------------------------------------------

@@ -86,7 +86,12 @@ COMMANDS: dict[str, Command] = {
     "read": Command(
         "docshelf read",
         ("paths",),
-        {"library": "--library", "section": "--section", "max_tokens": "--max-tokens"},
+        {
+            "library": "--library",
+            "section": "--section",
+            "max_tokens": "--max-tokens",
+            "offset": "--offset",
+        },
     ),
     "embed": Command("docshelf embed", (), {"library": "--library"}),
     "reindex": Command("docshelf reindex"),
@@ -104,6 +109,22 @@ COMMANDS: dict[str, Command] = {
         "docshelf news",
         ("npm:{packages}",),
         {"since": "--since", "limit": "--limit", "include_prereleases": "--prereleases"},
+    ),
+    "packages": Command("docshelf api", (), {"project_path": "--project", "offset": "--offset"}),
+    "exports": Command(
+        "docshelf api",
+        ("package",),
+        {"project_path": "--project", "filter": "--filter", "offset": "--offset"},
+    ),
+    "export": Command(
+        "docshelf api",
+        ("package", "name"),
+        {
+            "project_path": "--project",
+            "include_source": "--source",
+            "readme": "--readme",
+            "offset": "--offset",
+        },
     ),
 }
 # A parameter named alone (`Param("library")`): its flag on any command that has it.

@@ -20,6 +20,18 @@ def test_remove_library(run, corpus):
     assert "No libraries yet" in run("list").output
 
 
+def test_add_names_each_page_it_skipped_and_why(run, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "intro.md").write_text("# Intro\n\nHello.\n")
+    (docs / "huge.md").write_bytes(b"# Huge\n" + b"x" * (8 * 1024 * 1024 + 1))
+    result = run("add", str(docs), "--name", "d", "-q")
+    assert result.exit_code == 0, result.output
+    assert "Added d@local: 1 pages" in result.output
+    assert "Skipped 1 file" in result.output
+    assert "huge.md: 8.0 MiB, over the 8 MiB limit" in result.output
+
+
 def test_add_with_stderr_piped_prints_progress_lines_there_and_the_result_on_stdout(run, corpus):
     result = run("add", str(corpus), "--name", "demo")
     assert result.exit_code == 0

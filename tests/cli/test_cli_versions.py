@@ -104,6 +104,14 @@ def test_news_of_an_unknown_scope_says_which_packages_were_added(run):
     assert "npm packages indexed: @acme/docs" in result.output
 
 
+@pytest.mark.parametrize("since", ["999999d", "800000d", "100000mo"])
+def test_news_since_too_far_back_is_one_line_with_the_fix(run, since):
+    result = run("news", "npm:@mastra/core", "--since", since)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "too far back" in result.output
+
+
 def test_news_of_a_scope_covers_the_packages_the_registry_lists(run):
     result = run("news", "npm:@mastra/*")
 

@@ -224,3 +224,68 @@ def make_bare(node_modules: Path, name: str, version: str = "1.3.11") -> Path:
 def link(target: Path, at: Path) -> None:
     at.parent.mkdir(parents=True, exist_ok=True)
     os.symlink(target, at, target_is_directory=target.is_dir())
+
+
+# --- any package: a small npm package with an exports map, overloads, classes ---------
+
+KIT_INDEX = """\
+import type { Options } from './options.js';
+export { Options };
+export * from './util.js';
+/**
+ * Makes a kit.
+ *
+ * @param name - What to call it.
+ * @returns A kit.
+ * @example
+ * ```ts
+ * createKit('a')
+ * ```
+ */
+export declare function createKit(name: string): Kit;
+export declare function createKit(name: string, options: Options): Kit;
+/** A kit of parts. */
+export declare class Kit {
+    readonly name: string;
+    constructor(name: string);
+    add(part: string): this;
+}
+export interface Part {
+    id: number;
+}
+export type PartId = Part['id'];
+export declare const VERSION = "2.1.0";
+export { z } from 'zod';
+"""
+
+KIT_FILES = {
+    "dist/index.d.ts": KIT_INDEX,
+    "dist/options.d.ts": "export interface Options {\n    strict?: boolean;\n}\n",
+    "dist/util.d.ts": (
+        "/** Joins parts. */\nexport declare function join(parts: string[]): string;\n"
+    ),
+    "dist/server.d.ts": "export declare function serve(port: number): void;\n",
+    "dist/index.js": (
+        "export function createKit(name, options) {\n  return new Kit(name);\n}\n"
+        "export class Kit {\n  constructor(name) { this.name = name; }\n}\n"
+        "export const VERSION = '2.1.0';\nexport * from './util.js';\n"
+    ),
+    "dist/util.js": "export function join(parts) {\n  return parts.join('');\n}\n",
+    "dist/server.js": "export function serve(port) {}\n",
+    "README.md": "# kit\n\nBuild kits.\n",
+}
+
+KIT_MANIFEST = {
+    "name": "kit",
+    "version": "2.1.0",
+    "description": "Kits of parts",
+    "exports": {
+        ".": {"types": "./dist/index.d.ts", "import": "./dist/index.js"},
+        "./server": {"types": "./dist/server.d.ts", "default": "./dist/server.js"},
+        "./package.json": "./package.json",
+    },
+}
+
+
+def make_kit(node_modules: Path) -> Path:
+    return make_package(node_modules / "kit", KIT_MANIFEST, KIT_FILES)

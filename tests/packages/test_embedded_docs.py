@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from fake_packages import MEMORY_FILES, SKILL_MD, link, make_memory, write_files
 
+from docshelf.errors import DocshelfError
 from docshelf.packages import embedded_docs, installed
 from docshelf.packages.embedded_docs import (
     find_skill_info,
@@ -23,6 +25,8 @@ from docshelf.packages.errors import (
 from docshelf.packages.installed import (
     get_installed_package,
 )
+from docshelf.sources.errors import UnreadableFileError
+from hangs import finishes
 
 # --- embedded docs ---------------------------------------------------------------------
 
@@ -200,3 +204,26 @@ def test_a_page_title_comes_from_its_h1_then_its_front_matter(tmp_path: Path) ->
     assert embedded_docs.title_of("---\ntitle: Front\n---\n# Heading\n", "x") == "Heading"
     assert embedded_docs.title_of("---\ntitle: Front\n---\nNo heading.\n", "x") == "Front"
     assert embedded_docs.title_of("```\n# not a heading\n```\n", "fallback") == "fallback"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX-only")
+def test_a_named_pipe_among_embedded_docs_is_neither_listed_nor_read(
+    memory: installed.InstalledPackage,
+) -> None:
+    assert memory.docs_dir is not None
+    pipe = memory.docs_dir / "references" / "pipe.md"
+    os.mkfifo(pipe)
+    topic = finishes(lambda: read_package_doc(memory, "references"), [pipe])
+    assert "pipe.md" not in topic.text
+    pages = finishes(lambda: [p.path for p in package_doc_pages(memory)], [pipe])
+    assert "references/pipe.md" not in pages
+    with pytest.raises(UnreadableFileError, match="named pipe"):
+        finishes(lambda: read_package_doc(memory, file="references/pipe.md"), [pipe])
+
+
+@pytest.mark.parametrize("file", ["a" * 300, "references/" + "b" * 256 + ".md"])
+def test_a_file_name_too_long_for_the_file_system_is_a_clear_error(
+    memory: installed.InstalledPackage, file: str
+) -> None:
+    with pytest.raises(DocshelfError, match="longer than 255 bytes"):
+        read_package_doc(memory, file=file)

@@ -144,13 +144,33 @@ def test_missing_project_path_says_to_pass_the_project_root(tmp_path: Path) -> N
 
 def test_list_installed_packages_scans_the_scope_folder(project: Path) -> None:
     make_bare(project / "node_modules", "zod")
-    packages = {p.name: p for p in list_installed_packages(project / "src")}
+    packages = {p.name: p for p in list_installed_packages(project / "src", "@mastra")}
     assert list(packages) == ["@mastra/core", "@mastra/memory", "@mastra/schema-compat"]
     assert packages["@mastra/memory"].version == "1.31.0"
     assert packages["@mastra/memory"].layout == "skill"
     assert packages["@mastra/core"].layout == "legacy"
     assert packages["@mastra/schema-compat"].docs_dir is None
     assert packages["@mastra/schema-compat"].layout is None
+
+
+def test_list_installed_packages_without_a_scope_lists_every_package(project: Path) -> None:
+    make_bare(project / "node_modules", "zod")
+    make_bare(project / "node_modules", "@ai-sdk/openai", "2.0.0")
+    (project / "node_modules" / ".bin").mkdir()
+    names = [p.name for p in list_installed_packages(project)]
+    assert names == [
+        "@ai-sdk/openai",
+        "@mastra/core",
+        "@mastra/memory",
+        "@mastra/schema-compat",
+        "zod",
+    ]
+
+
+def test_a_miss_without_a_scope_lists_the_closest_installed_names(project: Path) -> None:
+    make_bare(project / "node_modules", "zod")
+    with pytest.raises(PackageNotInstalledError, match="Installed with a close name: zod"):
+        get_installed_package(project, "zdo")
 
 
 def test_list_installed_packages_of_another_scope(project: Path) -> None:

@@ -33,7 +33,7 @@ def test_an_empty_answer_is_one_empty_part():
 
 @pytest.mark.parametrize(("offset", "max_tokens"), [(-1, 10), (3, 10), (0, 0)])
 def test_bad_offset_or_budget_says_what_to_pass(offset, max_tokens):
-    with pytest.raises(UsageError, match=r"offset|max_tokens"):
+    with pytest.raises(UsageError, match=r"offset|max.tokens"):
         page_blocks(["a", "b", "c"], offset=offset, max_tokens=max_tokens)
 
 
@@ -53,3 +53,8 @@ def test_paging_through_all_parts_shows_every_block_once_in_order(blocks, max_to
         assert part.end > part.start
         offset = part.next_offset
     assert seen == blocks
+
+
+def test_a_negative_offset_says_offsets_start_at_zero():
+    with pytest.raises(UsageError, match=r"`--offset` must be 0 or more, not -1"):
+        page_blocks(["a", "b"], offset=-1)

@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 
 from docshelf.errors import InvalidPathError, UsageError
@@ -104,6 +107,78 @@ def test_list_directory_gives_subdirectories_with_counts_and_pages(shelf: Shelf)
     assert ("docs/", 4) in top.subdirs and ("reference/", 3) in top.subdirs
     agents = shelf.list_directory("docs/agents", library="demo")
     assert [p.path for p in agents.pages] == ["docs/agents/overview", "docs/agents/using-tools"]
+
+
+def test_a_page_path_too_long_to_read_is_not_indexed_and_is_named(tmp_path: Path):
+    docs = tmp_path / "docs"
+    deep = docs.joinpath(*["d" * 99] * 11)  # 11 folders of 99 letters: 1,100 characters
+    deep.mkdir(parents=True)
+    (deep / "page.md").write_text("# Deep\n\nFar down.\n")
+    (docs / "intro.md").write_text("# Intro\n\nHello.\n")
+    with Shelf(tmp_path / "home") as shelf:
+        record = shelf.add_library(str(docs), name="deep")
+        paths = [p.path for p in shelf.list_pages(shelf.resolve_version("deep"))]
+    assert paths == ["intro"]
+    assert len(record.skipped) == 1
+    assert "longer than 1024 characters" in record.skipped[0].reason
+
+
+LONG = (
+    "# Long\n\n"
+    + "".join(
+        f"## Part {i}\n\n" + f"Line {i} of the long page, with a few words.\n" * 30 + "\n"
+        for i in range(12)
+    )
+    + "x" * 3000
+)  # and one line longer than any budget
+
+
+@pytest.fixture
+def long_shelf(tmp_path: Path):
+    with Shelf(tmp_path / "home") as shelf:
+        shelf.index_files("long", "1.0.0", "test", [("long", LONG), ("short", "# Short\n")])
+        yield shelf
+
+
+def test_more_paths_than_the_cap_are_refused_with_how_to_split(shelf: Shelf):
+    with pytest.raises(UsageError, match=r"at most 20 paths.*2000"):
+        shelf.read(["docs"] * 2000, library="demo")
+
+
+def test_a_long_page_is_read_in_parts_that_add_up_to_the_page(long_shelf: Shelf):
+    parts: list[str] = []
+    offset = 0
+    while True:
+        (result,) = long_shelf.read(["long"], max_tokens=300, offset=offset)
+        body, _, note = result.text.partition("\n\n[")
+        parts.append(body)
+        if not result.truncated:
+            break
+        offset = int(re.search(r"`--offset (\d+)`", note)[1])  # the CLI's words
+        assert len(body) <= 300 * 4
+    assert "".join(parts) == long_shelf.page_content(
+        long_shelf.resolve_version("long").record, "long"
+    )
+    assert len(parts) > 5
+
+
+def test_a_cut_page_names_the_sections_it_left_out(long_shelf: Shelf):
+    (result,) = long_shelf.read(["long"], max_tokens=300)
+    assert result.truncated
+    assert result.omitted_sections[:2] == ("Long > Part 1", "Long > Part 2")
+    assert "Read on with `--offset " in result.text
+
+
+def test_paths_past_the_budget_are_named_not_read(long_shelf: Shelf):
+    first, second = long_shelf.read(["long", "short"], max_tokens=300)
+    assert first.truncated
+    assert second.truncated and "# Short" not in second.text
+    assert "read it in another call" in second.text
+
+
+def test_an_offset_continues_one_page_only(long_shelf: Shelf):
+    with pytest.raises(UsageError, match="offset` continues one page"):
+        long_shelf.read(["long", "short"], offset=10)
 
 
 @pytest.fixture

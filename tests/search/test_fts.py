@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from corpus import CORPUS, write_tree
 from docshelf.errors import LibraryNotFoundError
+from docshelf.search.fts import VersionLists, merge_lists
 from docshelf.search.query import fts_match, query_terms
 from docshelf.shelf import Shelf
 
@@ -103,3 +104,15 @@ def test_query_terms_drop_stopwords_but_keep_something():
 
 def test_fts_match_quotes_every_term():
     assert fts_match(['a"b', "or"]) == '"a""b" OR "or"'
+
+
+def test_merged_lists_weigh_each_library_by_its_own_rarest_word():
+    # BM25 gives a word found once a weight that grows with the log of the row count:
+    # 5.0 in a big library, 2.5 in a small one. Divided by it, the small library's
+    # page, which matches its query words better, comes first.
+    big = VersionLists([(1, -10.0)], [(10, -8.0)], [])
+    small = VersionLists([(2, -6.0)], [(20, -3.0)], [])
+    merged = merge_lists([big, small], [(5.0, 4.0), (2.5, 1.0)])
+    assert [r[0] for r in merged.sections] == [2, 1]
+    assert [r[0] for r in merged.pages] == [20, 10]
+    assert [r[0] for r in merge_lists([big, small]).sections] == [1, 2]  # raw scores

@@ -7,7 +7,7 @@ pytest.importorskip("numpy", reason="semantic search tests need numpy (pip insta
 from fake_embedder import FakeEmbedder
 
 from docshelf.errors import SemanticUnavailableError, UsageError
-from docshelf.search import embed, semantic
+from docshelf.search import embed, fts, hybrid, semantic
 from docshelf.search.semantic import SemanticSearch
 from docshelf.server.background import start_vector_builder
 from docshelf.shelf import Shelf
@@ -35,6 +35,18 @@ def test_hybrid_keeps_what_full_text_ranks_first(semantic_shelf: Shelf):
     for query in ("get agent by id", "give each tenant its own sandbox", "zod input schema"):
         fulltext = semantic_shelf.search(query, mode="fulltext")[0]
         assert semantic_shelf.search(query, mode="hybrid")[0].path == fulltext.path
+
+
+def test_a_page_only_page_bm25_finds_is_a_hit_without_a_section(
+    semantic_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+):
+    # Pools of one: most pages full text finds have no best section and no vector rank.
+    semantic_shelf.build_vectors()
+    monkeypatch.setattr(fts, "SECTION_POOL", 1)
+    monkeypatch.setattr(hybrid, "SEMANTIC_POOL", 1)
+    hits = semantic_shelf.search("agent tools", mode="hybrid")
+    assert len(hits) > 2
+    assert any(h.heading == "" for h in hits)
 
 
 def test_semantic_mode_ranks_by_vectors_alone(semantic_shelf: Shelf):

@@ -20,6 +20,7 @@ async def test_tools_are_listed_with_agent_descriptions(shelf: Shelf):
     assert set(tools) == {
         *("list_libraries", "search_docs", "ask_docs", "read_docs"),
         *("list_versions", "diff_docs", "get_changelog", "whats_new"),
+        *("list_packages", "list_exports", "get_export"),
     }
     assert "read_docs" in tools["search_docs"].description
     assert tools["search_docs"].input_schema["required"] == ["query"]
@@ -108,6 +109,43 @@ async def test_read_docs_with_section_and_token_cap(shelf: Shelf):
         )
     doc = result.structured_content["results"][0]
     assert doc["truncated"] and doc["omitted_sections"] == ["Agents > Memory", "Agents > Tools"]
+
+
+async def test_read_docs_answers_are_capped_without_max_tokens(
+    shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("DOCSHELF_MAX_ANSWER_TOKENS", "30")
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("read_docs", {"paths": ["docs/agents/overview"]})
+        again = await client.call_tool(
+            "read_docs", {"paths": ["docs/agents/overview"], "max_tokens": 100000}
+        )
+    doc = result.structured_content["results"][0]
+    assert doc["truncated"] and "offset=" in doc["text"]
+    assert len(doc["text"].partition("\n\n[")[0]) <= 30 * 4
+    assert again.structured_content["results"][0]["truncated"]  # the cap is a ceiling
+
+
+async def test_read_docs_refuses_thousands_of_paths_at_once(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("read_docs", {"paths": ["docs"] * 2000})
+    assert result.is_error and "at most 20 paths" in result.content[0].text
+
+
+async def test_every_tool_answer_is_capped_and_pages_on_with_offset(
+    shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("DOCSHELF_MAX_ANSWER_TOKENS", "40")
+    async with Client(build_server(shelf)) as client:
+        first = await client.call_tool("search_docs", {"query": "agent", "limit": 8})
+        text = first.content[0].text
+        offset = int(text.rsplit("offset=", 1)[1].split()[0].rstrip(".,)]"))
+        rest = await client.call_tool(
+            "search_docs", {"query": "agent", "limit": 8, "offset": offset}
+        )
+    assert text.partition("\n\n[")[0] and len(text.partition("\n\n[")[0]) <= 40 * 4
+    assert "call search_docs again with the same arguments and offset=" in text
+    assert not rest.is_error and rest.content[0].text.strip()
 
 
 async def test_search_docs_says_how_to_read_a_hit_with_read_docs(shelf: Shelf):

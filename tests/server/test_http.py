@@ -381,3 +381,93 @@ def test_sigterm_lets_the_in_flight_request_finish_then_exits_0(home: Path, tmp_
         assert server.proc.wait(timeout=30) == 0
     text = log.read_text()
     assert "stopped." in text and "Traceback" not in text and "ERROR" not in text
+
+
+# -- peers that hold connections without using them -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def strict(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server with a token and one-second header and body deadlines."""
+    log = tmp_path_factory.mktemp("logs") / "strict.log"
+    env = {
+        "DOCSHELF_TOKEN": TOKEN,
+        "DOCSHELF_HTTP_HEADER_TIMEOUT": "1",
+        "DOCSHELF_HTTP_BODY_TIMEOUT": "1",
+    }
+    with running_server(home, log, **env) as server:
+        yield server
+
+
+def enough_descriptors(count: int) -> None:
+    """Let this process hold `count` sockets, or skip where the system will not allow it."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < count:
+        pytest.skip(f"the open-file limit ({hard}) is below the {count} sockets this test holds")
+    if soft != resource.RLIM_INFINITY and soft < count:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (count, hard))
+
+
+def closed_within(sock: socket.socket, seconds: float, drip: bytes = b"") -> bool:
+    """Whether the server closes `sock` within `seconds`; meanwhile send `drip` a byte at a
+    time, one byte each time a 0.2 s wait for the close runs out (a slowloris peer)."""
+    deadline = time.monotonic() + seconds
+    sent = 0
+    while time.monotonic() < deadline:
+        sock.settimeout(0.2)
+        try:
+            if sock.recv(65536) == b"":
+                return True
+            continue  # a response (401, 408, ...): keep waiting for the close
+        except TimeoutError:
+            pass
+        except ConnectionError:
+            return True
+        if sent < len(drip):
+            try:
+                sock.sendall(drip[sent : sent + 1])
+            except OSError:
+                return True
+            sent += 1
+    return False
+
+
+def test_a_thousand_idle_connections_do_not_lock_out_an_authenticated_client(guarded: Server):
+    count = 1100
+    enough_descriptors(count + 200)
+    idle: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            idle.append(socket.create_connection(("127.0.0.1", guarded.port), timeout=10))
+        response = httpx.post(
+            guarded.url, json=INITIALIZE, headers={**MCP_HEADERS, **auth()}, timeout=30
+        )
+    finally:
+        for sock in idle:
+            sock.close()
+    assert response.status_code == 200, response.text
+
+
+def test_a_peer_that_sends_its_headers_slowly_is_disconnected(strict: Server):
+    with socket.create_connection(("127.0.0.1", strict.port), timeout=10) as sock:
+        sock.sendall(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        assert closed_within(sock, 15, drip=b"X-Slow: " + b"a" * 200)
+
+
+def test_a_peer_that_sends_nothing_is_disconnected(strict: Server):
+    with socket.create_connection(("127.0.0.1", strict.port), timeout=10) as sock:
+        assert closed_within(sock, 15)
+
+
+@pytest.mark.parametrize("authenticated", [True, False])
+def test_a_peer_that_sends_its_body_slowly_is_disconnected(strict: Server, authenticated):
+    head = (
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Accept: application/json, text/event-stream\r\nContent-Length: 2000\r\n"
+        + (f"Authorization: Bearer {TOKEN}\r\n" if authenticated else "")
+        + "\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", strict.port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        assert closed_within(sock, 15, drip=b"{" * 2000)

@@ -1,7 +1,15 @@
-"""The stdio transport's stdin: lines from a pipe or a file, the first-line hook, a real session."""
+"""The stdio transport as `docshelf serve` runs it: stdin lines from a pipe or a file, the
+first-line hook, a real session, and an answer for every line."""
 
+from __future__ import annotations
+
+import json
 import os
+import select
+import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import anyio
 import pytest
@@ -9,8 +17,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
 from docshelf.server.stdio import StdinLines
-
-pytestmark = pytest.mark.anyio
+from docshelf.shelf import Shelf
 
 
 @pytest.fixture
@@ -23,6 +30,7 @@ async def read_all(lines: StdinLines) -> list[str]:
         return [line async for line in lines]
 
 
+@pytest.mark.anyio
 async def test_lines_from_a_pipe_are_whole_even_when_written_in_pieces():
     read_fd, write_fd = os.pipe()
     calls = []
@@ -37,6 +45,7 @@ async def test_lines_from_a_pipe_are_whole_even_when_written_in_pieces():
     assert calls == ["first"]
 
 
+@pytest.mark.anyio
 async def test_a_regular_file_is_read_to_its_end(tmp_path):
     file = tmp_path / "requests.jsonl"
     file.write_bytes(b"one\ntwo\n")
@@ -47,6 +56,7 @@ async def test_a_regular_file_is_read_to_its_end(tmp_path):
         os.close(fd)
 
 
+@pytest.mark.anyio
 async def test_input_that_ends_at_once_never_runs_the_first_line_hook():
     fd = os.open(os.devnull, os.O_RDONLY)
     calls = []
@@ -57,6 +67,7 @@ async def test_input_that_ends_at_once_never_runs_the_first_line_hook():
     assert calls == []
 
 
+@pytest.mark.anyio
 async def test_the_first_session_adds_the_default_library_in_the_background(tmp_path, corpus):
     params = StdioServerParameters(
         command=sys.executable,
@@ -70,3 +81,93 @@ async def test_the_first_session_adds_the_default_library_in_the_background(tmp_
                 if result.structured_content["libraries"]:
                     break
     assert result.structured_content["libraries"][0]["name"] == "mastra"
+
+
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
+
+
+class StdioPeer:
+    """A `docshelf serve` subprocess spoken to line by line."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+
+    def send(self, line: bytes) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + b"\n")
+        self.proc.stdin.flush()
+
+    def receive(self, timeout: float = 20.0) -> dict[str, object]:
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        assert ready, f"no answer within {timeout} s"
+        return json.loads(self.proc.stdout.readline())
+
+
+@pytest.fixture(scope="module")
+def peer(tmp_path_factory: pytest.TempPathFactory, corpus_module: Path) -> Iterator[StdioPeer]:
+    home = tmp_path_factory.mktemp("stdio") / "home"
+    with Shelf(home) as shelf:
+        shelf.add_library(str(corpus_module), name="demo")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSHELF_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "docshelf", "--home", str(home), "serve", "--no-default"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        env={**env, "DOCSHELF_SEMANTIC": "off"},
+    )  # fmt: skip
+    peer = StdioPeer(proc)
+    try:
+        peer.send(json.dumps(INITIALIZE).encode())
+        assert peer.receive(60)["id"] == 1
+        peer.send(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}')
+        yield peer
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe is not None:
+                pipe.close()
+
+
+@pytest.fixture(scope="module")
+def corpus_module(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from corpus import CORPUS, write_tree
+
+    return write_tree(tmp_path_factory.mktemp("corpus"), CORPUS)
+
+
+def test_a_request_with_a_lone_surrogate_is_answered(peer: StdioPeer):
+    call = '{"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": '
+    call += '{"name": "search_docs", "arguments": {"query": "sandbox \\ud800"}}}'
+    peer.send(call.encode())
+    answer = peer.receive()
+    assert answer["id"] == 7
+    assert "docs/workspace/sandbox" in json.dumps(answer)
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        (b"{not json", -32700),
+        (b"[" * 5000 + b"]" * 5000, -32700),
+        (b'[{"jsonrpc": "2.0", "id": 3, "method": "ping"}]', -32600),
+        (b'{"jsonrpc": "2.0", "id": 4, "method": 12}', -32600),
+    ],
+    ids=["invalid JSON", "deep nesting", "a batch", "not a request"],
+)
+def test_a_line_that_is_not_a_request_gets_a_json_rpc_error(peer: StdioPeer, line, code):
+    peer.send(line)
+    answer = peer.receive()
+    assert answer["error"]["code"] == code  # type: ignore[index]
+    assert answer["id"] == (4 if b'"id": 4' in line else None)
+    peer.send(b'{"jsonrpc": "2.0", "id": 99, "method": "ping"}')
+    assert peer.receive() == {"jsonrpc": "2.0", "id": 99, "result": {}}

@@ -10,6 +10,7 @@ from mcp.types import INVALID_PARAMS
 from pydantic import Field
 
 from docshelf.errors import UsageError
+from docshelf.server import build_server
 from docshelf.server.tooling import READ_ONLY, ServerState, prompt, tool, tool_result
 from docshelf.shelf import Shelf
 
@@ -35,7 +36,10 @@ def demo_server(shelf: Shelf, state: ServerState | None = None) -> MCPServer:
 
     @tool(server, name="shout")
     async def loud(word: str) -> str:
-        """Say a word back, loudly."""
+        """Say a word back, loudly.
+
+        An empty word is a usage error.
+        """
         if not word:
             raise UsageError("Give a word to shout.")
         return word.upper()
@@ -57,6 +61,14 @@ async def test_tools_keep_their_names_descriptions_and_schemas(shelf: Shelf):
     assert tools["echo"].input_schema["required"] == ["word"]
     assert tools["echo"].input_schema["properties"]["word"]["description"] == "What to say back."
     assert tools["echo"].annotations == READ_ONLY
+
+
+async def test_descriptions_from_docstrings_lose_their_indentation(shelf: Shelf):
+    async with Client(demo_server(shelf)) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    assert (
+        tools["shout"].description == "Say a word back, loudly.\n\nAn empty word is a usage error."
+    )
 
 
 async def test_a_docshelf_error_is_a_tool_error_with_its_message(shelf: Shelf):
@@ -101,3 +113,26 @@ def test_a_tool_result_carries_text_and_structured_content():
     assert not plain.is_error
     failed = tool_result("no", is_error=True)
     assert failed.is_error
+
+
+@pytest.mark.parametrize("profile", ["default", "mastra"])
+async def test_a_missing_argument_is_explained_like_any_other_error(shelf: Shelf, profile):
+    tool_name, required = {
+        "default": ("search_docs", "query"),
+        "mastra": ("searchMastraDocs", "projectPath"),
+    }[profile]
+    async with Client(build_server(shelf, profile=profile, library="demo")) as client:
+        result = await client.call_tool(tool_name, {})
+    text = result.content[0].text
+    assert result.is_error
+    assert "pydantic" not in text and "validation error for" not in text
+    assert f"`{required}` is missing" in text
+    assert f"call {tool_name} again" in text
+
+
+async def test_an_argument_of_the_wrong_type_names_the_type_wanted(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("search_docs", {"query": "agents", "limit": "many"})
+    text = result.content[0].text
+    assert result.is_error and "errors.pydantic.dev" not in text
+    assert "`limit` must be an integer, not 'many'" in text

@@ -7,10 +7,12 @@ from mcp import Client
 
 from corpus import SOURCE, V1, V2
 from docshelf.server import build_server
+from docshelf.server.profiles.mastra import MASTRA_VOICE
 from docshelf.shelf import Shelf
 from docshelf.sources import npm as npm_source
 from docshelf.versions import npm_changelog
 from docshelf.versions.answers import mastra_changes
+from docshelf.wording import speaking
 from npm_fake import FakeNpm, changesets
 
 pytestmark = pytest.mark.anyio
@@ -73,7 +75,7 @@ async def test_diff_docs_pages_through_the_summary_with_offset(shelf):
     text = first.content[0].text
     assert text.startswith("Docs changes demo@1.0.0 -> demo@2.0.0: 1 added (A)")
     assert "R guide/agents -> concepts/agents  +1 -1  (97% similar)" in text
-    assert "call again with the same arguments and offset=2" in text
+    assert "call again with the same arguments and `offset=2`" in text
     assert first.structured_content["part"] == {"offset": 0, "next_offset": 2, "total": 4}
     assert second.structured_content["changes"][0]["path"] == "guide/setup"
     assert "    - Setup > Legacy options" in second.content[0].text
@@ -108,7 +110,7 @@ async def test_diff_docs_errors_say_how_to_fix(shelf, npm):
 
     assert missing.is_error
     assert "has no version matching '0.9.0'; latest is 2.0.0" in missing.content[0].text
-    assert bad_offset.is_error and "Use offset 0 to start over" in bad_offset.content[0].text
+    assert bad_offset.is_error and "Use `offset=0` to start over" in bad_offset.content[0].text
 
 
 async def test_get_changelog_returns_a_range_and_by_default_the_latest_entry(shelf, npm):
@@ -165,12 +167,22 @@ async def test_diff_docs_fetches_and_indexes_a_version_published_on_npm(shelf, n
 
 def test_mastra_changes_reads_short_package_names_and_pages(shelf, npm):
     text = mastra_changes(shelf, "core", from_version="1.24.0", to_version="1.26.0")
-    cut = mastra_changes(shelf, "@mastra/core", from_version="1.24.0", max_tokens=20)
+    with speaking(MASTRA_VOICE):  # as the mastraChanges tool runs it
+        cut = mastra_changes(shelf, "@mastra/core", from_version="1.24.0", max_tokens=20)
 
     assert text.startswith("Changelog of @mastra/core, 1.24.0 < version <= 1.26.0")
     assert "## 1.26.0" in text and "## 1.25.0" in text and "[Shown" not in text
-    assert "offset=1" in cut
+    assert "`offset=1`" in cut
     assert "package='@mastra/core'" in mastra_changes(shelf, None)
+
+
+async def test_a_since_too_far_back_is_a_usage_error_not_a_crash(shelf, npm):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool(
+            "whats_new", {"packages": ["@mastra/core"], "since": "99999999999d"}
+        )
+    assert result.is_error
+    assert "too far back" in result.content[0].text
 
 
 async def test_diff_docs_errors_name_the_tool_and_its_parameters_not_a_command(tmp_path):

@@ -6,6 +6,7 @@ import gzip
 import io
 import stat
 import tarfile
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,26 @@ def test_extract_missing_archive_says_to_fetch_again(work: Path) -> None:
         extract_tarball(work / "nope.tgz", work / "out" / "tree", max_bytes=MiB)
 
     assert list((work / "out").iterdir()) == []
+
+
+def test_an_oversized_pax_header_is_refused_before_it_is_read(work: Path) -> None:
+    archive = work / "pax-bomb.tgz"
+    declared = 64 * MiB  # of zeros: 64 KiB gzipped
+    header = tarfile.TarInfo("././@PaxHeader")
+    header.type = tarfile.XHDTYPE
+    header.size = declared
+    with gzip.open(archive, "wb") as out:
+        out.write(header.tobuf(format=tarfile.USTAR_FORMAT))
+        zeros = bytes(MiB)
+        for _ in range(declared // MiB):
+            out.write(zeros)
+        out.write(bytes(1024))
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnsafeArchiveError, match="extended header of 64 MiB"):
+            extract_tarball(archive, work / "out" / "tree", max_bytes=512 * MiB)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * MiB  # the header was never buffered

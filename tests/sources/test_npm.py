@@ -10,8 +10,9 @@ import pytest
 from registry_fake import DOCS_TGZ, REGISTRY, FakeRegistry, make_tarball, sri
 
 from docshelf.errors import UsageError
+from docshelf.locks import hold_lock
 from docshelf.sources.errors import UnsafeArchiveError
-from docshelf.sources.npm import fetch_npm_package
+from docshelf.sources.npm import CACHE_LOCK, fetch_npm_package
 from docshelf.sources.npm_registry import NpmRegistry
 from docshelf.sources.npm_spec import NpmSpec
 
@@ -109,7 +110,7 @@ def test_fetch_of_an_unsafe_tarball_leaves_nothing_cached(
         fetch_npm_package("evil@1.0.0", tmp_path, registry=registry)
 
     version_dir = tmp_path / "npm" / "evil" / "1.0.0"
-    assert list(version_dir.iterdir()) == []
+    assert [p.name for p in version_dir.iterdir()] == [CACHE_LOCK]
     assert not (tmp_path / "pwned").exists()
 
 
@@ -122,7 +123,7 @@ def test_fetch_caps_the_unpacked_size_from_the_setting(
     with pytest.raises(UnsafeArchiveError, match="more than 1 MiB"):
         fetch_npm_package("huge@1.0.0", tmp_path, registry=registry)
 
-    assert list((tmp_path / "npm" / "huge" / "1.0.0").iterdir()) == []
+    assert [p.name for p in (tmp_path / "npm" / "huge" / "1.0.0").iterdir()] == [CACHE_LOCK]
 
 
 def test_fetch_rejects_a_malformed_size_setting(
@@ -147,3 +148,40 @@ def test_fetch_from_the_real_npm_registry(tmp_path: Path, monkeypatch: pytest.Mo
     assert fetched.version == "1.1.45"
     assert fetched.release.integrity.startswith("sha512-")
     assert (fetched.root / ".docs" / "reference").is_dir()
+
+
+# --- leftovers of fetches that were killed ---------------------------------------------
+
+
+def leave_debris(version_dir: Path) -> list[Path]:
+    """What a fetch killed while downloading and unpacking leaves in its version folder."""
+    staging = version_dir / ".unpacked.k1ll3d.partial" / "package"
+    staging.mkdir(parents=True)
+    (staging / "huge.md").write_text("# Half unpacked\n")
+    part = version_dir / ".package.tgz.k1ll3d.part"
+    part.write_bytes(b"half a tarball")
+    old = version_dir / ".unpacked.k1ll3d.old"
+    old.mkdir()
+    return [staging.parent, part, old]
+
+
+def test_the_next_fetch_removes_what_a_killed_fetch_left_behind(
+    registry: NpmRegistry, tmp_path: Path
+) -> None:
+    debris = leave_debris(tmp_path / "npm" / "@acme" / "docs" / "1.0.0")
+
+    fetch_npm_package("npm:@acme/docs@1.1.0", tmp_path, registry=registry)  # another version
+
+    assert [p for p in debris if p.exists()] == []
+
+
+def test_a_fetch_in_progress_elsewhere_keeps_its_files(
+    registry: NpmRegistry, tmp_path: Path
+) -> None:
+    version_dir = tmp_path / "npm" / "@acme" / "docs" / "1.0.0"
+    debris = leave_debris(version_dir)
+
+    with hold_lock(version_dir / CACHE_LOCK):  # as another process fetching 1.0.0 would
+        fetch_npm_package("npm:@acme/docs@1.1.0", tmp_path, registry=registry)
+
+    assert [p for p in debris if p.exists()] == debris

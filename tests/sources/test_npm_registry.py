@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ssl
 from pathlib import Path
 
 import httpx
@@ -306,3 +307,115 @@ def test_download_of_a_missing_tarball_is_not_found(
 
     with pytest.raises(PackageNotFoundError, match="tarball is missing"):
         registry.download(release, tmp_path / "package.tgz")
+
+
+# --- hostile or broken registries ---------------------------------------------------
+
+
+class Clock:
+    """A fake monotonic clock that a response stream moves forward."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Drip(httpx.SyncByteStream):
+    """A body that arrives one small chunk per `step` seconds of the fake clock."""
+
+    def __init__(self, clock: Clock, chunks: int, step: float = 10.0) -> None:
+        self.clock = clock
+        self.chunks = chunks
+        self.step = step
+
+    def __iter__(self):
+        for _ in range(self.chunks):
+            self.clock.now += self.step
+            yield b" "
+
+
+def test_metadata_over_the_size_cap_is_refused_naming_the_setting(
+    fake: FakeRegistry, registry: NpmRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCSHELF_MAX_METADATA_MB", "1")
+    fat = {**fake.packuments["@acme/docs"], "readme": "x" * (2 * 1024 * 1024)}
+    fake.failures = [lambda request: httpx.Response(200, json=fat)]
+
+    with pytest.raises(SourceError, match=r"larger than 1 MiB.*DOCSHELF_MAX_METADATA_MB"):
+        registry.packument("@acme/docs")
+
+
+def test_a_download_that_drips_past_the_deadline_names_the_host_and_the_setting(
+    fake: FakeRegistry, sleeps: list[float], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCSHELF_DOWNLOAD_TIMEOUT", "60")
+    clock = Clock()
+    with fake.client() as client:
+        registry = NpmRegistry(REGISTRY, client=client, sleep=sleeps.append, clock=clock)
+        release = registry.resolve("npm:@acme/docs@1.0.0")
+        fake.failures = [lambda request: httpx.Response(200, stream=Drip(clock, 1000))]
+        with pytest.raises(SourceError, match=r"registry\.test.*60 s.*DOCSHELF_DOWNLOAD_TIMEOUT"):
+            registry.download(release, tmp_path / "package.tgz")
+
+    assert clock.now <= 80  # gave up at the deadline, not after the whole drip
+    assert sleeps == []  # and did not start over
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_metadata_that_drips_past_the_deadline_is_given_up(
+    fake: FakeRegistry, sleeps: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCSHELF_DOWNLOAD_TIMEOUT", "60")
+    clock = Clock()
+    fake.failures = [lambda request: httpx.Response(200, stream=Drip(clock, 1000))]
+    with fake.client() as client:
+        registry = NpmRegistry(REGISTRY, client=client, sleep=sleeps.append, clock=clock)
+        with pytest.raises(SourceError, match="DOCSHELF_DOWNLOAD_TIMEOUT"):
+            registry.packument("@acme/docs")
+    assert clock.now <= 80
+
+
+def test_a_failed_certificate_check_fails_at_once_and_explains_certificates(
+    fake: FakeRegistry, registry: NpmRegistry, sleeps: list[float]
+) -> None:
+    def untrusted(request: httpx.Request) -> httpx.Response:
+        cause = ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed")
+        raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED]", request=request) from cause
+
+    fake.failures = [untrusted] * 4
+
+    with pytest.raises(SourceError, match=r"certificate.*SSL_CERT_FILE") as caught:
+        registry.packument("@acme/docs")
+
+    assert "check your network" not in str(caught.value)
+    assert len(fake.requests) == 1 and sleeps == []
+
+
+def test_a_tarball_url_that_is_not_http_is_refused_for_what_it_is(
+    registry: NpmRegistry, tmp_path: Path
+) -> None:
+    release = registry.resolve("npm:@acme/docs@1.0.0")
+    local = NpmRelease(release.name, release.version, "file:///etc/passwd", release.integrity)
+
+    with (
+        httpx.Client() as client,
+        pytest.raises(SourceError, match=r"'file://.*only http:// and https://") as caught,
+    ):
+        NpmRegistry(REGISTRY, client=client).download(local, tmp_path / "package.tgz")
+
+    assert "check your network" not in str(caught.value)
+
+
+def test_a_redirect_loop_is_named_as_one(sleeps: list[float]) -> None:
+    def loop(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": str(request.url)})
+
+    with httpx.Client(transport=httpx.MockTransport(loop)) as client:
+        registry = NpmRegistry(REGISTRY, client=client, sleep=sleeps.append)
+        with pytest.raises(SourceError, match="redirect loop") as caught:
+            registry.packument("@acme/docs")
+
+    assert "check your network" not in str(caught.value)
+    assert sleeps == []

@@ -12,6 +12,7 @@ import pytest
 from packaging.version import Version
 
 from docshelf.errors import SourceError, UsageError
+from docshelf.locks import hold_lock
 from docshelf.sources.errors import (
     HostNotAllowedError,
     IntegrityError,
@@ -19,7 +20,7 @@ from docshelf.sources.errors import (
     PypiIndexError,
     UnsafeArchiveError,
 )
-from docshelf.sources.pypi import fetch_pypi_package
+from docshelf.sources.pypi import CACHE_LOCK, fetch_pypi_package
 from docshelf.sources.pypi_index import PypiIndex
 from docshelf.sources.pypi_release import (
     PypiFile,
@@ -166,12 +167,47 @@ def test_fetch_verifies_and_unpacks_an_sdist_into_the_npm_style_cache(
     assert fetched.root == version_dir / "unpacked" / "Demo_Pkg-1.2"
     assert (fetched.root / "docs" / "index.md").read_text() == "# Hello\n"
     assert sorted(p.name for p in version_dir.iterdir()) == [
+        ".lock",  # held while a fetch works in the folder (see the leftovers below)
         "Demo_Pkg-1.2.tar.gz",
         "release.json",
         "unpacked",
     ]
     assert fetched.release.project_urls == (("Source", "x"),)
     assert fake.rogue.requests == []
+
+
+def leave_debris(version_dir: Path) -> list[Path]:
+    """What a fetch killed while downloading and unpacking leaves in its version folder."""
+    staging = version_dir / ".unpacked.k1ll3d.partial" / "demo-1.0"
+    staging.mkdir(parents=True)
+    (staging / "README.md").write_text("# Half unpacked\n")
+    part = version_dir / ".demo-1.0.tar.gz.k1ll3d.part"
+    part.write_bytes(b"half an sdist")
+    return [staging.parent, part]
+
+
+def test_the_next_fetch_removes_what_a_killed_fetch_left_behind(
+    fake: FakePypi, index: PypiIndex, tmp_path: Path
+) -> None:
+    fake.publish("demo", "1.1", {"README.md": "# Demo\n"})
+    debris = leave_debris(tmp_path / "pypi" / "demo" / "1.0")
+
+    fetch_pypi_package("demo==1.1", tmp_path, index=index)  # another version
+
+    assert [p for p in debris if p.exists()] == []
+
+
+def test_a_fetch_in_progress_elsewhere_keeps_its_files(
+    fake: FakePypi, index: PypiIndex, tmp_path: Path
+) -> None:
+    fake.publish("demo", "1.1", {"README.md": "# Demo\n"})
+    version_dir = tmp_path / "pypi" / "demo" / "1.0"
+    debris = leave_debris(version_dir)
+
+    with hold_lock(version_dir / CACHE_LOCK):  # as another process fetching 1.0 would
+        fetch_pypi_package("demo==1.1", tmp_path, index=index)
+
+    assert [p for p in debris if p.exists()] == debris
 
 
 def test_a_cached_pinned_release_is_served_without_the_network(
@@ -248,7 +284,7 @@ def test_a_bad_hash_is_refused_and_nothing_is_kept(
     with pytest.raises(IntegrityError, match="does not match the sha256") as caught:
         fetch_pypi_package("demo", tmp_path, index=index)
     assert "previous index of this library is untouched" in str(caught.value)
-    assert list((tmp_path / "pypi" / "demo" / "1.0").iterdir()) == []
+    assert [p.name for p in (tmp_path / "pypi" / "demo" / "1.0").iterdir()] == [CACHE_LOCK]
 
 
 def test_an_unknown_project_says_to_check_the_name_since_pypi_has_no_search(
@@ -304,7 +340,7 @@ def test_a_hostile_sdist_is_refused_and_not_kept(
     fake.publish("demo", "1.0", archive=buffer.getvalue())
     with pytest.raises(UnsafeArchiveError, match="symbolic link"):
         fetch_pypi_package("demo", tmp_path, index=index)
-    assert list((tmp_path / "pypi" / "demo" / "1.0").iterdir()) == []
+    assert [p.name for p in (tmp_path / "pypi" / "demo" / "1.0").iterdir()] == [CACHE_LOCK]
 
 
 def test_a_project_document_without_releases_uses_its_urls_and_release_documents(
@@ -365,14 +401,28 @@ def test_a_download_over_the_size_cap_is_not_kept(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_metadata_past_the_deadline_is_abandoned(fake: FakePypi) -> None:
+    fake.publish("demo", "1.0", {"README.md": "x"})
+    with (
+        PypiIndex(
+            fake.index_url, files_url=fake.files.url, retries=0, deadline_seconds=1e-9, timeout=10
+        ) as hurried,
+        pytest.raises(SourceError, match="DOCSHELF_DOWNLOAD_TIMEOUT"),
+    ):
+        hurried.resolve("demo")
+
+
 def test_a_download_past_the_deadline_is_abandoned(fake: FakePypi, tmp_path: Path) -> None:
     fake.publish("demo", "1.0", {"README.md": "x"})
-    with PypiIndex(
-        fake.index_url, files_url=fake.files.url, retries=0, deadline_seconds=1e-9, timeout=10
-    ) as hurried:
-        release, _info = hurried.resolve("demo")
-        with pytest.raises(SourceError, match="DOCSHELF_MAX_DOWNLOAD_SECONDS"):
-            hurried.download(release, tmp_path / "demo.tar.gz")
+    with PypiIndex(fake.index_url, files_url=fake.files.url, retries=0, timeout=10) as index:
+        release, _info = index.resolve("demo")
+    with (
+        PypiIndex(
+            fake.index_url, files_url=fake.files.url, retries=0, deadline_seconds=1e-9, timeout=10
+        ) as hurried,
+        pytest.raises(SourceError, match="DOCSHELF_DOWNLOAD_TIMEOUT"),
+    ):
+        hurried.download(release, tmp_path / "demo.tar.gz")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -383,6 +433,7 @@ def test_a_file_name_that_would_leave_the_cache_is_not_used_as_one(
     fetched = fetch_pypi_package("demo", tmp_path / "cache", index=index)
     assert (fetched.root / "README.md").is_file()
     assert sorted(p.name for p in (tmp_path / "cache" / "pypi" / "demo" / "1.0").iterdir()) == [
+        ".lock",
         "package.tar.gz",
         "release.json",
         "unpacked",

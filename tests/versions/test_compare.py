@@ -218,3 +218,18 @@ def test_diff_json_has_counts_and_sections(shelf):
     setup = data["changes"][2]
     assert setup["sections"][0] == {"heading_path": ["Setup", "Install"], "status": "changed"}
     json.dumps(data)
+
+
+def test_sections_read_from_the_index_give_the_diff_parsing_gives(shelf):
+    from docshelf.versions.docs_diff import diff_docs
+
+    old, new = (shelf.list_libraries()[0].versions[i] for i in (1, 0))
+    old_pages, new_pages = shelf.page_contents(old), shelf.page_contents(new)
+    indexed = diff_docs(
+        old_pages,
+        new_pages,
+        old_sections=lambda paths: shelf.page_sections(old, paths),
+        new_sections=lambda paths: shelf.page_sections(new, paths),
+    )
+    assert indexed == diff_docs(old_pages, new_pages)
+    assert any(change.sections for change in indexed.changes)

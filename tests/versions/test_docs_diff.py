@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from diff_tools import MEMORY, gnu_diff_counts, needs_diff
 
@@ -166,6 +168,27 @@ def test_rename_threshold_is_adjustable():
 
     assert diff_docs(old, new).with_status("renamed")
     assert not diff_docs(old, new, rename_threshold=0.9).with_status("renamed")
+
+
+def test_rename_similarity_is_the_exact_share_of_words_a_minimal_diff_keeps():
+    # 1,100 words deleted from a 4,000-word page: more edits than a capped search allows,
+    # and no word is new, so the longest common subsequence is exactly what is left.
+    rng = random.Random(7)
+    old = [f"w{rng.randrange(60)}" for _ in range(4000)]
+    gone = set(rng.sample(range(4000), 1100))
+    new = [w for i, w in enumerate(old) if i not in gone]
+
+    ((_, _, similarity),) = match_renames({"a": " ".join(old)}, {"b": " ".join(new)})
+
+    assert similarity == 2 * len(new) / (len(old) + len(new))
+
+
+def test_rename_right_at_the_threshold_counts():
+    old = {"a": "one two three four five six seven eight nine ten\n"}
+    new = {"b": "one two three four five six XX YY ZZ WW\n"}  # 6 of 10 words kept: 0.6
+
+    ((_, _, similarity),) = match_renames(old, new)
+    assert similarity == 0.6
 
 
 # ---------------------------------------------------------------- sections

@@ -2,7 +2,8 @@
 
 The group and its options live here; the commands, one module per group of them:
 `library` (add, remove, list, reindex, embed), `search` (search, read, eval), `serve`,
-`versions` (diff, changes, news). Errors become one line and an exit code in `group`.
+`versions` (diff, changes, news), `api` (a project's installed packages). Errors become
+one line and an exit code in `group`.
 Commands import what they act on when they run, so `docshelf --help` stays cheap.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from docshelf.cli import library, search, serve, versions
+from docshelf.cli import api, library, search, serve, versions
 from docshelf.cli.group import DocshelfGroup, settings_epilog
 from docshelf.constants import VERSION
 
@@ -30,5 +31,11 @@ def main(ctx: click.Context, home: str | None) -> None:
     ctx.obj = home
 
 
-for _command in (*library.COMMANDS, *search.COMMANDS, serve.serve, *versions.COMMANDS):
+for _command in (
+    *library.COMMANDS,
+    *search.COMMANDS,
+    serve.serve,
+    *versions.COMMANDS,
+    *api.COMMANDS,
+):
     main.add_command(_command)

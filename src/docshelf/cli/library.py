@@ -12,6 +12,7 @@ from docshelf.cli.group import open_shelf
 from docshelf.constants import DOCS_FROM
 
 if TYPE_CHECKING:
+    from docshelf.models import LibraryVersion
     from docshelf.search.vector_tables import Unit
     from docshelf.shelf import Shelf
 
@@ -63,6 +64,7 @@ def add(
     click.echo(
         f"Added {record.ref}: {record.pages} pages, {record.sections} sections ({record.source})"
     )
+    echo_skipped(record)
     # Page vectors only: seconds, and enough for hybrid search. Sections take minutes.
     embed_vectors(shelf, record.ref, quiet, units=("pages",))
     if shelf.semantic.available and shelf.semantic.sections:
@@ -70,6 +72,16 @@ def add(
             "Section vectors (better answers deep inside long pages) take longer: run "
             "`docshelf embed`, or let `docshelf serve` build them in the background."
         )
+
+
+def echo_skipped(record: LibraryVersion) -> None:
+    """Name every file indexing left out, with the reason (never a silent drop)."""
+    if not record.skipped:
+        return
+    count = len(record.skipped)
+    click.echo(f"Skipped {count} file{'s' if count != 1 else ''} of {record.ref}:")
+    for skip in record.skipped:
+        click.echo(f"  {skip.path}: {skip.reason}")
 
 
 def embed_vectors(
@@ -122,7 +134,8 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     libraries = shelf.list_libraries()
     if as_json:
         data = [
-            {"name": lib.name, "versions": [asdict(v) for v in lib.versions]} for lib in libraries
+            {"name": lib.name, "versions": [_version_json(v) for v in lib.versions]}
+            for lib in libraries
         ]
         click.echo(json.dumps(data, indent=2))
         return
@@ -141,6 +154,12 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         click.echo(search)
 
 
+def _version_json(version: LibraryVersion) -> dict[str, object]:
+    data = asdict(version)
+    del data["skipped"]  # only indexing knows what it skipped; the index does not keep it
+    return data
+
+
 @click.command()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @click.pass_context
@@ -153,6 +172,7 @@ def reindex(ctx: click.Context, quiet: bool) -> None:
         rebuilt = shelf.reindex(reporter=reporter)
     for record in rebuilt:
         click.echo(f"Re-indexed {record.ref}: {record.pages} pages")
+        echo_skipped(record)
     if rebuilt:
         embed_vectors(shelf, None, quiet, units=("pages",))
     if not rebuilt:

@@ -118,6 +118,9 @@ def ask(
 @click.option("--library", "-l", help="Library name or NAME@VERSION.")
 @click.option("--section", "-s", help="Only sections whose heading matches this.")
 @click.option("--max-tokens", type=click.IntRange(1), help="Cap the answer to about this size.")
+@click.option(
+    "--offset", type=click.IntRange(0), default=0, help="Read on from where a cut page said."
+)
 @click.pass_context
 def read(
     ctx: click.Context,
@@ -125,10 +128,11 @@ def read(
     library: str | None,
     section: str | None,
     max_tokens: int | None,
+    offset: int,
 ) -> None:
     """Read pages by path ('.md' optional); a directory gives its index or listing."""
     results = open_shelf(ctx).read(
-        list(paths), library=library, section=section, max_tokens=max_tokens
+        list(paths), library=library, section=section, max_tokens=max_tokens, offset=offset
     )
     if len(results) == 1:
         click.echo(results[0].text)

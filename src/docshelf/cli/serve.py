@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -36,6 +37,13 @@ from docshelf.settings import get_setting
     default=None,
     help="HTTP: bearer token clients must send (default: DOCSHELF_TOKEN; needed off localhost).",
 )
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Project the package tools read by default (default: this folder, if a project); "
+    "over HTTP, the only one they read.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -47,6 +55,7 @@ def serve(
     host: str,
     port: int,
     token: str | None,
+    project: str | None,
 ) -> None:
     """Serve the docs to MCP clients over stdio, or over HTTP with --http.
 
@@ -78,6 +87,7 @@ def serve(
             port=port,
             token=token,
             say=lambda line: click.echo(f"docshelf: {line}", err=True),
+            project=Path(project) if project else None,
         )
     except KeyboardInterrupt:
         click.echo("docshelf: stopped (Ctrl-C).", err=True)

@@ -96,7 +96,7 @@ def get_export_details(
         names = [e.name for e in exports]
         suggestions = suggest_similar(export_name, names)
         raise ExportNotFoundError(pkg.name, pkg.version, export_name, suggestions, len(names))
-    surface = PackageModules(pkg)
+    surface = package_modules(pkg)
     notes: list[str] = []
     decl = surface.declaration(info.types_file, export_name) if info.types_file else None
     types_text = None
@@ -145,12 +145,22 @@ def _stamp(pkg: InstalledPackage) -> int:
         return 0
 
 
+def package_modules(pkg: InstalledPackage) -> PackageModules:
+    """The package's parsed modules, shared by every question about this install."""
+    return _package_modules(pkg, _stamp(pkg))
+
+
+@functools.lru_cache(maxsize=8)
+def _package_modules(pkg: InstalledPackage, stamp: int) -> PackageModules:
+    return PackageModules(pkg)
+
+
 @functools.lru_cache(maxsize=16)
 def _derived_exports(pkg: InstalledPackage, stamp: int) -> tuple[ExportInfo, ...]:
     """Exports read from the entry points; cached per install (core's take 0.3 s)."""
     return tuple(
         ExportInfo(name, entry.types, entry.implementation, None, entry.import_path, "types")
-        for name, entry in PackageModules(pkg).entry_exports()
+        for name, entry in _package_modules(pkg, stamp).entry_exports()
     )
 
 

@@ -26,6 +26,7 @@ from docshelf.packages.installed import (
     topic_dirs,
 )
 from docshelf.parsing.front_matter import split_front_matter
+from docshelf.sources.errors import UnreadableFileError
 
 SKILL_TOPIC = "SKILL"
 # Topics whose files together stay under this size are returned whole; bigger ones
@@ -105,8 +106,12 @@ def package_doc_pages(pkg: InstalledPackage) -> Iterator[DocFile]:
     docs = get_docs_dir(pkg)
     for relative in _doc_files(docs, ""):
         path = find_path_inside(docs, relative)
-        if path is not None:
+        if path is None:
+            continue
+        try:
             yield DocFile(relative, read_text(path))
+        except UnreadableFileError:
+            continue  # swapped for a pipe or grown past the limit since it was listed
 
 
 def read_package_doc(
@@ -132,9 +137,12 @@ def find_skill_info(pkg: InstalledPackage) -> SkillInfo | None:
     if pkg.docs_dir is None:
         return None
     path = find_path_inside(pkg.docs_dir, "SKILL.md")
-    if path is None:
+    if path is None or not path.is_file():
         return None
-    meta, body = skill_metadata(read_text(path))
+    try:
+        meta, body = skill_metadata(read_text(path))
+    except UnreadableFileError:
+        return None
     references: list[SkillReference] = []
     section = ""
     for line in body.splitlines():
@@ -195,7 +203,9 @@ def _doc_files(docs: Path, folder: str) -> Iterator[str]:
         for filename in filenames:
             path = Path(dirpath) / filename
             real = real_path(path)
-            if path.suffix in DOC_SUFFIXES and real is not None and real.is_relative_to(real_docs):
+            inside = real is not None and real.is_relative_to(real_docs)
+            # is_file: a named pipe or a device among the docs is never listed (or opened).
+            if path.suffix in DOC_SUFFIXES and inside and path.is_file():
                 found.append(path.relative_to(real_docs).as_posix())
     yield from sorted(found)
 

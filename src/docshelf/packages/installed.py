@@ -11,15 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from docshelf.constants import MAX_PATH_CHARS
 from docshelf.packages.errors import (
     InvalidPackageNameError,
     PackageNotInstalledError,
     ProjectNotFoundError,
 )
+from docshelf.sources.errors import UnreadableFileError
+from docshelf.sources.files import read_regular_text
 
 Layout = Literal["skill", "legacy"]
 
 DOC_SUFFIXES = (".md", ".mdx")
+MAX_NAME_BYTES = 255  # one path component, on every common file system
 
 _NAME_RE = re.compile(r"^(@[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 _SCOPE_RE = re.compile(r"^@[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
@@ -55,44 +59,57 @@ def find_node_modules_package(project_path: str | Path, package_name: str) -> Pa
     return _lookup_package(_project_dir(project_path), package_name).found
 
 
-def get_installed_package(project_path: str | Path, package_name: str) -> InstalledPackage:
-    """The package as installed for the project; raises PackageNotInstalledError."""
+def get_installed_package(
+    project_path: str | Path,
+    package_name: str,
+    *,
+    within: Path | None = None,
+    fallback_scope: str | None = None,
+) -> InstalledPackage:
+    """The package as installed for the project; raises PackageNotInstalledError.
+
+    `within` confines the search: node_modules folders above it are not looked at. On a
+    miss the error lists the packages of the name's scope (or of `fallback_scope` for an
+    unscoped name), else the installed names closest to it.
+    """
     project = _project_dir(project_path)
-    lookup = _lookup_package(project, package_name)
+    lookup = _lookup_package(project, package_name, within)
     if lookup.found is None:
-        scope = package_name.split("/")[0] if package_name.startswith("@") else "@mastra"
-        installed = [p.name for p in list_installed_packages(project, scope)]
+        scope = package_name.split("/")[0] if package_name.startswith("@") else fallback_scope
+        if scope is not None:
+            installed = [p.name for p in list_installed_packages(project, scope, within=within)]
+        else:
+            names = [p.name for p in list_installed_packages(project, within=within)]
+            installed = suggest_similar(package_name, names)
         raise PackageNotInstalledError(
             package_name,
             str(project),
             [str(p) for p in lookup.searched],
             [(str(link), str(target)) for link, target in lookup.refused],
             installed,
+            near=scope is None,
         )
     return _read_package(lookup.found, package_name)
 
 
 def list_installed_packages(
-    project_path: str | Path, scope: str = "@mastra"
+    project_path: str | Path, scope: str | None = None, *, within: Path | None = None
 ) -> list[InstalledPackage]:
-    """Every package of `scope` the project can import, nearest node_modules first wins.
+    """Every package the project can import (of `scope` only, when given), nearest
+    node_modules first wins, sorted by name.
 
-    Packages are discovered by scanning `node_modules/<scope>/` in the project and each
-    parent folder, so new packages need no code change. Sorted by name.
+    Packages are discovered by scanning `node_modules/` (and `node_modules/<scope>/`) in
+    the project and each parent folder up to `within`, so new packages need no code change.
     """
-    if not _SCOPE_RE.match(scope):
+    if scope is not None and not _SCOPE_RE.match(scope):
         raise InvalidPackageNameError(scope)
     project = _project_dir(project_path)
-    walk = _node_modules_walk(project)
+    walk = _node_modules_walk(project, within)
     seen: set[str] = set()
     packages: list[InstalledPackage] = []
     for node_modules in walk:
-        scope_dir = node_modules / scope
-        if not scope_dir.is_dir():
-            continue
-        for entry in sorted(scope_dir.iterdir()):
-            name = f"{scope}/{entry.name}"
-            if entry.name.startswith(".") or name in seen:
+        for name, entry in _package_entries(node_modules, scope):
+            if name in seen:
                 continue
             # A nearer copy shadows farther ones, as in Node, even when we refuse it.
             seen.add(name)
@@ -103,6 +120,26 @@ def list_installed_packages(
                 continue
             packages.append(_read_package(real, name))
     return sorted(packages, key=lambda p: p.name)
+
+
+def _package_entries(node_modules: Path, scope: str | None) -> Iterator[tuple[str, Path]]:
+    """(name, folder) of the packages in one node_modules folder, of `scope` when given."""
+    scopes = [node_modules / scope] if scope is not None else [node_modules]
+    while scopes:
+        folder = scopes.pop(0)
+        try:
+            entries = sorted(folder.iterdir()) if folder.is_dir() else []
+        except OSError:  # unreadable, or a symlink loop where a folder should be
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # .bin, .pnpm, .package-lock.json, .cache
+            if folder == node_modules and entry.name.startswith("@"):
+                if scope is None and not entry.is_symlink():  # a linked scope may loop
+                    scopes.append(entry)
+                continue
+            prefix = "" if folder == node_modules else folder.name + "/"
+            yield prefix + entry.name, entry
 
 
 def _project_dir(project_path: str | Path) -> Path:
@@ -117,14 +154,17 @@ def _project_dir(project_path: str | Path) -> Path:
     return path if path.is_dir() else path.parent
 
 
-def _node_modules_walk(project: Path) -> list[Path]:
-    return [folder / "node_modules" for folder in (project, *project.parents)]
+def _node_modules_walk(project: Path, within: Path | None = None) -> list[Path]:
+    folders = [project, *project.parents]
+    if within is not None:
+        folders = [f for f in folders if f.is_relative_to(within)]
+    return [folder / "node_modules" for folder in folders]
 
 
-def _lookup_package(project: Path, package_name: str) -> _Lookup:
+def _lookup_package(project: Path, package_name: str, within: Path | None = None) -> _Lookup:
     if not _NAME_RE.match(package_name):
         raise InvalidPackageNameError(package_name)
-    walk = _node_modules_walk(project)
+    walk = _node_modules_walk(project, within)
     searched: list[Path] = []
     for node_modules in walk:
         if not node_modules.is_dir():
@@ -232,18 +272,26 @@ def check_relative_path(path: str) -> str | None:
         return "absolute paths are not allowed"
     if ".." in PurePosixPath(posix).parts:
         return "'..' is not allowed"
+    if len(path) > MAX_PATH_CHARS:
+        return f"it is longer than {MAX_PATH_CHARS} characters"
+    if any(len(part.encode("utf-8", "replace")) > MAX_NAME_BYTES for part in posix.split("/")):
+        return f"a name in it is longer than {MAX_NAME_BYTES} bytes, more than file systems allow"
     return None
 
 
-def find_path_inside(base: Path, relative: str) -> Path | None:
-    """`base/relative` if it exists and stays inside `base` once symlinks are resolved."""
+def find_path_inside(base: Path, relative: str, *, real_base: Path | None = None) -> Path | None:
+    """`base/relative` if it exists and stays inside `base` once symlinks are resolved.
+    `real_base`: `base` resolved already, by a caller that asks about many files."""
     if check_relative_path(relative) is not None:
         return None
-    real_base = base.resolve()
+    real_base = real_base or base.resolve()
     target = real_path(real_base / relative.replace("\\", "/"))
-    if target is None or not target.is_relative_to(real_base) or not target.exists():
+    if target is None or not target.is_relative_to(real_base):
         return None
-    return target
+    try:
+        return target if target.exists() else None
+    except OSError:  # e.g. a name the file system cannot hold: it cannot exist either
+        return None
 
 
 def real_path(path: Path) -> Path | None:
@@ -257,14 +305,15 @@ def real_path(path: Path) -> Path | None:
 def read_json_object(path: Path) -> dict[str, Any]:
     """A JSON file's top-level object; {} when it is missing, unreadable or not an object."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular_text(path))
+    except (UnreadableFileError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")
+    """A file of an installed package; UnreadableFileError for a pipe, a device or a huge file."""
+    return read_regular_text(path)
 
 
 def suggest_similar(word: str, choices: Iterable[str], limit: int = 5) -> list[str]:

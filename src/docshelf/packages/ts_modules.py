@@ -13,6 +13,7 @@ from docshelf.packages.installed import (
     find_path_inside,
     read_json_object,
     read_text,
+    real_path,
 )
 from docshelf.packages.ts_parse import (
     ParsedModule,
@@ -21,6 +22,7 @@ from docshelf.packages.ts_parse import (
     is_types_file,
     parse_module,
 )
+from docshelf.sources.errors import UnreadableFileError
 
 MAX_HOPS = 8  # re-export chains seen in @mastra packages take 2-3 hops
 MAX_FILES = 400  # files one lookup may open, so a cycle or a huge tree cannot stall it
@@ -53,6 +55,12 @@ class PackageModules:
         self.pkg = pkg
         self.manifest = read_json_object(pkg.root / "package.json")
         self._modules: dict[str, ParsedModule | None] = {}
+        # Resolving a specifier costs a realpath per candidate; a package asks the same
+        # ones thousands of times when every export's declaration is looked up.
+        self._resolved: dict[tuple[str, str, bool], _Resolved | str] = {}
+        self._paths: dict[str, Path | None] = {}
+        self._all_declarations: dict[str, dict[str, Declaration]] = {}
+        self._real_root = real_path(pkg.root)
 
     # -- entry points and export lists
 
@@ -133,6 +141,56 @@ class PackageModules:
 
     def declaration(self, file: str, name: str) -> Declaration | None:
         return self._declaration(file, name, MAX_HOPS, set())
+
+    def declarations_of(self, file: str) -> dict[str, Declaration]:
+        """Every name `file` exports with where it is declared: `declaration` for all of
+        them at once, each file read once (a package of thousands of exports re-exports
+        most of them through a few `export *` barrels)."""
+        if file in self._all_declarations:
+            return self._all_declarations[file]
+        self._all_declarations[file] = {}  # a cycle back to this file finds nothing more
+        module = self.module(file)
+        found: dict[str, Declaration] = {}
+        if module is not None:
+            for name, (kind, line) in module.declarations.items():
+                found[name] = Declaration(name, file, line, kind)
+            for name, (_spec, line) in module.namespaces.items():
+                found.setdefault(name, Declaration(name, file, line, "namespace re-export"))
+            for name, (local, source, line) in module.named.items():
+                if name not in found:
+                    decl = (
+                        self._follow_all(file, source, local, line)
+                        if source is not None
+                        else self._local_all(file, module, local, line)
+                    )
+                    if decl is not None:
+                        found[name] = decl
+            for spec, _line in module.stars:
+                target = self.resolve(file, spec, types=True)
+                if isinstance(target, _Resolved):
+                    for name, decl in self.declarations_of(target.file).items():
+                        found.setdefault(name, decl)
+        self._all_declarations[file] = found
+        return found
+
+    def _follow_all(self, file: str, spec: str, name: str, line: int) -> Declaration | None:
+        target = self.resolve(file, spec, types=True)
+        if isinstance(target, _Resolved):
+            return self.declarations_of(target.file).get(name)
+        return Declaration(name, file, line, "re-export", external=target)
+
+    def _local_all(
+        self, file: str, module: ParsedModule, local: str, line: int
+    ) -> Declaration | None:
+        if local in module.locals:
+            kind, decl_line = module.locals[local]
+            return Declaration(local, file, decl_line, kind)
+        if local in module.imports:
+            imported, spec, import_line = module.imports[local]
+            if imported == "*":
+                return Declaration(local, file, import_line, "namespace re-export")
+            return self._follow_all(file, spec, imported, import_line)
+        return Declaration(local, file, line, "re-export")
 
     def _declaration(
         self, file: str, name: str, hops: int, seen: set[tuple[str, str]]
@@ -261,6 +319,12 @@ class PackageModules:
     def resolve(self, file: str, spec: str, types: bool) -> _Resolved | str:
         """A module specifier used in `file` as a file of this package, or the specifier
         itself when it names another package (or leaves this one)."""
+        key = (posixpath.dirname(file) if spec.startswith(".") else "", spec, types)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(file, spec, types)
+        return self._resolved[key]
+
+    def _resolve(self, file: str, spec: str, types: bool) -> _Resolved | str:
         if spec.startswith("."):
             base = posixpath.normpath(posixpath.join(posixpath.dirname(file), spec))
             candidates = _types_candidates(base) if types else _js_candidates(base)
@@ -281,12 +345,21 @@ class PackageModules:
             path = self._path(file)
             module = None
             if path is not None and path.is_file():
-                module = parse_module(read_text(path), typescript=is_types_file(file))
+                try:
+                    module = parse_module(read_text(path), typescript=is_types_file(file))
+                except UnreadableFileError:
+                    module = None  # over the size limit, or swapped for a pipe: not parsed
             self._modules[file] = module
         return self._modules[file]
 
     def _path(self, file: str) -> Path | None:
-        return find_path_inside(self.pkg.root, file)
+        if file not in self._paths:
+            self._paths[file] = (
+                find_path_inside(self.pkg.root, file, real_base=self._real_root)
+                if self._real_root is not None
+                else None
+            )
+        return self._paths[file]
 
 
 @dataclass(frozen=True)

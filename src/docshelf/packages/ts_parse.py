@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +28,8 @@ _IMPORT_RE = re.compile(
     r"^import\s+(?:type\s+)?(?P<clause>[^;'\"]*?)\s*from\s*['\"](?P<spec>[^'\"]+)['\"]", re.M
 )
 _JS_DECL = r"^(?:export\s+)?(?:(?:async\s+)?function\*?|class|var|let|const)\s+(?:{name})(?![\w$])"
+_NOT_BRACKET_RE = re.compile(r"[^(){}\[\]\n]+")
+_ONE_BRACKET = str.maketrans("{[}]", "(())")
 _STATEMENT_START_RE = re.compile(r"^(?:export|declare|import|type|interface|function|class)\b")
 # Comments go, strings stay: a module specifier is a string.
 _COMMENT_OR_STRING_RE = re.compile(
@@ -47,6 +50,10 @@ class ParsedModule:
     namespaces: dict[str, tuple[str, int]] = field(default_factory=dict)  # export * as ns
     imports: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
 
 def parse_module(text: str, typescript: bool) -> ParsedModule:
     """Index a module's top-level exports and imports.
@@ -57,10 +64,10 @@ def parse_module(text: str, typescript: bool) -> ParsedModule:
     as is: its regex literals defeat a simple tokenizer, and its declarations are only
     searched on demand (`find_js_declaration`).
     """
-    code = _COMMENT_OR_STRING_RE.sub(_blank_comment, text) if typescript else text
+    code, blanked = _blank(text) if typescript else (text, "")
     module = ParsedModule(text, code)
     starts = [0, *(m.end() for m in re.finditer("\n", code))]
-    depths = _line_depths(_COMMENT_OR_STRING_RE.sub(_blank_all, text)) if typescript else None
+    depths = _line_depths(blanked) if typescript else None
 
     def top(match: re.Match[str]) -> int | None:
         index = bisect.bisect_right(starts, match.start()) - 1
@@ -121,11 +128,27 @@ def declaration_excerpt(
     return "\n".join(text_lines[start : end + 1]), cut
 
 
-def _blank_comment(match: re.Match[str]) -> str:
-    text = match.group()
-    if text.startswith(("//", "/*")):
-        return re.sub(r"[^\n]", " ", text)
-    return text
+def _blank(text: str) -> tuple[str, str]:
+    """`text` with its comments blanked (strings stay: module specifiers are strings), and
+    with comments and strings blanked, in one pass; offsets and line breaks unchanged."""
+    code: list[str] = []
+    blanked: list[str] = []
+    last = 0
+    for match in _COMMENT_OR_STRING_RE.finditer(text):
+        token = match.group()
+        between = text[last : match.start()]
+        spaces = _spaces(token)
+        code += (between, spaces if token.startswith(("//", "/*")) else token)
+        blanked += (between, spaces)
+        last = match.end()
+    tail = text[last:]
+    return "".join(code) + tail, "".join(blanked) + tail
+
+
+def _spaces(token: str) -> str:
+    if "\n" not in token:
+        return " " * len(token)
+    return "\n".join(" " * len(part) for part in token.split("\n"))
 
 
 def _blank_all(match: re.Match[str]) -> str:
@@ -135,10 +158,11 @@ def _blank_all(match: re.Match[str]) -> str:
 def _line_depths(code: str) -> list[int]:
     depths: list[int] = []
     depth = 0
-    for line in code.split("\n"):
+    # Brackets alone, each kind written as "(" or ")": two counts per line, not six.
+    for line in _NOT_BRACKET_RE.sub("", code).translate(_ONE_BRACKET).split("\n"):
         depths.append(depth)
-        depth += sum(line.count(c) for c in "({[") - sum(line.count(c) for c in ")}]")
-        depth = max(depth, 0)
+        if line:
+            depth = max(depth + line.count("(") - line.count(")"), 0)
     return depths
 
 
@@ -214,3 +238,22 @@ def _doc_comment_start(text_lines: list[str], start: int) -> int:
         if text_lines[index].lstrip().startswith("/**"):
             return index
     return start
+
+
+def doc_comment(module: ParsedModule, line: int) -> list[str]:
+    """The lines of the `/** ... */` comment right above the 1-based `line`, without the
+    comment marks; [] when there is none."""
+    text_lines = module.lines
+    start = _doc_comment_start(text_lines, line - 1)
+    if start == line - 1:
+        return []
+    lines = []
+    for raw in text_lines[start : line - 1]:
+        text = raw.strip().removeprefix("/**").removesuffix("*/")
+        text = text[1:] if text.startswith("*") else text
+        lines.append((text[1:] if text.startswith(" ") else text).rstrip())
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines

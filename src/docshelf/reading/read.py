@@ -13,16 +13,36 @@ from dataclasses import dataclass, replace
 from typing import Generic, Protocol, TypeVar
 from urllib.parse import unquote
 
-from docshelf.errors import InvalidPathError
+from docshelf.constants import MAX_PATH_CHARS
+from docshelf.errors import InvalidPathError, UsageError
 from docshelf.models import Hit, ReadResult, Section
 from docshelf.reading.links import PageIndex, rewrite_links, split_link
-from docshelf.reading.tokens import CHARS_PER_TOKEN, approx_tokens
+from docshelf.reading.paging import cut_text
 from docshelf.store.catalog import VersionRef
 from docshelf.store.pages import PageEntry, find_page, has_subpages, list_pages, page_files
 from docshelf.wording import Blank, Param, say
 
 _SUFFIX = re.compile(r"\.(md|mdx|markdown)$", re.IGNORECASE)
-MAX_PATH_CHARS = 1024
+MAX_READ_PATHS = 20  # per call: a read of thousands of paths is a load, not a question
+_OMITTED_NAMED = 20
+
+
+def check_paths(paths: list[str] | str) -> list[str]:
+    """The paths of one read: at least one, at most MAX_READ_PATHS."""
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    if not paths:
+        raise UsageError(
+            "Give at least one path, e.g. ",
+            Param("paths", ["reference/agents/agent"]),
+            " ('' is the top level).",
+        )
+    if len(paths) > MAX_READ_PATHS:
+        raise UsageError(
+            f"Read at most {MAX_READ_PATHS} paths per call, not {len(paths)}: ask for the first "
+            f"{MAX_READ_PATHS}, then the rest in further calls (or search the docs to find the "
+            "pages that matter)."
+        )
+    return paths
 
 
 def normalize_path(raw: str) -> str:
@@ -51,6 +71,7 @@ def read_path(
     *,
     section: str | None = None,
     max_tokens: int | None = None,
+    offset: int = 0,
     suggest: Callable[[str], list[Hit]] | None = None,
 ) -> ReadResult:
     """Read one path of a library version with the reference server's semantics.
@@ -60,6 +81,9 @@ def read_path(
     and search suggestions, flagged as an error. The path may also be the page's public
     URL or site path (`https://nextjs.org/docs/app/x`, `/docs/app/x`) or a link read in
     a page, `#anchor` naming a section; links in the text returned are page paths.
+    With `max_tokens` (or an `offset`) the text is cut into parts: from character
+    `offset`, about `max_tokens` long, ending at a section or line break, with a note
+    naming the sections left out and the next offset.
     """
     target, anchor = split_link(raw_path) if isinstance(raw_path, str) else (raw_path, "")
     path = normalize_path(target)
@@ -67,7 +91,7 @@ def read_path(
     links = _Links(conn, ref.id)
     if path and not _exists(conn, ref.id, path):
         path = links.index.match_site_path(path) or path
-    result = _read(conn, ref, path, section, max_tokens, suggest)
+    result = _read(conn, ref, path, section, max_tokens, offset, suggest)
     if result.kind in ("page", "index") and result.file is not None:
         text = rewrite_links(result.text, result.file, links.index)
         return replace(result.read, text=text)
@@ -117,6 +141,7 @@ def _read(
     path: str,
     section: str | None,
     max_tokens: int | None,
+    offset: int,
     suggest: Callable[[str], list[Hit]] | None,
 ) -> _Read:
     lib, version = ref.record.name, ref.record.version
@@ -128,26 +153,28 @@ def _read(
     if page is not None and not section and has_subpages(conn, ref.id, path):
         # A page that is also a folder (`guide` and `guide/intro`) reads as that folder's index.
         listing = format_listing(list_pages(conn, ref.id), path)
-        text, omitted, truncated = _cap(page.sections, page.content, max_tokens)
-        if not truncated:
-            text = f"{text}\n\n{listing}"
-        result = ReadResult(lib, version, path, "index", text, page.title, truncated, omitted)
-        return _Read(result, page.file)
+        text = f"{page.content}\n\n{listing}"
+        starts = _section_starts(page.content, page.sections)
+        result = ReadResult(lib, version, path, "index", text, page.title)
+        fitted = _fit(result, tuple(zip(starts, page.sections, strict=True)), max_tokens, offset)
+        return _Read(fitted, page.file)
     if page is None:
         # Only a directory or a miss needs the list of every page of the version.
         entries = list_pages(conn, ref.id)
         if not _is_dir(entries, path):
-            return _Read(_missing(entries, lib, version, path, suggest))
+            missing = _missing(entries, lib, version, path, suggest)
+            return _Read(_fit(missing, (), max_tokens, offset))
         index = find_page(conn, ref.id, f"{path}/index" if path else "index")
         listing = format_listing(entries, path)
         if index is None:
-            return _Read(ReadResult(lib, version, path, "listing", listing, title=path or "/"))
-        text, omitted, truncated = _cap(index.sections, index.content, max_tokens)
-        if not truncated:
-            text = f"{text}\n\n{listing}"
-        result = ReadResult(lib, version, path, "index", text, index.title, truncated, omitted)
-        return _Read(result, index.file)
-    sections = page.sections
+            result = ReadResult(lib, version, path, "listing", listing, title=path or "/")
+            return _Read(_fit(result, (), max_tokens, offset))
+        text = f"{index.content}\n\n{listing}"
+        starts = _section_starts(index.content, index.sections)
+        result = ReadResult(lib, version, path, "index", text, index.title)
+        fitted = _fit(result, tuple(zip(starts, index.sections, strict=True)), max_tokens, offset)
+        return _Read(fitted, index.file)
+    sections = list(page.sections)
     if section:
         chosen = select_sections(sections, section)
         if not chosen:
@@ -159,12 +186,26 @@ def _read(
                 ", or without it for the whole page.",
             )
             return _Read(ReadResult(lib, version, path, "missing", text, page.title))
+        texts = [s.text for s in chosen]
+        content = "\n\n".join(texts)
+        starts = [sum(len(t) + 2 for t in texts[:i]) for i in range(len(texts))]
         sections = chosen
-    content = "\n\n".join(s.text for s in sections) if section else page.content
-    text, omitted, truncated = _cap(sections, content, max_tokens)
-    return _Read(
-        ReadResult(lib, version, path, "page", text, page.title, truncated, omitted), page.file
+    else:
+        content = page.content
+        starts = _section_starts(content, page.sections)
+    result = ReadResult(lib, version, path, "page", content, page.title)
+    fitted = _fit(result, tuple(zip(starts, sections, strict=True)), max_tokens, offset)
+    return _Read(fitted, page.file)
+
+
+def not_read(ref: VersionRef, raw_path: str, max_tokens: int) -> ReadResult:
+    """The answer for a path left unread because the answer's budget was spent."""
+    path = normalize_path(raw_path)
+    text = (
+        f"(Not read: this answer reached its limit of about {max_tokens} tokens; read it in "
+        "another call, with this path alone.)"
     )
+    return ReadResult(ref.record.name, ref.record.version, path, "page", text, truncated=True)
 
 
 def select_sections(sections: list[Section], wanted: str) -> list[Section]:
@@ -277,41 +318,46 @@ def _missing(
     return ReadResult(lib, version, path, "missing", "\n".join(lines), suggestions=hits)
 
 
-def _cap(
-    sections: list[Section], content: str, max_tokens: int | None
-) -> tuple[str, tuple[str, ...], bool]:
-    """Fit whole sections into the token budget; name what was left out."""
-    if max_tokens is None or approx_tokens(content) <= max_tokens:
-        return content, (), False
-    kept: list[str] = []
-    used = 0
-    cut = len(sections)
-    for i, section in enumerate(sections):
-        cost = approx_tokens(section.text) + 1
-        if used + cost > max_tokens:
-            cut = i
-            break
-        kept.append(section.text)
-        used += cost
-    if not kept and sections:
-        budget_chars = max(max_tokens, 1) * CHARS_PER_TOKEN
-        head = sections[0].text[:budget_chars].rsplit("\n", 1)[0]
-        kept.append(head + "\n\n[… section cut at the token limit]")
-        cut = 1
-    omitted = tuple(" > ".join(s.heading_path) or "(intro)" for s in sections[cut:])
-    note = (
-        f"\n\n---\n[Cut to about {max_tokens} tokens. {len(omitted)} more section(s) left out: "
-        + "; ".join(omitted[:20])
-        + ("; …" if len(omitted) > 20 else "")
-        + say(
-            ". Read them with ",
-            Param("section", Blank("heading")),
-            ", or raise ",
-            Param("max_tokens"),
-            ".]",
-        )
+def _section_starts(content: str, sections: Iterable[Section]) -> list[int]:
+    """Where each section starts in `content`, in characters (from its 1-based line)."""
+    line_starts = [0]
+    for line in content.split("\n"):
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    last = len(line_starts) - 1
+    return [line_starts[min(max(s.start_line - 1, 0), last)] for s in sections]
+
+
+def _fit(
+    result: ReadResult,
+    sections: tuple[tuple[int, Section], ...],
+    max_tokens: int | None,
+    offset: int,
+) -> ReadResult:
+    """`result` with its text cut to the part from `offset` that fits `max_tokens`."""
+    if max_tokens is None and not offset:
+        return result
+    budget = max_tokens if max_tokens is not None else max(len(result.text), 1)
+    breaks = [start for start, _ in sections]
+    part = cut_text(result.text, offset=offset, max_tokens=budget, breaks=breaks)
+    if part.next_offset is None:
+        return replace(result, text=part.text)
+    omitted = tuple(" > ".join(s.heading_path) or "(intro)" for at, s in sections if at >= part.end)
+    named = "; ".join(omitted[:_OMITTED_NAMED]) + ("; …" if len(omitted) > _OMITTED_NAMED else "")
+    left = f" {len(omitted)} more section(s) after it: {named}." if omitted else ""
+    by_section: tuple[str | Param, ...] = (
+        (", or one section with ", Param("section", Blank("heading"))) if omitted else ()
     )
-    return "\n\n".join(kept) + note, omitted, True
+    note = say(
+        f"\n\n[Cut at about {budget} tokens: characters {part.start}-{part.end} of "
+        f"{part.total} shown.{left} Read on with ",
+        Param("offset", part.end),
+        " and this path alone",
+        *by_section,
+        ", or raise ",
+        Param("max_tokens"),
+        ".]",
+    )
+    return replace(result, text=part.text + note, truncated=True, omitted_sections=omitted)
 
 
 def _is_dir(entries: list[PageEntry], path: str) -> bool:

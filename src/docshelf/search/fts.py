@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from docshelf.search.query import fts_match, query_terms
 from docshelf.store.catalog import VersionRef
-from docshelf.store.indexing import version_token
+from docshelf.store.fts_tables import page_table, section_table
 
-# BM25 column weights; the version tag column never scores.
-SECTION_WEIGHTS = (6.0, 3.0, 3.0, 1.0, 0.0)  # title, headings, path words, body, tag
-PAGE_WEIGHTS = (6.0, 2.0, 4.0, 3.0, 1.0, 0.0)  # title, headings, path words, intro, body, tag
+SECTION_WEIGHTS = (6.0, 3.0, 3.0, 1.0)  # BM25 column weights: title, headings, path words, body
+PAGE_WEIGHTS = (6.0, 2.0, 4.0, 3.0, 1.0)  # title, headings, path words, intro, body
 SECTION_POOL = 200  # best sections considered before grouping to pages
 PAGE_POOL = 100
 FUSION_K = 20.0  # reciprocal rank fusion constant: small k trusts the top ranks more
 NEAR_DISTANCE = 4  # tokens allowed between two consecutive query words
+
+Scored = list[tuple[int, float]]  # (row id, BM25 score: lower is better), best first
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,15 @@ class PageRankings:
     sections: list[int] = field(default_factory=list)  # section ids by BM25, best first
 
 
+@dataclass(frozen=True)
+class VersionLists:
+    """One version's three BM25 lists, best first, each cut to its pool."""
+
+    sections: Scored
+    pages: Scored
+    near: Scored  # pages where consecutive query words stand close together
+
+
 def rank_pages(
     conn: sqlite3.Connection,
     query: str,
@@ -47,9 +58,11 @@ def rank_pages(
     *,
     path_prefix: str = "",
     limit: int = 10,
+    shelf_wide: Sequence[int] = (),
 ) -> list[PageMatch]:
-    """Pages ranked by reciprocal rank fusion of section-level and page-level BM25."""
-    found = page_rankings(conn, query, versions, path_prefix=path_prefix)
+    """Pages ranked by reciprocal rank fusion of section-level and page-level BM25 (and
+    `shelf_wide`, a ranking of pages by shelf-wide statistics, when given)."""
+    found = page_rankings(conn, query, versions, path_prefix=path_prefix, shelf_wide=shelf_wide)
     scores = reciprocal_rank_fusion(found.rankings)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     version_of = page_versions(conn, ranked)
@@ -60,65 +73,104 @@ def rank_pages(
 
 
 def page_rankings(
-    conn: sqlite3.Connection, query: str, versions: list[VersionRef], *, path_prefix: str = ""
+    conn: sqlite3.Connection,
+    query: str,
+    versions: list[VersionRef],
+    *,
+    path_prefix: str = "",
+    shelf_wide: Sequence[int] = (),
 ) -> PageRankings:
-    """Section BM25, page BM25 and word-proximity rankings of the pages matching `query`."""
+    """Section BM25, page BM25 and word-proximity rankings of the pages matching `query`.
+
+    Each version is ranked in its own tables, with its own statistics. With several
+    versions, each list is merged across them by BM25 score and cut to its pool again;
+    their scores come from different statistics, so a ranking by shelf-wide ones
+    (`shelf_wide`, the page cards') joins them as a fourth vote.
+    """
     terms = query_terms(query)
     if not terms or not versions:
         return PageRankings([], {})
-    ids = [v.id for v in versions]
-    # The version filter is part of MATCH (a tag column), so FTS5 never scores other versions.
-    tags = " OR ".join(version_token(i) for i in ids)
-    match = f"vid : ({tags}) AND ({fts_match(terms)})"
-    pages_under, params = prefix_filter(ids, path_prefix)
+    found = merge_lists(
+        [version_lists(conn, terms, v.id, path_prefix) for v in versions],
+        [(_rarest(v.record.sections), _rarest(v.record.pages)) for v in versions],
+    )
+    page_of = _pages_of(conn, [row[0] for row in found.sections])
+    best_section: dict[int, int] = {}
+    for row in found.sections:
+        best_section.setdefault(page_of[row[0]], row[0])
+    rankings = [list(best_section), [r[0] for r in found.pages], [r[0] for r in found.near]]
+    if shelf_wide:
+        rankings.append(list(shelf_wide))
+    return PageRankings(rankings, best_section, [row[0] for row in found.sections])
+
+
+def version_lists(
+    conn: sqlite3.Connection, terms: list[str], version_id: int, path_prefix: str = ""
+) -> VersionLists:
+    """The three BM25 lists of one version (from its own FTS tables) for query words."""
+    sections, pages = section_table(version_id), page_table(version_id)
+    pages_under, params = prefix_filter([version_id], path_prefix)
     sections_under = (
         f"AND rowid IN (SELECT id FROM sections WHERE page_id IN ({pages_under}))"
         if pages_under
         else ""
     )
     pages_under = f"AND rowid IN ({pages_under})" if pages_under else ""
-
-    section_rows = (
-        _plain(conn)
-        .execute(
-            f"SELECT rowid, bm25(sections_fts, {_w(SECTION_WEIGHTS)}) AS r FROM sections_fts "
-            f"WHERE sections_fts MATCH ? {sections_under} ORDER BY r LIMIT ?",
-            (match, *params, SECTION_POOL),
-        )
-        .fetchall()
+    match = fts_match(terms)
+    cursor = _plain(conn)
+    section_rows = cursor.execute(
+        f"SELECT rowid, bm25({sections}, {_w(SECTION_WEIGHTS)}) AS r FROM {sections} "
+        f"WHERE {sections} MATCH ? {sections_under} ORDER BY r LIMIT ?",
+        (match, *params, SECTION_POOL),
+    ).fetchall()
+    page_sql = (
+        f"SELECT rowid, bm25({pages}, {_w(PAGE_WEIGHTS)}) AS r FROM {pages} "
+        f"WHERE {pages} MATCH ? {pages_under} ORDER BY r LIMIT ?"
     )
-    page_of = _pages_of(conn, [row[0] for row in section_rows])
-    page_rows = (
-        _plain(conn)
-        .execute(
-            f"SELECT rowid, bm25(pages_fts, {_w(PAGE_WEIGHTS)}) AS r FROM pages_fts "
-            f"WHERE pages_fts MATCH ? {pages_under} ORDER BY r LIMIT ?",
-            (match, *params, PAGE_POOL),
-        )
-        .fetchall()
-    )
-    pair_rows: list[tuple[int, float]] = []
+    page_rows = cursor.execute(page_sql, (match, *params, PAGE_POOL)).fetchall()
+    near_rows: Scored = []
     if len(terms) > 1:
         # Sequential dependence: pages where consecutive query words stand close together.
         near = " OR ".join(
             f"NEAR({fts_match([a])} {fts_match([b])}, {NEAR_DISTANCE})"
             for a, b in itertools.pairwise(terms)
         )
-        pair_rows = (
-            _plain(conn)
-            .execute(
-                f"SELECT rowid, bm25(pages_fts, {_w(PAGE_WEIGHTS)}) AS r FROM pages_fts "
-                f"WHERE pages_fts MATCH ? {pages_under} ORDER BY r LIMIT ?",
-                (f"vid : ({tags}) AND ({near})", *params, PAGE_POOL),
-            )
-            .fetchall()
-        )
+        near_rows = cursor.execute(page_sql, (near, *params, PAGE_POOL)).fetchall()
+    return VersionLists(section_rows, page_rows, near_rows)
 
-    best_section: dict[int, int] = {}
-    for row in section_rows:
-        best_section.setdefault(page_of[row[0]], row[0])
-    rankings = [list(best_section), [r[0] for r in page_rows], [r[0] for r in pair_rows]]
-    return PageRankings(rankings, best_section, [row[0] for row in section_rows])
+
+def merge_lists(
+    lists: list[VersionLists], rarest: Sequence[tuple[float, float]] = ()
+) -> VersionLists:
+    """Several versions' lists as one, by BM25 score (ties by id), cut to the pools.
+
+    A version's scores are first divided by `rarest`, the weight BM25 gives there to a
+    word found in one row (of its sections, of its pages): BM25 weighs a rare word by
+    the log of the row count, so without it a big library would outscore a small one on
+    the same words by its size alone.
+    """
+    if len(lists) == 1:
+        return lists[0]
+    scales = rarest or [(1.0, 1.0)] * len(lists)
+
+    def merged(part: str, scale: int, pool: int) -> Scored:
+        rows = [
+            (rowid, score / weights[scale])
+            for found, weights in zip(lists, scales, strict=True)
+            for rowid, score in getattr(found, part)
+        ]
+        return sorted(rows, key=lambda r: (r[1], r[0]))[:pool]
+
+    return VersionLists(
+        merged("sections", 0, SECTION_POOL),
+        merged("pages", 1, PAGE_POOL),
+        merged("near", 1, PAGE_POOL),
+    )
+
+
+def _rarest(rows: int) -> float:
+    """FTS5's BM25 weight (IDF) of a word found in one of `rows` rows, at least 1e-6."""
+    return max(math.log((rows - 1 + 0.5) / (1 + 0.5)), 1e-6)
 
 
 def reciprocal_rank_fusion(
@@ -134,15 +186,18 @@ def reciprocal_rank_fusion(
     return scores
 
 
-def section_snippet(conn: sqlite3.Connection, query: str, section_id: int, tokens: int = 28) -> str:
+def section_snippet(
+    conn: sqlite3.Connection, query: str, version_id: int, section_id: int, tokens: int = 28
+) -> str:
     """A short excerpt of the section around the query words."""
     terms = query_terms(query)
     if terms:
+        table = section_table(version_id)
         row = (
             _plain(conn)
             .execute(
-                f"SELECT snippet(sections_fts, 3, '', '', '…', {int(tokens)}) FROM sections_fts "
-                "WHERE sections_fts MATCH ? AND rowid = ?",
+                f"SELECT snippet({table}, 3, '', '', '…', {int(tokens)}) FROM {table} "
+                f"WHERE {table} MATCH ? AND rowid = ?",
                 (fts_match(terms), section_id),
             )
             .fetchone()

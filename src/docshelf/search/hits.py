@@ -42,7 +42,7 @@ def search_hits(
         heading, anchor, snippet = "", "", ""
         if match.section_id is not None:
             heading, anchor = section_heading(conn, match.section_id)
-            snippet = section_snippet(conn, query, match.section_id)
+            snippet = section_snippet(conn, query, match.version_id, match.section_id)
         record = by_id[match.version_id]
         hits.append(
             Hit(record.name, record.version, row[0], row[1], heading, anchor, match.score, snippet)

@@ -9,11 +9,13 @@ text ranks high keeps most of its score when the vectors disagree.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from docshelf.constants import SEARCH_MODES, SearchMode
 from docshelf.errors import UsageError
+from docshelf.search import routing
 from docshelf.search.fts import (
     PageMatch,
     page_rankings,
@@ -60,12 +62,13 @@ def rank(
     """Pages for `query` by `mode`: fulltext, semantic, hybrid, or auto (hybrid when ready).
 
     auto never waits: while the model loads or vectors are being built, it is full text,
-    and the ranking's note says so.
+    and the ranking's note says so. Over many versions, the ones ranked in full are routed
+    first (search/routing.py).
     """
     if mode not in SEARCH_MODES:
         raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
     if mode == "fulltext" or (mode == "auto" and not semantic.available):
-        pages = rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+        pages = _rank_text(conn, query, versions, path_prefix, limit)
         note = semantic.fallback_note(conn, versions) if mode == "auto" else ""
         return Ranking(pages, "fulltext", note)
     if not query_terms(query) or not versions:
@@ -78,7 +81,7 @@ def rank(
             semantic.embedder(wait=not semantic.load_in_background) if indexes is not None else None
         )
         if indexes is None or queries is None:
-            pages = rank_pages(conn, query, versions, path_prefix=path_prefix, limit=limit)
+            pages = _rank_text(conn, query, versions, path_prefix, limit)
             return Ranking(pages, "fulltext", semantic.fallback_note(conn, versions))
     else:
         queries = semantic.require()
@@ -93,14 +96,59 @@ def rank(
                 ".",
             )
     vector = queries.vector(query)
-    if mode == "semantic":
-        return Ranking(
-            rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit), "semantic"
-        )
+    if mode == "semantic":  # the vectors alone choose; the words would bias them
+        versions = routing.route(conn, "", versions, cards=[], indexes=indexes, vector=vector)
+        kept = {v.id for v in versions}
+        indexes = [i for i in indexes if i.version_id in kept]
+        pages = rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit)
+        return Ranking(pages, "semantic")
+    cards = _cards(conn, query, versions, path_prefix)
+    versions = routing.route(conn, query, versions, cards=cards, indexes=indexes, vector=vector)
+    kept = {v.id for v in versions}
+    indexes = [i for i in indexes if i.version_id in kept]
     pages = rank_hybrid(
-        conn, query, versions, indexes, vector, path_prefix=path_prefix, limit=limit
+        conn,
+        query,
+        versions,
+        indexes,
+        vector,
+        path_prefix=path_prefix,
+        limit=limit,
+        shelf_wide=[page for page, version in cards if version in kept],
     )
     return Ranking(pages, "hybrid")
+
+
+def _rank_text(
+    conn: sqlite3.Connection,
+    query: str,
+    versions: list[VersionRef],
+    path_prefix: str,
+    limit: int,
+) -> list[PageMatch]:
+    cards = _cards(conn, query, versions, path_prefix)
+    versions = routing.route(conn, query, versions, cards=cards)
+    kept = {v.id for v in versions}
+    return rank_pages(
+        conn,
+        query,
+        versions,
+        path_prefix=path_prefix,
+        limit=limit,
+        shelf_wide=[page for page, version in cards if version in kept],
+    )
+
+
+def _cards(
+    conn: sqlite3.Connection, query: str, versions: list[VersionRef], path_prefix: str
+) -> list[tuple[int, int]]:
+    """The page cards that best match `query` across several versions (none for one: its
+    own statistics already rank it as if it were alone)."""
+    if len(versions) < 2:
+        return []
+    cards = routing.rank_cards(conn, query, {v.id for v in versions})
+    allowed = _pages_under(conn, [v.id for v in versions], path_prefix)
+    return cards if allowed is None else [c for c in cards if c[0] in allowed]
 
 
 def rank_hybrid(
@@ -112,11 +160,12 @@ def rank_hybrid(
     *,
     path_prefix: str = "",
     limit: int = 10,
+    shelf_wide: Sequence[int] = (),
 ) -> list[PageMatch]:
     """Full text's rankings plus the vector ranking, fused; the snippet's section is full
     text's best when it found the page, else the section closest to the query."""
-    found = page_rankings(conn, query, versions, path_prefix=path_prefix)
-    near = semantic_pages(conn, indexes, vector, path_prefix)[:SEMANTIC_POOL]
+    found = page_rankings(conn, query, versions, path_prefix=path_prefix, shelf_wide=shelf_wide)
+    near = semantic_pages(conn, indexes, vector, path_prefix, SEMANTIC_POOL)
     rankings = [*found.rankings, [m.page_id for m in near]]
     weights = [1.0] * len(found.rankings) + [VECTOR_WEIGHT]
     scores = reciprocal_rank_fusion(rankings, weights=weights)
@@ -148,19 +197,24 @@ def rank_semantic(
     """Pages by vectors alone (for evaluation); score is the cosine x 100."""
     return [
         PageMatch(m.page_id, m.version_id, m.section_id, round(m.score * 100, 4))
-        for m in semantic_pages(conn, indexes, vector, path_prefix)[:limit]
+        for m in semantic_pages(conn, indexes, vector, path_prefix, limit)
     ]
 
 
 def semantic_pages(
-    conn: sqlite3.Connection, indexes: list[VectorIndex], vector: np.ndarray, path_prefix: str
+    conn: sqlite3.Connection,
+    indexes: list[VectorIndex],
+    vector: np.ndarray,
+    path_prefix: str,
+    limit: int = SEMANTIC_POOL,
 ) -> list[SectionVector]:
-    """Every page of the indexes (under `path_prefix`), closest first."""
+    """The `limit` pages of the indexes (under `path_prefix`) closest to `vector`, best
+    first; ties keep the indexes' order."""
     allowed = _pages_under(conn, [i.version_id for i in indexes], path_prefix)
-    pages = [m for index in indexes for m in index.rank(vector, allowed)]
+    pages = [m for index in indexes for m in index.top_pages(vector, limit, allowed)]
     if len(indexes) > 1:
         pages.sort(key=lambda m: -m.score)
-    return pages
+    return pages[:limit]
 
 
 def _pages_under(conn: sqlite3.Connection, version_ids: list[int], prefix: str) -> set[int] | None:

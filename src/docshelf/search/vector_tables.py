@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from docshelf.search.embed import PAGE_TOKENS, SECTION_TOKENS, page_text, section_text, vector_key
@@ -75,6 +76,44 @@ def has_tables(conn: sqlite3.Connection) -> bool:
         f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({marks})", TABLES
     ).fetchone()
     return bool(row[0] == len(TABLES))
+
+
+def copy_embeddings(target: sqlite3.Connection, source: Path) -> int:
+    """Copy the stored vectors of the index at `source` into `target` (a re-index's new
+    database), so that its unchanged pages and sections reuse them by hash instead of
+    being embedded again; returns how many were copied.
+
+    Nothing is copied from an index SQLite cannot read (a damaged one being rebuilt) or
+    one without vectors. The next build maps units to them and collects the rest.
+    """
+    if not source.exists():
+        return 0
+    try:
+        target.execute("ATTACH DATABASE ? AS previous", (str(source),))
+    except sqlite3.DatabaseError:
+        return 0
+    try:
+        found = target.execute(
+            "SELECT 1 FROM previous.sqlite_master WHERE type = 'table' AND name = 'embeddings'"
+        ).fetchone()
+        if found is None:
+            return 0
+        ensure_schema(target)
+        target.execute("BEGIN IMMEDIATE")
+        try:
+            copied = target.execute(
+                "INSERT OR IGNORE INTO main.embeddings (model, hash, vector) "
+                "SELECT model, hash, vector FROM previous.embeddings"
+            ).rowcount
+            target.execute("COMMIT")
+        except BaseException:
+            target.execute("ROLLBACK")
+            raise
+        return int(copied)
+    except sqlite3.DatabaseError:
+        return 0
+    finally:
+        target.execute("DETACH DATABASE previous")
 
 
 @dataclass(frozen=True)

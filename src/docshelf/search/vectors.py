@@ -128,27 +128,43 @@ class VectorIndex:
     sections: np.ndarray  # float32 [sections, dim]
     centroids: np.ndarray  # float32 [pages, dim], unit length
 
-    def rank(self, query: np.ndarray, allowed: set[int] | None = None) -> list[SectionVector]:
-        """Every page, best first: the mean of its centroid's and its best section's cosine.
+    def scores(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(page scores, section scores): a page's is the mean of its centroid's and its
+        best section's cosine.
 
         The centroid says what the whole page is about; the best section catches a page
         that answers in one place. Either alone ranks worse (see benchmarks/semantic.py).
         """
-        if not len(self.page_ids):
-            return []
         section_scores = self.sections @ query
         best = np.maximum.reduceat(section_scores, self.starts)
-        scores = (self.centroids @ query + best) / 2
-        order = np.argsort(-scores, kind="stable")
+        return (self.centroids @ query + best) / 2, section_scores
+
+    def top_pages(
+        self, query: np.ndarray, limit: int, allowed: set[int] | None = None
+    ) -> list[SectionVector]:
+        """The `limit` best pages (among `allowed` page ids, if given), best first, ties
+        in page order; only these become objects."""
+        if not len(self.page_ids) or limit < 1:
+            return []
+        scores, section_scores = self.scores(query)
+        candidates = np.arange(len(self.page_ids))
+        if allowed is not None:
+            keep = np.isin(self.page_ids, np.fromiter(allowed, np.int64, len(allowed)))
+            candidates = candidates[keep]
+        if len(candidates) > limit:
+            # Everything at least as good as the limit-th best: the stable sort below then
+            # breaks ties exactly as a sort of every page would.
+            kth = np.partition(-scores[candidates], limit - 1)[limit - 1]
+            candidates = candidates[-scores[candidates] <= kth]
+        order = candidates[np.argsort(-scores[candidates], kind="stable")][:limit]
         ends = np.append(self.starts[1:], len(self.section_ids))
         out = []
-        for i in order:
-            page_id = int(self.page_ids[i])
-            if allowed is not None and page_id not in allowed:
-                continue
-            lo, hi = self.starts[i], ends[i]
+        for i in order.tolist():
+            lo, hi = int(self.starts[i]), int(ends[i])
             section = int(self.section_ids[lo + int(np.argmax(section_scores[lo:hi]))])
-            out.append(SectionVector(page_id, self.version_id, section, float(scores[i])))
+            out.append(
+                SectionVector(int(self.page_ids[i]), self.version_id, section, float(scores[i]))
+            )
         return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from mcp.server.mcpserver import MCPServer
 
@@ -14,8 +15,9 @@ from docshelf.server.background import start_background
 from docshelf.server.completion import register_completion
 from docshelf.server.core_tools import register_core_tools
 from docshelf.server.middleware import register_input_hygiene, register_logging
+from docshelf.server.package_tools import ProjectAccess, register_package_tools
 from docshelf.server.resources import register_resources
-from docshelf.server.tooling import ServerState
+from docshelf.server.tooling import DocshelfServer, ServerState
 from docshelf.server.version_tools import register_changes_tools
 from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
@@ -24,6 +26,10 @@ INSTRUCTIONS = (
     "docshelf serves the real, version-matched documentation of libraries. Use search_docs "
     "to find pages by topic in plain words, read_docs to read a page (or a directory listing) "
     "by path, and list_libraries to see which libraries and versions are indexed."
+)
+PACKAGE_INSTRUCTIONS = (
+    " For the API a project has installed (exports and signatures of its npm and Python "
+    "packages, in the installed versions), use list_packages, list_exports and get_export."
 )
 
 
@@ -35,6 +41,8 @@ def build_server(
     library: str | None = None,
     state: ServerState | None = None,
     background: bool = True,
+    project: Path | None = None,
+    confine: bool = False,
 ) -> MCPServer:
     """An MCP server over `shelf`; with `add_default`, index the default docs if none exist.
 
@@ -42,6 +50,8 @@ def build_server(
     tools and prompts of @mastra/mcp-docs-server over `library`, default 'mastra').
     The background work (the default library, vectors) starts with the server, or, with
     `background=False`, when the caller says (`start_background(state, ...)`).
+    `project` is the default project of the package tools (list_packages, ...); with
+    `confine` they read nothing outside it, and without a project they are left out.
     """
     if profile not in PROFILES:
         raise UsageError(f"Unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}.")
@@ -56,10 +66,11 @@ def build_server(
         finally:
             state.stop()
 
-    server = MCPServer(
+    package_tools = profile == "default" and (project is not None or not confine)
+    server = DocshelfServer(
         name="docshelf",
         version=VERSION,
-        instructions=INSTRUCTIONS,
+        instructions=INSTRUCTIONS + (PACKAGE_INSTRUCTIONS if package_tools else ""),
         lifespan=lifespan,
     )
     if profile == "mastra":
@@ -69,6 +80,9 @@ def build_server(
     else:
         register_core_tools(server, state)
         register_changes_tools(server, state)
+        if package_tools:
+            access = ProjectAccess(project, project if confine else None)
+            register_package_tools(server, state, access)
     register_resources(server, shelf)
     register_completion(server, shelf)
     register_logging(server)
@@ -87,6 +101,7 @@ def serve(
     port: int = 8765,
     token: str | None = None,
     say: Callable[[str], None] | None = None,
+    project: Path | None = None,
 ) -> None:
     """Serve `shelf` over stdio, or over Streamable HTTP with `http`, until stopped.
 
@@ -94,8 +109,13 @@ def serve(
     closes at once ends the server quietly, with nothing started. Ctrl-C stops it at once
     (KeyboardInterrupt); an unfinished first-run add is rolled back.
     `token` None means DOCSHELF_TOKEN; `say` reports the HTTP server's address and stops
-    (default: to stderr, never stdout, which may be the stdio transport).
+    (default: to stderr, never stdout, which may be the stdio transport). `project` (else
+    the working folder, when it is a project) is what the package tools read by default;
+    over HTTP, the only thing they read.
     """
+    from docshelf.packages.project import find_project_root
+
+    project = project.resolve() if project is not None else find_project_root(Path.cwd())
     state = ServerState(shelf)
     server = build_server(
         shelf,
@@ -104,6 +124,8 @@ def serve(
         library=library,
         state=state,
         background=http,
+        project=project,
+        confine=http,
     )
     if not http:
         import anyio

@@ -138,7 +138,10 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
             str | None, Field(description="Library name, or NAME@VERSION; default: all.")
         ] = None,
         max_tokens: Annotated[
-            int, Field(description="About how many tokens of docs to return (1-20000).")
+            int,
+            Field(
+                description="About how many tokens of docs to return (server cap: 8000 by default)."
+            ),
         ] = 2000,
         cursor: Annotated[
             str | None, Field(description="The cursor of a previous answer, for more.")
@@ -179,14 +182,20 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         max_tokens: Annotated[
             int | None, Field(description="Cap the answer to about this many tokens.")
         ] = None,
+        offset: Annotated[
+            int, Field(ge=0, description="Read on from here: the offset a cut page named.")
+        ] = 0,
     ) -> Annotated[CallToolResult, ReadOut]:
         """Read docs pages by path (as returned by search_docs), '.md' optional.
 
         A directory path returns its index page or a listing of its pages; a missing path
         returns the nearest directory's listing and suggestions. Use `section` to read one
-        heading of a long page and `max_tokens` to keep the answer small.
+        heading of a long page and `max_tokens` to keep the answer small; a long page comes
+        in parts, each naming the `offset` of the next.
         """
-        results = shelf.read(paths, library=library, section=section, max_tokens=max_tokens)
+        results = shelf.read(
+            paths, library=library, section=section, max_tokens=max_tokens, offset=offset
+        )
         out = ReadOut(results=[_doc_out(r) for r in results])
         return tool_result(format_reads(results), out, is_error=any(r.is_error for r in results))
 

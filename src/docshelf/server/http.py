@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from docshelf.constants import VERSION
 from docshelf.errors import DocshelfError, UsageError
+from docshelf.server.connections import ConnectionLimits, limited_protocol
 from docshelf.settings import get_int, get_list, get_setting
 from docshelf.shelf import Shelf
 
@@ -37,7 +38,6 @@ HEALTH_PATH = "/healthz"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 GRACE_SECONDS = 10  # after SIGTERM, in-flight requests get this long to finish
-MAX_CONNECTIONS = 1000  # beyond this uvicorn answers 503 instead of exhausting the process
 # Tool calls run in worker threads, each with its own SQLite connection and page cache.
 # More threads than this add memory (caches, malloc arenas), not speed: SQLite and the
 # GIL keep a few cores busy with a few threads; the rest of the callers queue.
@@ -304,13 +304,16 @@ def serve_http(
     port = sock.getsockname()[1]
     host = f"[{options.host}]" if ":" in options.host else options.host
     url = f"http://{host}:{port}{MCP_PATH}"
+    limits = ConnectionLimits.from_settings()
     config = uvicorn.Config(
         guard,
+        http=limited_protocol(limits),  # read deadlines and the connection cap
+        ws="none",
         log_config=None,  # keep docshelf's logging setup
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=GRACE_SECONDS,
-        limit_concurrency=MAX_CONNECTIONS,
+        timeout_keep_alive=limits.idle_timeout,  # type: ignore[arg-type]
     )
     auth = "bearer token required" if options.token else "no token: loopback only"
     uv = _Uvicorn(

@@ -89,15 +89,16 @@ def register_input_hygiene(server: MCPServer) -> None:
     the UTF-8 encoder all refuse them, so they are dropped once, before any handler runs.
     """
 
-    async def scrub_surrogates(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
+    async def scrub(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
         if ctx.params:
-            ctx = dataclasses.replace(ctx, params=_scrub(dict(ctx.params)))
+            ctx = dataclasses.replace(ctx, params=scrub_surrogates(dict(ctx.params)))
         return await call_next(ctx)
 
-    server.middleware.append(scrub_surrogates)
+    server.middleware.append(scrub)
 
 
-def _scrub(value: Any) -> Any:
+def scrub_surrogates(value: Any) -> Any:
+    """`value` (JSON data) with lone surrogates in its strings replaced by U+FFFD."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -105,9 +106,9 @@ def _scrub(value: Any) -> Any:
             return value.encode("utf-8", "replace").decode("utf-8")
         return value
     if isinstance(value, list):
-        return [_scrub(v) for v in value]
+        return [scrub_surrogates(v) for v in value]
     if isinstance(value, dict):
-        return {_scrub(k): _scrub(v) for k, v in value.items()}
+        return {scrub_surrogates(k): scrub_surrogates(v) for k, v in value.items()}
     return value
 
 

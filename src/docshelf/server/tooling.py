@@ -7,7 +7,7 @@ import functools
 import inspect
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -20,9 +20,11 @@ from mcp.types import (
     TextContent,
     ToolAnnotations,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from docshelf.errors import DocshelfError, LibraryNotFoundError, PathNotFoundError, UsageError
+from docshelf.reading.paging import answer_budget, cut_text
 from docshelf.shelf import Shelf
 from docshelf.wording import Tool, ToolVoice, Voice, speaking
 
@@ -33,7 +35,9 @@ TOOLS_VOICE = ToolVoice(
         "list": Tool("list_libraries", frozenset()),
         "search": Tool("search_docs", frozenset({"query", "library", "path_prefix", "limit"})),
         "ask": Tool("ask_docs", frozenset({"query", "library", "max_tokens", "cursor"})),
-        "read": Tool("read_docs", frozenset({"paths", "library", "section", "max_tokens"})),
+        "read": Tool(
+            "read_docs", frozenset({"paths", "library", "section", "max_tokens", "offset"})
+        ),
         "diff": Tool(
             "diff_docs",
             frozenset({"library", "from_version", "to_version", "path", "path_prefix", "status"}),
@@ -43,6 +47,11 @@ TOOLS_VOICE = ToolVoice(
             frozenset({"package", "version", "from_version", "to_version", "prereleases"}),
         ),
         "news": Tool("whats_new", frozenset({"packages", "since", "limit", "include_prereleases"})),
+        "packages": Tool("list_packages", frozenset({"project_path"})),
+        "exports": Tool("list_exports", frozenset({"package", "project_path", "filter"})),
+        "export": Tool(
+            "get_export", frozenset({"package", "name", "project_path", "include_source"})
+        ),
     }
 )
 
@@ -54,6 +63,73 @@ MAY_INDEX = ToolAnnotations(
 )
 
 Fn = TypeVar("Fn", bound=Callable[..., Any])
+
+_JSON_TYPES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+}
+
+
+class DocshelfServer(MCPServer):
+    """The SDK's MCPServer, with argument validation errors worded like every other error.
+
+    The SDK checks a call's arguments against the tool's schema before the tool runs and
+    reports pydantic's text (a model name, error codes, a link). Here, the one place
+    they pass, they become what went wrong with which argument and how to call again.
+    """
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if not isinstance(exc.__cause__, ValidationError):
+                raise
+            schema = next((t.input_schema for t in await self.list_tools() if t.name == name), {})
+            message = invalid_arguments_message(name, exc.__cause__, schema)
+            raise ToolError(f"Error executing tool {name}: {message}") from exc.__cause__
+
+
+def invalid_arguments_message(tool: str, error: ValidationError, schema: dict[str, Any]) -> str:
+    """What is wrong with each argument, the arguments the tool takes, and how to call again."""
+    properties: dict[str, Any] = schema.get("properties") or {}
+    required: list[str] = list(schema.get("required") or [])
+    problems = [_problem(e, properties) for e in error.errors(include_url=False)[:5]]
+    takes = ", ".join(
+        f"{arg} ({_type_name(spec)}{', required' if arg in required else ''})"
+        for arg, spec in properties.items()
+    )
+    example = ", ".join(f"{arg}=..." for arg in required) or "..."
+    return (
+        f"Invalid arguments: {'; '.join(problems)}. {tool} takes {takes or 'no arguments'}. "
+        f"Fix them and call {tool} again, e.g. {tool}({example})."
+    )
+
+
+def _problem(error: Any, properties: dict[str, Any]) -> str:
+    loc = error.get("loc") or ()
+    name = str(loc[0]) if loc else "arguments"
+    where = name + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        return f"`{where}` is missing"
+    if kind.endswith(("_type", "_parsing")) and len(loc) == 1:
+        given = repr(error.get("input"))
+        given = given if len(given) <= 40 else given[:40] + "…"
+        return f"`{where}` must be {_type_name(properties.get(name, {}))}, not {given}"
+    return f"`{where}`: {error.get('msg', 'invalid value')}"
+
+
+def _type_name(spec: dict[str, Any]) -> str:
+    options = [o for o in spec.get("anyOf", [spec]) if o.get("type") != "null"]
+    kind = options[0].get("type", "") if options else ""
+    if kind == "array":
+        items = options[0].get("items", {}).get("type", "")
+        return f"a list of {items}s" if items else "a list"
+    return _JSON_TYPES.get(kind, "a value")
 
 
 class ServerState:
@@ -95,11 +171,91 @@ def tool(server: MCPServer, state: ServerState | None = None, **options: Any) ->
 
     def register(fn: Fn) -> Fn:
         before = state.check_ready if state is not None else None
+        name = options.get("name") or fn.__name__
         voice = (lambda: state.voice) if state is not None else (lambda: TOOLS_VOICE)
-        server.tool(**options)(_converting(fn, before, _tool_error, voice))
+        # Bounded inside the voice, so that a bad `offset` is worded like any other error.
+        # The SDK sends a docstring as written; its indentation costs an agent's context
+        # on every request, so it goes.
+        described = {"description": inspect.cleandoc(fn.__doc__ or "") or None, **options}
+        server.tool(**described)(_converting(_bounded(fn, name), before, _tool_error, voice))
         return fn
 
     return register
+
+
+# A tool that pages itself declares `offset`; every other tool gets this one, which its
+# schema does not show (the Mastra profile's schemas stay the reference's): the cut
+# answer's note says to pass it.
+_HiddenOffset = Annotated[SkipJsonSchema[int], Field(ge=0)]
+
+
+def _bounded(fn: Fn, name: str) -> Fn:
+    """`fn` with its answer held to the answer budget (DOCSHELF_MAX_ANSWER_TOKENS).
+
+    A `max_tokens` argument is capped at that budget (and defaults to it). A tool without
+    its own `offset` has its text cut to the budget here, ending at a blank line or line
+    break where one is near, with a note saying what was left out and the `offset` that
+    gets the next part.
+    """
+    signature = inspect.signature(fn, eval_str=True)
+    params = signature.parameters
+    caps = "max_tokens" in params
+    pages_itself = "offset" in params
+    if not pages_itself:
+        extra = inspect.Parameter(
+            "offset", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=_HiddenOffset
+        )
+        signature = signature.replace(parameters=[*params.values(), extra])
+
+    def before(kwargs: dict[str, Any]) -> int:
+        if caps:
+            kwargs["max_tokens"] = answer_budget(kwargs.get("max_tokens"))
+        return 0 if pages_itself else int(kwargs.pop("offset", 0))
+
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            offset = before(kwargs)
+            result = await fn(*args, **kwargs)
+            return result if pages_itself else _cut_answer(result, offset, name)
+
+        run_async.__signature__ = signature  # type: ignore[attr-defined]
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        offset = before(kwargs)
+        result = fn(*args, **kwargs)
+        return result if pages_itself else _cut_answer(result, offset, name)
+
+    run.__signature__ = signature  # type: ignore[attr-defined]
+    return run  # type: ignore[return-value]
+
+
+def _cut_answer(result: Any, offset: int, tool_name: str) -> Any:
+    """The part of a tool's text answer from `offset` that fits the answer budget."""
+    if isinstance(result, str):
+        return _part(result, offset, tool_name)
+    if isinstance(result, CallToolResult) and result.content:
+        first = result.content[0]
+        if isinstance(first, TextContent):
+            text = _part(first.text, offset, tool_name)
+            content = [first.model_copy(update={"text": text}), *result.content[1:]]
+            return result.model_copy(update={"content": content})
+    return result
+
+
+def _part(text: str, offset: int, tool_name: str) -> str:
+    budget = answer_budget()
+    part = cut_text(text, offset=offset, max_tokens=budget)  # a bad offset: a UsageError
+    if part.next_offset is None:
+        return part.text
+    return (
+        f"{part.text}\n\n[Answer cut at about {budget} tokens: characters {part.start}-"
+        f"{part.end} of {part.total} shown. For the rest, call {tool_name} again with the "
+        f"same arguments and offset={part.end}.]"
+    )
 
 
 def prompt(server: MCPServer, **options: Any) -> Callable[[Fn], Fn]:

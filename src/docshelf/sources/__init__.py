@@ -20,10 +20,13 @@ from importlib import import_module
 from pathlib import Path
 
 from docshelf.errors import SourceError, UsageError
+from docshelf.models import SkippedFile
 from docshelf.parsing.formats import DocFile
 from docshelf.parsing.front_matter import front_matter_block
 from docshelf.progress import Reporter, SilentReporter
-from docshelf.sources.doctree import MAX_FILE_BYTES, DocsLayout
+from docshelf.sources.doctree import DocsLayout
+from docshelf.sources.errors import UnreadableFileError
+from docshelf.sources.files import MAX_FILE_BYTES, OnSkip, read_regular_text
 from docshelf.sources.includes import MAX_INCLUDE_BYTES, expand_includes
 
 
@@ -39,12 +42,13 @@ class FetchedDocs:
     origin: str = ""  # where the docs came from, e.g. "VitePress site in docs/"
     warnings: tuple[str, ...] = ()  # for the user: skipped files, README-only fallbacks
 
-    def iter_files(self) -> Iterator[DocFile]:
+    def iter_files(self, on_skip: OnSkip | None = None) -> Iterator[DocFile]:
         """Each page with its text: read from its file (bad bytes replaced), the body of
         the page it shares (`text_from`) under its own front matter, and the code it
-        includes from the source (see `includes`) filled in."""
+        includes from the source (see `includes`) filled in. A page whose file is not read
+        (not a regular file, over MAX_FILE_BYTES) goes to `on_skip` with the reason."""
         for doc in self.documents:
-            text = doc.text if doc.text is not None else self.read_text(doc.path)
+            text = doc.text if doc.text is not None else self._read_page(doc.path, on_skip)
             if text is None:
                 continue
             shared = self.read_text(doc.text_from) if doc.text_from else None
@@ -56,17 +60,33 @@ class FetchedDocs:
 
     def read_text(self, path: str, limit: int = MAX_FILE_BYTES) -> str | None:
         """A file of the source by its root-relative path; None if it is missing, a link,
-        larger than `limit`, or would leave the root."""
+        not a regular file, larger than `limit`, or would leave the root."""
+        try:
+            return self._read(path, limit)
+        except UnreadableFileError:
+            return None
+
+    def _read_page(self, path: str, on_skip: OnSkip | None) -> str | None:
+        try:
+            return self._read(path, MAX_FILE_BYTES)
+        except UnreadableFileError as exc:
+            if on_skip is not None:
+                on_skip(SkippedFile(path, exc.reason))
+            return None
+
+    def _read(self, path: str, limit: int) -> str | None:
+        """None for a file that is not there (a link, outside the root, gone); raises
+        UnreadableFileError for one that is there but not read (a pipe, too large)."""
         root = self.root.resolve()
         file = root / path
         try:
             if file.is_symlink() or not file.resolve().is_relative_to(root):
                 return None
-            if not file.is_file() or file.stat().st_size > limit:
+            if not file.exists():
                 return None
-            return file.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
+        return read_regular_text(file, max_bytes=limit)
 
     def read_include(self, path: str) -> str | None:
         return self.read_text(path, MAX_INCLUDE_BYTES)

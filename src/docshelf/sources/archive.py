@@ -24,6 +24,11 @@ _CHUNK = 64 * 1024
 # come out of the decompressor; this is the allowance for them on top of max_bytes.
 _PER_MEMBER_ALLOWANCE = 4096
 _SLACK = 1024 * 1024
+# Extended headers (pax records, GNU long names) are read into memory whole by tarfile;
+# real ones are a few hundred bytes, so anything past this is refused before it is read.
+MAX_EXTENDED_HEADER = 1024 * 1024
+_EXTENDED = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE)
+_GNU_LONG = (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # An archive may always unpack to RATIO_FLOOR; past that, to at most MAX_RATIO times its
 # own size. Real packages compress text 3-10x; a bomb compresses zeros 1000x.
@@ -93,6 +98,21 @@ class _BoundedReader:
         if self.count > self.limit:
             raise _Overflow
         return data
+
+
+class _CheckedTarInfo(tarfile.TarInfo):
+    """A TarInfo that refuses an oversized extended header, and sparse files, before
+    tarfile reads them (`_proc_member` is tarfile's documented hook for subclasses)."""
+
+    def _proc_member(self, archive: tarfile.TarFile) -> tarfile.TarInfo:  # type: ignore[override]
+        if self.type in _EXTENDED + _GNU_LONG and self.size > MAX_EXTENDED_HEADER:
+            raise _Refused(
+                f"it has an extended header of {_format_size(self.size)} (real ones are a few "
+                "hundred bytes), made to exhaust memory"
+            )
+        if self.type == tarfile.GNUTYPE_SPARSE:
+            raise _Refused(f"entry {self.name!r} is a sparse file")
+        return super()._proc_member(archive)  # type: ignore[misc, no-any-return]
 
 
 def _open_stream(file: IO[bytes]) -> gzip.GzipFile | IO[bytes]:
@@ -188,7 +208,9 @@ def _unpack_into(file: IO[bytes], root: Path, budget: _Budget, max_members: int)
     with _open_stream(file) as stream:
         reader = _BoundedReader(stream, max_bytes + _SLACK)
         # Stream mode reads strictly front to back, so the limits apply as data arrives.
-        with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
+        with tarfile.open(  # type: ignore[call-overload]
+            fileobj=reader, mode="r|", tarinfo=_CheckedTarInfo
+        ) as tar:
             for member in tar:
                 members += 1
                 if members > max_members:

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Protocol
 
 from docshelf.parsing.formats import DocFile
+from docshelf.sources.errors import UnreadableFileError
+from docshelf.sources.files import read_regular_text
 
 DOC_SUFFIXES = (".md", ".mdx", ".markdown", ".rst")
 SKIP_DIRS = frozenset({"node_modules", ".git", "__pycache__", ".venv", "venv", ".tox"})
 FORMATS = {".md": "md", ".markdown": "md", ".mdx": "mdx", ".rst": "rst", ".txt": "rst"}
-MAX_FILE_BYTES = 8 * 1024 * 1024  # one page; larger files are left out
 # `01-app`, `3_guides`, `10 - intro`: the ordering prefix sites drop from their URLs.
 ORDER_PREFIX = re.compile(r"^\d+\s*[-_.]+\s*(?=[^-_.\s])")
 
@@ -65,7 +66,9 @@ class FolderTree:
     """A RepoTree over a folder on disk (links are never followed).
 
     Paths are the real names, so a name that is not UTF-8 keeps its surrogate escapes
-    here; `dedupe` gives such a page an id SQLite accepts.
+    here; `dedupe` gives such a page an id SQLite accepts. Files that are not regular (a
+    named pipe, a device) are listed, so that a page made of one is named as skipped, but
+    never read: opening a pipe waits for a writer.
     """
 
     def __init__(self, root: Path) -> None:
@@ -82,7 +85,7 @@ class FolderTree:
                 )
                 for name in filenames:
                     file = base / name
-                    if file.is_symlink() or not file.is_file():
+                    if file.is_symlink() or file.is_dir():
                         continue
                     found.append(file.relative_to(self.root).as_posix())
             self._files = sorted(found)
@@ -92,9 +95,12 @@ class FolderTree:
         texts = {}
         for path in paths:
             file = self.root / path
-            if file.is_symlink() or not file.is_file() or file.stat().st_size > MAX_FILE_BYTES:
+            if file.is_symlink():
                 continue
-            texts[path] = file.read_text(encoding="utf-8", errors="replace")
+            try:
+                texts[path] = read_regular_text(file)
+            except UnreadableFileError:
+                continue
         return texts
 
 

@@ -2,7 +2,9 @@
 
 Registered as `npm:` in sources/__init__.py. Layout: `cache/npm/<name>/<version>/` holds
 package.tgz, unpacked/ and release.json, written last so it marks a complete fetch; an
-exact version already cached is served without the network.
+exact version already cached is served without the network. A fetch holds the version
+folder's `.lock` while it works, so the half-written files of a fetch that was killed
+(found with the lock free) are removed by the next fetch of any version.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from docshelf.errors import SourceError
+from docshelf.locks import hold_lock, remove_stale
 from docshelf.progress import Reporter
 from docshelf.semver import find_version
+from docshelf.settings import get_float
 from docshelf.sources import FetchedDocs, fetched_from_layout
 from docshelf.sources.archive import extract_tarball, max_archive_bytes
 from docshelf.sources.docsites import FolderTree, discover_docs, readme_layout
@@ -27,6 +31,9 @@ from docshelf.sources.provenance import Provenance, provenance_from_npm
 from docshelf.sources.repo_docs import RepoPlan, docs_from_repository, plan_from_provenance
 
 _RELEASE_FILE = "release.json"
+CACHE_LOCK = ".lock"
+# What a fetch writes before it is complete (see npm_registry.download and archive.py).
+_DEBRIS = (".package.tgz.*.part", ".unpacked.*.partial", ".unpacked.*.old", ".release.*.part")
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,7 @@ def fetch_npm_package(
     is already cached is returned without touching the network.
     """
     spec = parse_npm_spec(spec) if isinstance(spec, str) else spec
+    remove_debris(Path(cache_dir) / "npm")
     base = Path(cache_dir) / "npm" / spec.name
     exact = find_version(spec.wanted) if spec.wanted else None
     if exact is not None:
@@ -93,24 +101,46 @@ def fetch_npm_package(
     try:
         release = active.resolve(spec)
         version_dir = base / release.version
-        cached = _load_cached(version_dir, spec.name, release.version)
-        if cached is not None:
-            return cached
-        tgz = version_dir / "package.tgz"
-        if not file_matches(tgz, release.integrity):
-            active.download(release, tgz, progress)
-        try:
-            extract_tarball(tgz, version_dir / "unpacked", max_bytes=max_archive_bytes())
-        except SourceError:
-            tgz.unlink(missing_ok=True)  # a bad archive must not be reused on the next try
-            shutil.rmtree(version_dir / "unpacked", ignore_errors=True)
-            raise
-        _write_release(version_dir, release)
+        with hold_lock(
+            version_dir / CACHE_LOCK,
+            wait=get_float("download_timeout"),
+            busy=lambda: _busy(release, version_dir),
+        ):
+            cached = _load_cached(version_dir, spec.name, release.version)
+            if cached is not None:  # complete, possibly by the process we waited for
+                return cached
+            tgz = version_dir / "package.tgz"
+            if not file_matches(tgz, release.integrity):
+                active.download(release, tgz, progress)
+            try:
+                extract_tarball(tgz, version_dir / "unpacked", max_bytes=max_archive_bytes())
+            except SourceError:
+                tgz.unlink(missing_ok=True)  # a bad archive must not be reused on the next try
+                shutil.rmtree(version_dir / "unpacked", ignore_errors=True)
+                raise
+            _write_release(version_dir, release)
     finally:
         if owned:
             active.close()
     return FetchedPackage(
         spec.name, release.version, _package_root(version_dir / "unpacked"), release
+    )
+
+
+def remove_debris(npm_dir: Path) -> None:
+    """Delete what killed fetches left in any version folder (a partial download, a half
+    unpacked tree); folders whose lock a running fetch holds are left alone."""
+    for pattern in _DEBRIS:
+        # <name>/<version>/ and @<scope>/<name>/<version>/: no walk through unpacked trees.
+        found = [*npm_dir.glob(f"*/*/{pattern}"), *npm_dir.glob(f"@*/*/*/{pattern}")]
+        remove_stale(found, CACHE_LOCK)
+
+
+def _busy(release: NpmRelease, version_dir: Path) -> SourceError:
+    return SourceError(
+        f"Another docshelf process has been fetching {release.name}@{release.version} into "
+        f"{version_dir} for longer than DOCSHELF_DOWNLOAD_TIMEOUT; let it finish (or stop "
+        "it) and run the command again."
     )
 
 

@@ -7,13 +7,14 @@ exponential backoff; everything else becomes a RegistryError that says what to d
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -22,6 +23,13 @@ from docshelf.errors import SourceError, UsageError
 from docshelf.semver import find_version, max_satisfying, sort_versions
 from docshelf.settings import get_float, get_setting
 from docshelf.sources.archive import max_archive_bytes
+from docshelf.sources.downloads import (
+    Clock,
+    Deadline,
+    check_http_url,
+    iter_body,
+    permanent_failure,
+)
 from docshelf.sources.errors import PackageNotFoundError, RegistryError
 from docshelf.sources.integrity import check_digest, get_strongest_hash, sri_from_shasum
 from docshelf.sources.npm_spec import NpmSpec, check_package_name, parse_npm_spec
@@ -30,7 +38,6 @@ from docshelf.sources.provenance import Provenance, provenance_from_npm
 ProgressFn = Callable[[int, int | None], None]
 T = TypeVar("T")
 
-_CHUNK = 64 * 1024
 SEARCH_PAGE = 250  # the most results the npm search API returns for one request
 
 
@@ -64,11 +71,13 @@ class NpmRegistry:
         timeout: float | None = None,
         retries: int = 3,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.url = (url or get_setting("npm_registry")).rstrip("/")
         self.timeout = timeout if timeout is not None else get_float("http_timeout")
         self.retries = max(0, retries)
         self._sleep = sleep
+        self._clock = clock
         self._owns_client = client is None
         self._client = client or httpx.Client(
             follow_redirects=True, headers={"User-Agent": f"docshelf/{VERSION}"}
@@ -85,19 +94,26 @@ class NpmRegistry:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _call(self, what: str, attempt: Callable[[], T]) -> T:
-        """Run `attempt`, retrying transient failures with exponential backoff."""
+    def _call(self, what: str, url: str, deadline: Deadline, attempt: Callable[[], T]) -> T:
+        """Run `attempt`, retrying transient failures with exponential backoff until the
+        deadline; failures that another try cannot fix (a certificate, a redirect loop, a
+        URL that is not http) are raised at once."""
         for tries in range(self.retries + 1):
             try:
                 return attempt()
-            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                permanent = permanent_failure(exc, url)
+                if permanent is not None:
+                    raise permanent from exc
+                if not isinstance(
+                    exc, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError
+                ):
+                    raise RegistryError(self.url, f"{what}: {exc}") from exc
                 problem = f"{what}: {type(exc).__name__} {exc}".rstrip()
             except _Retry as exc:
                 problem = f"{what}: {exc}"
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                raise RegistryError(self.url, f"{what}: {exc}") from exc
             if tries < self.retries:
-                self._sleep(0.5 * 2**tries)
+                self._sleep(min(0.5 * 2**tries, deadline.remaining()))
         raise RegistryError(self.url, f"{problem} (gave up after {self.retries + 1} tries)")
 
     def _check_status(self, response: httpx.Response, what: str) -> None:
@@ -120,26 +136,38 @@ class NpmRegistry:
         check_package_name(name)
         url = f"{self.url}/{name.replace('/', '%2f')}"
         what = f"GET {url}"
+        deadline = Deadline(url, f"the metadata of {name}", self._clock)
+        cap = max_metadata_bytes()
+
+        def too_big() -> SourceError:
+            return SourceError(
+                f"The registry's metadata for {name} is larger than {cap // (1024 * 1024)} MiB, "
+                "so it was not read (a document that size exhausts memory). Raise "
+                "DOCSHELF_MAX_METADATA_MB if this package really has that much metadata, or "
+                "check the registry (DOCSHELF_NPM_REGISTRY)."
+            )
 
         def attempt() -> dict[str, Any] | None:
-            response = self._client.get(
+            with self._client.stream(
+                "GET",
                 url,
                 headers={"Accept": "application/json"},
-                timeout=self.timeout,
+                timeout=deadline.timeout(self.timeout),
                 follow_redirects=True,
-            )
-            if response.status_code == 404:
-                return None
-            self._check_status(response, what)
+            ) as response:
+                if response.status_code == 404:
+                    return None
+                self._check_status(response, what)
+                body = b"".join(iter_body(response, deadline, cap, too_big))
             try:
-                data = response.json()
-            except ValueError:
+                data = json.loads(body)
+            except (ValueError, RecursionError):
                 raise _Retry("the answer was not JSON") from None
             if not isinstance(data, dict):
                 raise RegistryError(self.url, f"{what}: the answer is not a JSON object")
             return data
 
-        data = self._call(what, attempt)
+        data = self._call(what, url, deadline, attempt)
         if data is None:
             raise PackageNotFoundError(
                 f"No npm package {name!r} on {self.url}. Check the spelling (scoped packages "
@@ -158,21 +186,33 @@ class NpmRegistry:
         url = f"{self.url}/-/v1/search"
         params = {"text": f"scope:{name}", "size": str(size)}
         what = f"GET {url}?text=scope:{name}"
+        deadline = Deadline(url, f"the search for @{name} packages", self._clock)
+        cap = max_metadata_bytes()
+
+        def too_big() -> SourceError:
+            return RegistryError(
+                self.url, f"{what}: the answer is larger than {cap // (1024 * 1024)} MiB"
+            )
 
         def attempt() -> dict[str, Any]:
-            response = self._client.get(
-                url, params=params, headers={"Accept": "application/json"}, timeout=self.timeout
-            )
-            self._check_status(response, what)
+            with self._client.stream(
+                "GET",
+                url,
+                params=params,
+                headers={"Accept": "application/json"},
+                timeout=deadline.timeout(self.timeout),
+            ) as response:
+                self._check_status(response, what)
+                body = b"".join(iter_body(response, deadline, cap, too_big))
             try:
-                data = response.json()
-            except ValueError:
+                data = json.loads(body)
+            except (ValueError, RecursionError):
                 raise _Retry("the answer was not JSON") from None
             if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
                 raise RegistryError(self.url, f"{what}: the answer is not a search result")
             return data
 
-        data = self._call(what, attempt)
+        data = self._call(what, url, deadline, attempt)
         names = []
         for item in data["objects"]:
             package = item.get("package") if isinstance(item, dict) else None
@@ -256,6 +296,8 @@ class NpmRegistry:
         package = f"{release.name}@{release.version}"
         picked = get_strongest_hash(release.integrity, package)
         cap = max_bytes if max_bytes is not None else max_archive_bytes()
+        check_http_url(release.tarball, f"the tarball of {package}")
+        deadline = Deadline(release.tarball, f"the tarball of {package}", self._clock)
         dest.parent.mkdir(parents=True, exist_ok=True)
         what = f"GET {release.tarball}"
         fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
@@ -267,7 +309,10 @@ class NpmRegistry:
             with (
                 part.open("wb") as out,
                 self._client.stream(
-                    "GET", release.tarball, timeout=self.timeout, follow_redirects=True
+                    "GET",
+                    release.tarball,
+                    timeout=deadline.timeout(self.timeout),
+                    follow_redirects=True,
                 ) as response,
             ):
                 if response.status_code == 404:
@@ -278,13 +323,9 @@ class NpmRegistry:
                     )
                 self._check_status(response, what)
                 total = _content_length(response)
-                if total is not None and total > cap:
-                    _raise_too_big(release, cap)
                 done = 0
-                for chunk in response.iter_bytes(_CHUNK):
+                for chunk in iter_body(response, deadline, cap, lambda: _too_big(release, cap)):
                     done += len(chunk)
-                    if done > cap:
-                        _raise_too_big(release, cap)
                     hasher.update(chunk)
                     out.write(chunk)
                     if progress is not None:
@@ -296,7 +337,7 @@ class NpmRegistry:
             return hasher.digest()
 
         try:
-            check_digest(picked, self._call(what, attempt), package)
+            check_digest(picked, self._call(what, release.tarball, deadline, attempt), package)
             os.replace(part, dest)
         finally:
             part.unlink(missing_ok=True)
@@ -310,9 +351,14 @@ def _content_length(response: httpx.Response) -> int | None:
         return None
 
 
-def _raise_too_big(release: NpmRelease, cap: int) -> NoReturn:
-    raise SourceError(
+def _too_big(release: NpmRelease, cap: int) -> SourceError:
+    return SourceError(
         f"The tarball of {release.name}@{release.version} is larger than "
         f"{cap // (1024 * 1024)} MiB; it was not kept. Raise DOCSHELF_MAX_ARCHIVE_MB if the "
         "package is really that large."
     )
+
+
+def max_metadata_bytes() -> int:
+    """The largest package metadata document docshelf reads (a setting)."""
+    return int(get_float("max_metadata_mb") * 1024 * 1024)

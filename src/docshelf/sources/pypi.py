@@ -2,7 +2,9 @@
 
 Layout, as for npm: `cache/pypi/<normalized name>/<version>/` holds the file as published
 (`click-8.1.7.tar.gz`), unpacked/ and release.json, written last so it marks a complete
-fetch; a pinned version already cached is served without the network. The HTTP client is
+fetch; a pinned version already cached is served without the network. As for npm, a
+fetch holds the version folder's `.lock` while it works, and the next fetch removes what
+a killed one left (a partial download, a half unpacked tree). The HTTP client is
 `pypi_index.py`; what of a release is served is `python_docs.py`.
 """
 
@@ -19,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from docshelf.errors import SourceError
+from docshelf.locks import hold_lock, remove_stale
+from docshelf.settings import get_float
 from docshelf.sources.archive import extract_archive, max_archive_bytes
 from docshelf.sources.pypi_index import ProgressFn, PypiIndex
 from docshelf.sources.pypi_release import PypiRelease, PypiSpec, parse_pypi_spec
@@ -26,6 +30,9 @@ from docshelf.sources.pypi_release import PypiRelease, PypiSpec, parse_pypi_spec
 _SAFE_FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+!-]{0,200}$")
 _CHUNK = 64 * 1024
 _RELEASE_FILE = "release.json"
+CACHE_LOCK = ".lock"
+# What a fetch writes before it is complete (see pypi_index.download and archive.py).
+_DEBRIS = (".*.part", ".unpacked.*.partial", ".unpacked.*.old")
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ def fetch_pypi_package(
     touching the network.
     """
     spec = parse_pypi_spec(spec) if isinstance(spec, str) else spec
+    remove_debris(Path(cache_dir) / "pypi")
     base = Path(cache_dir) / "pypi" / spec.normalized
     if spec.pinned is not None:
         cached = _load_cached(base / str(spec.pinned), spec.normalized, str(spec.pinned))
@@ -95,29 +103,49 @@ def fetch_pypi_package(
     try:
         release, info = active.resolve(spec)
         version_dir = base / release.version
-        cached = _load_cached(version_dir, release.name, release.version)
-        if cached is not None:
-            return cached
-        filename = release.file.filename
-        if not _SAFE_FILENAME.match(filename):  # it names a file in the cache
-            zipped = filename.lower().endswith((".zip", ".whl"))
-            filename = "package.zip" if zipped else "package.tar.gz"
-        archive = version_dir / filename
-        if not _sha256_matches(archive, release.file.sha256):
-            active.download(release, archive, progress)
-        unpacked = version_dir / "unpacked"
-        try:
-            extract_archive(archive, unpacked, max_bytes=max_archive_bytes())
-        except SourceError:
-            archive.unlink(missing_ok=True)  # a bad archive must not be reused on the next try
-            shutil.rmtree(unpacked, ignore_errors=True)
-            raise
-        _write_release(version_dir, release, info)
+        with hold_lock(
+            version_dir / CACHE_LOCK,
+            wait=get_float("download_timeout"),
+            busy=lambda: _busy(release, version_dir),
+        ):
+            cached = _load_cached(version_dir, release.name, release.version)
+            if cached is not None:  # complete, possibly by the process we waited for
+                return cached
+            filename = release.file.filename
+            if not _SAFE_FILENAME.match(filename):  # it names a file in the cache
+                zipped = filename.lower().endswith((".zip", ".whl"))
+                filename = "package.zip" if zipped else "package.tar.gz"
+            archive = version_dir / filename
+            if not _sha256_matches(archive, release.file.sha256):
+                active.download(release, archive, progress)
+            unpacked = version_dir / "unpacked"
+            try:
+                extract_archive(archive, unpacked, max_bytes=max_archive_bytes())
+            except SourceError:
+                archive.unlink(missing_ok=True)  # a bad archive must not be reused next time
+                shutil.rmtree(unpacked, ignore_errors=True)
+                raise
+            _write_release(version_dir, release, info)
     finally:
         if owned:
             active.close()
     return FetchedPypiPackage(
         release.name, release.version, package_root(version_dir / "unpacked"), release, info
+    )
+
+
+def remove_debris(pypi_dir: Path) -> None:
+    """Delete what killed fetches left in any version folder (`<name>/<version>/`); those
+    whose lock a running fetch holds are left alone."""
+    for pattern in _DEBRIS:
+        remove_stale(pypi_dir.glob(f"*/*/{pattern}"), CACHE_LOCK)
+
+
+def _busy(release: PypiRelease, version_dir: Path) -> SourceError:
+    return SourceError(
+        f"Another docshelf process has been fetching {release.name}=={release.version} into "
+        f"{version_dir} for longer than DOCSHELF_DOWNLOAD_TIMEOUT; let it finish (or stop "
+        "it) and run the command again."
     )
 
 

@@ -48,7 +48,6 @@ from docshelf.sources.pypi_release import (
 ProgressFn = Callable[[int, int | None], None]
 T = TypeVar("T")
 
-_CHUNK = 64 * 1024
 _MAX_REDIRECTS = 5
 _MAX_JSON_BYTES = 64 * 1024 * 1024  # a big project's JSON (boto3's) is tens of MiB
 
@@ -91,7 +90,7 @@ class PypiIndex:
         self._allowed = {_origin(u) for u in self.allowed}
         self.timeout = timeout if timeout is not None else get_float("http_timeout")
         self.deadline_seconds = (
-            deadline_seconds if deadline_seconds is not None else get_float("max_download_seconds")
+            deadline_seconds if deadline_seconds is not None else get_float("download_timeout")
         )
         self.retries = max(0, retries)
         self._sleep = sleep
@@ -168,15 +167,22 @@ class PypiIndex:
         what = f"GET {url}"
 
         def attempt() -> dict[str, Any] | None:
+            deadline = time.monotonic() + self.deadline_seconds
             with self._open(url) as response:
                 if response.status_code == 404:
                     return None
                 self._check_status(response, what)
                 body = bytearray()
-                for chunk in response.iter_bytes(_CHUNK):
+                for chunk in response.iter_bytes():
                     body += chunk
                     if len(body) > _MAX_JSON_BYTES:
                         raise PypiIndexError(self.url, f"{what}: the answer is over 64 MiB")
+                    if time.monotonic() > deadline:  # a drip: per-read timeouts never fire
+                        raise SourceError(
+                            f"{what} took over {self.deadline_seconds:g} s and was abandoned. "
+                            "Try again on a faster connection, or raise "
+                            "DOCSHELF_DOWNLOAD_TIMEOUT."
+                        )
             try:
                 data = json.loads(bytes(body))
             except ValueError:
@@ -308,7 +314,7 @@ class PypiIndex:
                 if total is not None and total > cap:
                     _raise_too_big(package, cap)
                 done = 0
-                for chunk in response.iter_bytes(_CHUNK):
+                for chunk in response.iter_bytes():
                     done += len(chunk)
                     if done > cap:
                         _raise_too_big(package, cap)
@@ -316,7 +322,7 @@ class PypiIndex:
                         raise SourceError(
                             f"The download of {package} took over {self.deadline_seconds:g} s "
                             "and was abandoned. Try again on a faster connection, or raise "
-                            "DOCSHELF_MAX_DOWNLOAD_SECONDS."
+                            "DOCSHELF_DOWNLOAD_TIMEOUT."
                         )
                     hasher.update(chunk)
                     out.write(chunk)

@@ -18,7 +18,7 @@ from docshelf.parsing.formats import DocFile
 from docshelf.progress import Reporter
 from docshelf.sources import FetchedDocs
 from docshelf.sources.docsites import DocsLayout, FolderTree, discover_docs
-from docshelf.sources.doctree import MAX_FILE_BYTES
+from docshelf.sources.files import MAX_FILE_BYTES
 from docshelf.sources.provenance import Provenance, provenance_from_pypi
 from docshelf.sources.pypi import FetchedPypiPackage, fetch_pypi_package
 from docshelf.sources.pypi_release import parse_pypi_spec

@@ -5,13 +5,17 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from docshelf.errors import StoreError
+from docshelf.store.fts_tables import CARDS_TABLE, FTS_SCHEMA
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: full-text tables per library version (store/fts_tables.py)
 DB_NAME = "docshelf.db"
+# Prepared statements kept per connection: each version's FTS tables have their own SQL
+# text, so a shelf of 50 versions needs a few hundred to search them all without
+# preparing any statement twice.
+CACHED_STATEMENTS = 512
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -38,6 +42,10 @@ CREATE TABLE IF NOT EXISTS pages (
     content TEXT NOT NULL,
     file TEXT NOT NULL DEFAULT '',
     sort_key TEXT NOT NULL DEFAULT '',
+    fts_title TEXT NOT NULL DEFAULT '',
+    fts_headings TEXT NOT NULL DEFAULT '',
+    fts_path TEXT NOT NULL DEFAULT '',
+    fts_intro TEXT NOT NULL DEFAULT '',
     UNIQUE (version_id, path)
 );
 CREATE TABLE IF NOT EXISTS sections (
@@ -49,35 +57,17 @@ CREATE TABLE IF NOT EXISTS sections (
     level INTEGER NOT NULL,
     anchor TEXT NOT NULL,
     text TEXT NOT NULL,
-    start_line INTEGER NOT NULL
+    start_line INTEGER NOT NULL,
+    fts_headings TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sections_page ON sections (page_id, position);
-CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5 (
-    title, headings, path, body, vid,
-    tokenize = 'porter unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5 (
-    title, headings, path, intro, body, vid,
-    tokenize = 'porter unicode61 remove_diacritics 2'
-);
 """
 
-_TABLES = {"meta", "versions", "pages", "sections", "sections_fts", "pages_fts"}
+_TABLES = {"meta", "versions", "pages", "sections", CARDS_TABLE}
 
 
 def database_path(home: Path) -> Path:
     return home / DB_NAME
-
-
-def move_aside(path: Path) -> Path:
-    """Rename the database (and its WAL files) to `<name>.old-<UTC time>`; returns the name."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    aside = path.with_name(f"{path.name}.old-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        part = Path(str(path) + suffix)
-        if part.exists():
-            part.replace(Path(str(aside) + suffix))
-    return aside
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -93,7 +83,13 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False, isolation_level=None)
+        conn = sqlite3.connect(
+            path,
+            timeout=30.0,
+            check_same_thread=False,
+            isolation_level=None,
+            cached_statements=CACHED_STATEMENTS,
+        )
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -128,7 +124,7 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
 def _check_or_create(conn: sqlite3.Connection, path: Path) -> None:
     existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if not existing:
-        conn.executescript(_SCHEMA)
+        conn.executescript(_SCHEMA + FTS_SCHEMA)
         conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
@@ -136,16 +132,18 @@ def _check_or_create(conn: sqlite3.Connection, path: Path) -> None:
         return
     if "meta" not in existing:
         raise _corrupt(path, "the file is an SQLite database but not a docshelf index")
-    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    found = int(row[0]) if row and str(row[0]).isdigit() else None
-    if found is None or not existing >= _TABLES:
-        raise _corrupt(path, "the index is missing tables")
-    if found > SCHEMA_VERSION:
+    found = _schema_version(conn)
+    if found == 1 and existing >= _TABLES_V1:
+        found = _migrate_v1(conn, path)
+        existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if found is not None and found > SCHEMA_VERSION:
         raise StoreError(
             f"The index at {path} was written by a newer docshelf (schema {found}; this one "
             f"reads {SCHEMA_VERSION}). Upgrade docshelf, or run `docshelf reindex` to rebuild "
             "it for this version."
         )
+    if found is None or not existing >= _TABLES:
+        raise _corrupt(path, "the index is missing tables")
     if found < SCHEMA_VERSION:
         raise StoreError(
             f"The index at {path} uses an older schema ({found}). Run `docshelf reindex` to "
@@ -169,6 +167,43 @@ def _add_columns(conn: sqlite3.Connection) -> None:
         columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
         if column not in columns:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+
+def _schema_version(conn: sqlite3.Connection) -> int | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row and str(row[0]).isdigit() else None
+
+
+def _migrate_v1(conn: sqlite3.Connection, path: Path) -> int | None:
+    """Rewrite a schema-1 index (one FTS table pair for every version) in place, in one
+    transaction; returns the schema version found once the write lock is held (another
+    process may have migrated it meanwhile)."""
+    from docshelf.store.migrate import migrate_v1_to_v2
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = _schema_version(conn)
+        if found == 1:
+            migrate_v1_to_v2(conn)
+            conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
+            found = SCHEMA_VERSION
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+            raise StoreError(
+                f"The index at {path} needs a one-time upgrade (schema 1 to {SCHEMA_VERSION}) "
+                "and the disk is full. Free some space and run the command again, or run "
+                "`docshelf reindex` to rebuild it from its sources."
+            ) from exc
+        raise
+    return found
+
+
+_TABLES_V1 = {"meta", "versions", "pages", "sections", "sections_fts", "pages_fts"}
 
 
 def _corrupt(path: Path, detail: str) -> StoreError:

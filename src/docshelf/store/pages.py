@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docshelf.models import Section
 
+_CHUNK = 500  # paths per IN (...) list, well under SQLite's variable limit
 _VERSION_PAGES = (
     "SELECT p.path, p.content FROM pages p JOIN versions v ON v.id = p.version_id "
     "WHERE v.library = ? AND v.version = ?"
@@ -80,6 +82,28 @@ def has_subpages(conn: sqlite3.Connection, version_id: int, path: str) -> bool:
         (version_id, len(prefix), prefix),
     ).fetchone()
     return row is not None
+
+
+def page_sections(
+    conn: sqlite3.Connection, library: str, version: str, paths: Iterable[str]
+) -> dict[str, list[Section]]:
+    """The sections of some pages of `library@version`, in page order, by page path."""
+    wanted = sorted(set(paths))
+    out: dict[str, list[Section]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT p.path, s.heading, s.heading_path, s.level, s.anchor, s.text, s.start_line "
+            "FROM sections s JOIN pages p ON p.id = s.page_id JOIN versions v "
+            "ON v.id = p.version_id WHERE v.library = ? AND v.version = ? "
+            f"AND p.path IN ({marks}) ORDER BY s.page_id, s.position",
+            (library, version, *chunk),
+        )
+        for r in rows:
+            section = Section(r[1], tuple(json.loads(r[2])), r[3], r[4], r[5], r[6])
+            out.setdefault(r[0], []).append(section)
+    return out
 
 
 def page_paths(conn: sqlite3.Connection, version_id: int, prefix: str, limit: int) -> list[str]:

@@ -16,6 +16,7 @@ from docshelf.shelf import Shelf
 from docshelf.store.catalog import split_library_ref
 from docshelf.versions import compare, news, npm_changelog
 from docshelf.versions.docs_diff import PageChange
+from docshelf.wording import Param, say
 
 SECTIONS_PER_PAGE = 12  # section changes listed per page in a diff summary
 NEWS_ENTRY_LINES = 20  # changelog lines per release in news; the rest via get_changelog
@@ -40,9 +41,15 @@ def part_note(part: TextPart, unit: str = "items") -> str:
         return ""
     text = f"\n\n[Shown: {unit} {part.start + 1}-{part.end} of {part.total}."
     if part.cut:
-        text += " The last item was cut to fit max_tokens; raise max_tokens to see it whole."
+        text += say(
+            " The last item was cut to fit; raise ", Param("max_tokens"), " to see it whole."
+        )
     if part.next_offset is not None:
-        text += f" For the next part, call again with the same arguments and offset={part.end}."
+        text += say(
+            " For the next part, call again with the same arguments and ",
+            Param("offset", part.end),
+            ".",
+        )
     return text + "]"
 
 

@@ -268,7 +268,14 @@ def _cached_diff(shelf: Shelf, old: LibraryVersion, new: LibraryVersion) -> Docs
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    diff = diff_docs(old_pages, new_pages, old.ref, new.ref)
+    diff = diff_docs(
+        old_pages,
+        new_pages,
+        old.ref,
+        new.ref,
+        old_sections=lambda paths: shelf.page_sections(old, paths),
+        new_sections=lambda paths: shelf.page_sections(new, paths),
+    )
     with _cache_lock:
         _cache[key] = diff
         while len(_cache) > _CACHED_DIFFS:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from typing import Literal
 
 from docshelf.constants import PageStatus
+from docshelf.models import Section
 from docshelf.parsing.markdown import parse_page
-from docshelf.versions.linediff import count_changed_lines, matching_pairs, split_lines
+from docshelf.versions.linediff import count_changed_lines, lcs_length, split_lines
 
 SectionStatus = Literal["added", "removed", "changed"]
+# Page paths -> their sections as indexed, in page order (e.g. Shelf.page_sections).
+SectionSource = Callable[[list[str]], Mapping[str, Sequence[Section]]]
 
 RENAME_THRESHOLD = 0.6  # word similarity a removed and an added page need to count as a rename
 _RENAME_CANDIDATES = 5  # added pages scored per removed page, best shared shingles first
@@ -73,40 +78,71 @@ def diff_docs(
     to_label: str = "new",
     *,
     rename_threshold: float = RENAME_THRESHOLD,
+    old_sections: SectionSource | None = None,
+    new_sections: SectionSource | None = None,
 ) -> DocsDiff:
-    """Compare two corpora given as `{path: markdown}` (paths without `.md`)."""
+    """Compare two corpora given as `{path: markdown}` (paths without `.md`).
+
+    `old_sections` / `new_sections` give the sections of pages as they were indexed (by
+    path), so edited pages need not be parsed again; without them, pages are parsed.
+    """
+    with _collector_paused():
+        return _diff_docs(
+            old_pages, new_pages, from_label, to_label, rename_threshold, old_sections, new_sections
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a diff runs: a diff allocates hundreds of
+    thousands of short-lived containers (word lists, shingle postings) and makes no cycles,
+    and the collections they trigger took a fifth of a Mastra-size diff's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _diff_docs(
+    old_pages: Mapping[str, str],
+    new_pages: Mapping[str, str],
+    from_label: str,
+    to_label: str,
+    rename_threshold: float,
+    old_sections: SectionSource | None,
+    new_sections: SectionSource | None,
+) -> DocsDiff:
     removed = {p: old_pages[p] for p in old_pages.keys() - new_pages.keys()}
     added = {p: new_pages[p] for p in new_pages.keys() - old_pages.keys()}
-    changes: list[PageChange] = []
+    edited: list[tuple[str, PageStatus, str | None, float | None]] = []
     unchanged = 0
     for path in old_pages.keys() & new_pages.keys():
-        old, new = old_pages[path], new_pages[path]
-        if old == new:
+        if old_pages[path] == new_pages[path]:
             unchanged += 1
         else:
-            changes.append(_edited_page(path, "modified", None, old, new, None))
+            edited.append((path, "modified", None, None))
     for old_path, new_path, similarity in match_renames(removed, added, rename_threshold):
-        old, new = removed.pop(old_path), added.pop(new_path)
-        changes.append(_edited_page(new_path, "renamed", old_path, old, new, similarity))
+        del removed[old_path], added[new_path]
+        edited.append((new_path, "renamed", old_path, similarity))
+    before = _keyed_by_path(old_sections, old_pages, [old or new for new, _s, old, _x in edited])
+    after = _keyed_by_path(new_sections, new_pages, [new for new, _s, _old, _x in edited])
+    changes: list[PageChange] = []
+    for path, status, renamed_from, score in edited:
+        old, new = old_pages[renamed_from or path], new_pages[path]
+        added_lines, removed_lines = count_changed_lines(old, new)
+        sections = _diff_keyed(before[renamed_from or path], after[path]) if old != new else ()
+        changes.append(
+            PageChange(path, status, renamed_from, added_lines, removed_lines, score, sections)
+        )
     for path, text in removed.items():
         changes.append(PageChange(path, "removed", None, 0, len(split_lines(text)), None))
     for path, text in added.items():
         changes.append(PageChange(path, "added", None, len(split_lines(text)), 0, None))
     changes.sort(key=lambda c: (c.path, c.old_path or ""))
     return DocsDiff(from_label, to_label, tuple(changes), unchanged)
-
-
-def _edited_page(
-    path: str,
-    status: PageStatus,
-    old_path: str | None,
-    old: str,
-    new: str,
-    similarity: float | None,
-) -> PageChange:
-    added, removed = count_changed_lines(old, new)
-    sections = diff_sections(old, new) if old != new else ()
-    return PageChange(path, status, old_path, added, removed, similarity, sections)
 
 
 # ---------------------------------------------------------------- renames
@@ -128,28 +164,31 @@ def match_renames(
 
     words = {p: text.split() for p, text in added.items()}
     shingles = {p: _shingles(w) for p, w in words.items()}
-    # Shingles shared by many pages (licence footers, boilerplate) say nothing about
-    # which page became which and would make the index lookups quadratic.
+    old_words = {p: removed[p].split() for p in sorted(removed)}
+    old_shingles = {p: _shingles(w) for p, w in old_words.items()}
+    # Only shingles some removed page has are ever looked up: index just those.
+    wanted = set().union(*old_shingles.values())
     postings: defaultdict[int, list[str]] = defaultdict(list)
     for path, page_shingles in shingles.items():
-        for shingle in page_shingles:
+        for shingle in page_shingles & wanted:
             postings[shingle].append(path)
+    # Shingles shared by many pages (licence footers, boilerplate) say nothing about
+    # which page became which and would make the index lookups quadratic.
     common_cutoff = max(10, len(added) // 20)
 
     scored: list[tuple[float, str, str]] = []
-    for old_path in sorted(removed):
-        old_words = removed[old_path].split()
-        old_shingles = _shingles(old_words)
-        hits = [postings[s] for s in old_shingles if s in postings]
+    for old_path, old_page_words in old_words.items():
+        old_page_shingles = old_shingles[old_path]
+        hits = [postings[s] for s in old_page_shingles if s in postings]
         shared = Counter(chain.from_iterable(p for p in hits if len(p) <= common_cutoff))
         ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
         candidates = [
-            (_jaccard(old_shingles, shingles[p]), p) for p, _n in ranked[:_RENAME_CANDIDATES]
+            (_jaccard(old_page_shingles, shingles[p]), p) for p, _n in ranked[:_RENAME_CANDIDATES]
         ]
         best = max((j for j, _p in candidates), default=0.0)
         for jaccard, new_path in candidates:
             if jaccard >= best / 2:  # far behind the best: not worth a full comparison
-                score = _word_similarity(old_words, words[new_path], threshold)
+                score = _word_similarity(old_page_words, words[new_path], threshold)
                 if score >= threshold:
                     scored.append((score, old_path, new_path))
 
@@ -178,16 +217,13 @@ def _match_identical(
 
 
 def _word_similarity(a: list[str], b: list[str], threshold: float) -> float:
-    """Share of words kept in order, 2 * LCS / (len a + len b); 0.0 when under threshold."""
+    """Share of words kept in order by a minimal word diff, 2 * LCS / (len a + len b);
+    0.0 for most pairs under `threshold` (the search stops once it cannot reach it)."""
     total = len(a) + len(b)
     if not total:
         return 1.0
-    # Words shared regardless of order bound the similarity from above, cheaply.
-    if 2 * (Counter(a) & Counter(b)).total() < threshold * total:
-        return 0.0
-    # Fewer than this many word edits keeps the similarity at or above the threshold.
-    pairs = matching_pairs(a, b, int(total * (1 - threshold)))
-    return 0.0 if pairs is None else 2 * len(pairs) / total
+    # Rounded down, so a pair exactly at the threshold is never cut off by rounding.
+    return 2 * lcs_length(a, b, at_least=int(threshold * total / 2)) / total
 
 
 def _jaccard(a: set[int], b: set[int]) -> float:
@@ -199,7 +235,7 @@ def _shingles(words: list[str]) -> set[int]:
     """Hashes of each run of three words (of the whole text when shorter)."""
     if len(words) < 3:
         return {hash(tuple(words))}
-    return {hash(run) for run in zip(words, words[1:], words[2:], strict=False)}
+    return set(map(hash, zip(words, words[1:], words[2:], strict=False)))
 
 
 # ---------------------------------------------------------------- sections
@@ -211,11 +247,17 @@ def diff_sections(old: str, new: str) -> tuple[SectionChange, ...]:
     Sections are keyed by heading path (and by position among equal heading paths);
     a section whose heading was renamed shows as one removed and one added.
     """
-    old_sections = _keyed_sections(old)
-    new_sections = _keyed_sections(new)
+    return _diff_keyed(_keyed(parse_page("", old).sections), _keyed(parse_page("", new).sections))
+
+
+_Key = tuple[tuple[str, ...], int]
+
+
+def _diff_keyed(
+    old_sections: dict[_Key, str], new_sections: dict[_Key, str]
+) -> tuple[SectionChange, ...]:
     # Removed sections are listed right after the last surviving section before them.
-    removed_after: defaultdict[tuple[tuple[str, ...], int] | None, list[SectionChange]]
-    removed_after = defaultdict(list)
+    removed_after: defaultdict[_Key | None, list[SectionChange]] = defaultdict(list)
     anchor = None
     for key in old_sections:
         if key in new_sections:
@@ -232,13 +274,23 @@ def diff_sections(old: str, new: str) -> tuple[SectionChange, ...]:
     return tuple(changes)
 
 
-def _keyed_sections(text: str) -> dict[tuple[tuple[str, ...], int], str]:
+def _keyed(sections: Iterable[Section]) -> dict[_Key, str]:
     seen: Counter[tuple[str, ...]] = Counter()
-    keyed: dict[tuple[tuple[str, ...], int], str] = {}
-    for section in parse_page("", text).sections:
+    keyed: dict[_Key, str] = {}
+    for section in sections:
         keyed[(section.heading_path, seen[section.heading_path])] = section.text.rstrip()
         seen[section.heading_path] += 1
     return keyed
+
+
+def _keyed_by_path(
+    source: SectionSource | None, pages: Mapping[str, str], paths: list[str]
+) -> dict[str, dict[_Key, str]]:
+    """Each page's keyed sections: from `source` (as indexed) when given, else parsed."""
+    if source is None:
+        return {path: _keyed(parse_page("", pages[path]).sections) for path in paths}
+    found = source(paths)
+    return {path: _keyed(found.get(path, ())) for path in paths}
 
 
 # ---------------------------------------------------------------- summary

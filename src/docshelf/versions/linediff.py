@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
+
+from rapidfuzz.distance import LCSseq
 
 _MAX_EDITS = 1000  # beyond this many edits a minimal line diff is too slow in Python
 
@@ -20,8 +22,21 @@ def split_lines(text: str) -> list[str]:
 def count_changed_lines(old: str, new: str) -> tuple[int, int]:
     """(added, removed) line counts of a minimal unified diff from `old` to `new`."""
     a, b = split_lines(old), split_lines(new)
-    common = len(_diff_pairs(a, b))
+    common = lcs_length(a, b)
+    if len(a) + len(b) - 2 * common > _MAX_EDITS:
+        # The unified diff of such a rewrite may be difflib's longer one: count its lines.
+        common = len(_diff_pairs(a, b))
     return len(b) - common, len(a) - common
+
+
+def lcs_length(a: Sequence[Hashable], b: Sequence[Hashable], *, at_least: int = 0) -> int:
+    """Length of a longest common subsequence of `a` and `b`: what a minimal diff keeps;
+    0 when it is shorter than `at_least` (which lets the search stop early).
+
+    Exact, by rapidfuzz's bit-parallel LCS in C++, where a Myers search in Python costs a
+    Python loop per edit. (rapidfuzz compares the items of a list by their hash.)
+    """
+    return int(LCSseq.similarity(a, b, score_cutoff=at_least))
 
 
 def page_unified_diff(

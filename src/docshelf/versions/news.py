@@ -70,7 +70,18 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     now = now or datetime.now(UTC)
     match = _DURATION.match(text)
     if match:
-        return now - timedelta(days=int(match[1]) * _UNITS[match[2].lower()])
+        try:
+            return now - timedelta(days=int(match[1]) * _UNITS[match[2].lower()])
+        except (OverflowError, ValueError):  # before the year 1, or days beyond timedelta
+            raise UsageError(
+                Param("since", text),
+                " reaches too far back (before the year 1). npm began in 2010: use a shorter "
+                "window such as ",
+                Param("since", "90d"),
+                ", or a date such as ",
+                Param("since", "2020-01-01"),
+                ".",
+            ) from None
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:

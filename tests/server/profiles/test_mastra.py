@@ -161,3 +161,30 @@ async def test_installed_mastra_memory_through_the_profile_tools(mastra_shelf, t
     assert "@mastra/memory@1.31.0" in found.content[0].text
     assert "working" in found.content[0].text.lower()
     assert again.content[0].text.count("@mastra/memory@1.31.0:") <= 3
+
+
+async def test_mastra_docs_answers_come_in_parts_without_new_parameters(
+    mastra_shelf, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("DOCSHELF_MAX_ANSWER_TOKENS", "40")
+    paths = {"paths": ["docs/agents/overview", "reference/tools/create-tool"]}
+    seen: list[str] = []
+    async with Client(build_server(mastra_shelf, profile="mastra")) as client:
+        offset = 0
+        for _ in range(50):
+            result = await client.call_tool("mastraDocs", {**paths, "offset": offset})
+            body, _, note = result.content[0].text.partition("\n\n[Answer cut")
+            seen.append(body)
+            if not note:
+                break
+            assert len(body) <= 40 * 4
+            offset = int(note.rsplit("offset=", 1)[1].split()[0].rstrip(".,)]"))
+    whole = "".join(seen)
+    assert "Give an agent memory" in whole and "Zod schema for the input" in whole
+    assert len(seen) > 2
+
+
+async def test_mastra_docs_refuses_more_paths_than_the_cap(mastra_shelf):
+    async with Client(build_server(mastra_shelf, profile="mastra")) as client:
+        result = await client.call_tool("mastraDocs", {"paths": ["docs"] * 2000})
+    assert result.is_error and "at most 20 paths" in result.content[0].text

@@ -9,21 +9,25 @@ Annotations are evaluated when each tool is defined (no `from __future__ import 
 the `mastraDocs` parameter description embeds the library's top-level paths.
 """
 
-from typing import Annotated
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.prompts.base import AssistantMessage, Message, UserMessage
 from mcp.types import CallToolResult
 from pydantic import Field
 
-from docshelf.guides import course, prompts
-from docshelf.guides.migration_browser import browse_migrations
-from docshelf.packages.docs_index import PackageDocsIndex
-from docshelf.server.profiles import mastra_packages as packages
 from docshelf.server.profiles.mastra_docs import browse_docs, top_level_paths
 from docshelf.server.tooling import READ_ONLY, ServerState, prompt, tool, tool_result
-from docshelf.versions import answers
 from docshelf.wording import Tool, ToolVoice
+
+if TYPE_CHECKING:
+    from docshelf.guides.prompts import PromptMessage
+    from docshelf.packages.docs_index import PackageDocsIndex
+
+# What the tools act on (guides, packages, version answers and the npm client under them)
+# is imported when a tool is first called: the first tools/list waits for none of it.
 
 PROJECT_PATH = Field(
     description="Absolute path to your project root; node_modules is searched upwards from it."
@@ -37,8 +41,9 @@ MASTRA_VOICE = ToolVoice(
         "changes": Tool(
             "mastraChanges", frozenset({"package", "version", "from_version", "to_version"})
         ),
+        "exports": Tool("getMastraExports", frozenset({"package", "project_path", "filter"})),
     },
-    names={"from_version": "fromVersion", "to_version": "toVersion"},
+    names={"from_version": "fromVersion", "to_version": "toVersion", "project_path": "projectPath"},
 )
 
 
@@ -46,7 +51,12 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
     """Register the reference's tools and prompts over `library` (e.g. 'mastra')."""
     shelf = state.shelf
     state.voice = MASTRA_VOICE
-    package_index = PackageDocsIndex(shelf.home)
+
+    @functools.cache
+    def package_index() -> "PackageDocsIndex":
+        from docshelf.packages.docs_index import PackageDocsIndex
+
+        return PackageDocsIndex(shelf.home)
 
     @tool(
         server,
@@ -102,6 +112,8 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
             list[str] | None, Field(description="Words to search the guides for.")
         ] = None,
     ) -> CallToolResult:
+        from docshelf.guides.migration_browser import browse_migrations
+
         answer = browse_migrations(
             shelf,
             library,
@@ -133,6 +145,8 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
         ] = None,
         offset: Annotated[int, Field(ge=0, description="Where the next part starts.")] = 0,
     ) -> CallToolResult:
+        from docshelf.versions import answers
+
         text = answers.mastra_changes(
             shelf, package, version, fromVersion, toVersion, offset=offset
         )
@@ -147,7 +161,7 @@ def _register_package_tools(
     server: MCPServer,
     state: ServerState,
     library: str,
-    index: PackageDocsIndex,
+    index: "Callable[[], PackageDocsIndex]",
 ) -> None:
     shelf = state.shelf
 
@@ -162,6 +176,8 @@ def _register_package_tools(
         ),
     )
     def get_help(projectPath: Annotated[str, PROJECT_PATH]) -> CallToolResult:
+        from docshelf.server.profiles import mastra_packages as packages
+
         return tool_result(packages.mastra_help(projectPath, library))
 
     @tool(
@@ -172,6 +188,8 @@ def _register_package_tools(
         description="List the @mastra packages installed in the project that embed docs.",
     )
     def list_packages(projectPath: Annotated[str, PROJECT_PATH]) -> CallToolResult:
+        from docshelf.server.profiles import mastra_packages as packages
+
         return tool_result(packages.mastra_packages(projectPath))
 
     @tool(
@@ -189,6 +207,8 @@ def _register_package_tools(
         projectPath: Annotated[str, PROJECT_PATH],
         filter: Annotated[str | None, Field(description="Name substring, any case.")] = None,
     ) -> CallToolResult:
+        from docshelf.server.profiles import mastra_packages as packages
+
         return tool_result(packages.mastra_exports(projectPath, package, filter))
 
     @tool(
@@ -213,6 +233,8 @@ def _register_package_tools(
             float, Field(description="How many implementation lines to show.", ge=1, le=2000)
         ] = 50,
     ) -> CallToolResult:
+        from docshelf.server.profiles import mastra_packages as packages
+
         text = packages.mastra_export_details(
             projectPath,
             package,
@@ -239,6 +261,8 @@ def _register_package_tools(
         topic: Annotated[str | None, Field(description="Topic, e.g. 'references'.")] = None,
         file: Annotated[str | None, Field(description="File within the docs or topic.")] = None,
     ) -> CallToolResult:
+        from docshelf.server.profiles import mastra_packages as packages
+
         return tool_result(packages.mastra_read_package_docs(projectPath, package, topic, file))
 
     @tool(
@@ -260,8 +284,10 @@ def _register_package_tools(
             float, Field(description="Most results to return.", ge=1, le=50)
         ] = 10,
     ) -> CallToolResult:
+        from docshelf.server.profiles import mastra_packages as packages
+
         text = packages.mastra_search_package_docs(
-            shelf, index, library, projectPath, query, package, int(maxResults)
+            shelf, index(), library, projectPath, query, package, int(maxResults)
         )
         return tool_result(text)
 
@@ -287,6 +313,8 @@ def _register_course_tools(
             str | None, Field(description="Accepted for compatibility; not sent.")
         ] = None,
     ) -> CallToolResult:
+        from docshelf.guides import course
+
         return tool_result(course.start_course(shelf, library, email).text)
 
     @tool(
@@ -297,6 +325,8 @@ def _register_course_tools(
         description="The user's progress through every lesson of the Mastra course.",
     )
     def status() -> CallToolResult:
+        from docshelf.guides import course
+
         return tool_result(course.get_course_status(shelf, library).text)
 
     @tool(
@@ -308,6 +338,8 @@ def _register_course_tools(
     def start_lesson(
         lessonName: Annotated[str, Field(description="Lesson name, e.g. 'first-agent'.")],
     ) -> CallToolResult:
+        from docshelf.guides import course
+
         return tool_result(course.start_lesson(shelf, lessonName, library).text)
 
     @tool(
@@ -317,6 +349,8 @@ def _register_course_tools(
         description="Mark the open course step done and show the next one.",
     )
     def next_step() -> CallToolResult:
+        from docshelf.guides import course
+
         return tool_result(course.next_step(shelf, library).text)
 
     @tool(
@@ -328,13 +362,15 @@ def _register_course_tools(
     def clear(
         confirm: Annotated[bool | None, Field(description="True to really delete.")] = None,
     ) -> CallToolResult:
+        from docshelf.guides import course
+
         return tool_result(course.clear_history(shelf, bool(confirm), library).text)
 
 
 def _register_prompts(server: MCPServer, state: ServerState, library: str) -> None:
     shelf = state.shelf
 
-    def to_messages(items: list[prompts.PromptMessage]) -> list[Message]:
+    def to_messages(items: "list[PromptMessage]") -> list[Message]:
         return [
             UserMessage(m.text) if m.role == "user" else AssistantMessage(m.text) for m in items
         ]
@@ -345,6 +381,8 @@ def _register_prompts(server: MCPServer, state: ServerState, library: str) -> No
         description="Guide an upgrade to Mastra v1, for every area or one (e.g. area='agent').",
     )
     def upgrade(area: str | None = None) -> list[Message]:
+        from docshelf.guides import prompts
+
         return to_messages(prompts.upgrade_to_v1(shelf, library, area))
 
     @prompt(
@@ -353,4 +391,6 @@ def _register_prompts(server: MCPServer, state: ServerState, library: str) -> No
         description="A checklist for migrating to Mastra v1, built from the migration guides.",
     )
     def checklist() -> list[Message]:
+        from docshelf.guides import prompts
+
         return to_messages(prompts.migration_checklist(shelf, library))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from docshelf.errors import DocshelfError
 from docshelf.models import ReadResult
+from docshelf.reading.read import check_paths, directory_contents
 from docshelf.shelf import Shelf
 
 SUGGESTIONS = 10
@@ -30,7 +31,7 @@ def browse_docs(
     blocks: list[str] = []
     results: list[ReadResult] = []
     failed = False
-    for path in paths:
+    for path in check_paths(paths):
         try:
             result = shelf.read([path], library=library)[0]
         except DocshelfError as exc:
@@ -57,10 +58,11 @@ def browse_docs(
 def top_level_paths(shelf: Shelf, library: str) -> str:
     """The directories an agent can start from, as the reference embeds in its description."""
     try:
-        top = shelf.list_directory("", library=library)
-        reference = shelf.list_directory("reference", library=library)
+        entries = shelf.list_pages(shelf.resolve_version(library))
     except DocshelfError:
         return "Top-level paths appear here once the library is indexed; try paths=['']."
+    top = directory_contents(entries, "")
+    reference = directory_contents(entries, "reference")
     lines = ["Top-level directories:", *[f"- {d}" for d, _ in top.subdirs]]
     if reference.subdirs:
         lines += ["Reference subdirectories:", *[f"- {d}" for d, _ in reference.subdirs]]

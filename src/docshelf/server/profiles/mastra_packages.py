@@ -13,10 +13,11 @@ from docshelf.packages.installed import (
 from docshelf.shelf import Shelf
 
 MAX_EXPORTS_LISTED = 400
+MASTRA_SCOPE = "@mastra"  # the general readers, asked for this scope's packages
 
 
 def mastra_help(project_path: str, library: str) -> str:
-    packages = list_installed_packages(project_path)
+    packages = list_installed_packages(project_path, MASTRA_SCOPE)
     with_docs = [p for p in packages if p.docs_dir is not None]
     lines = [
         "# docshelf: Mastra documentation tools",
@@ -53,7 +54,9 @@ def mastra_help(project_path: str, library: str) -> str:
 
 
 def mastra_packages(project_path: str) -> str:
-    packages = [p for p in list_installed_packages(project_path) if p.docs_dir is not None]
+    packages = [
+        p for p in list_installed_packages(project_path, MASTRA_SCOPE) if p.docs_dir is not None
+    ]
     if not packages:
         return (
             f"No installed @mastra package with embedded docs under {project_path}. "
@@ -67,7 +70,7 @@ def mastra_packages(project_path: str) -> str:
 
 
 def mastra_exports(project_path: str, package: str, filter: str | None) -> str:
-    pkg = get_installed_package(project_path, package)
+    pkg = get_installed_package(project_path, package, fallback_scope=MASTRA_SCOPE)
     exports = list_exports(pkg, filter)
     title = f"Exports of {pkg.name}@{pkg.version}" + (f" matching {filter!r}" if filter else "")
     if not exports:
@@ -97,7 +100,7 @@ def mastra_export_details(
     include_implementation: bool,
     implementation_lines: int,
 ) -> str:
-    pkg = get_installed_package(project_path, package)
+    pkg = get_installed_package(project_path, package, fallback_scope=MASTRA_SCOPE)
     details = get_export_details(
         pkg, export_name, include_types, include_implementation, implementation_lines
     )
@@ -123,7 +126,7 @@ def mastra_export_details(
 def mastra_read_package_docs(
     project_path: str, package: str, topic: str | None, file: str | None
 ) -> str:
-    pkg = get_installed_package(project_path, package)
+    pkg = get_installed_package(project_path, package, fallback_scope=MASTRA_SCOPE)
     result = read_package_doc(pkg, topic, file)
     return result.text
 
@@ -139,9 +142,11 @@ def mastra_search_package_docs(
 ) -> str:
     packages: list[InstalledPackage]
     if package:
-        packages = [get_installed_package(project_path, package)]
+        packages = [get_installed_package(project_path, package, fallback_scope=MASTRA_SCOPE)]
     else:
-        packages = [p for p in list_installed_packages(project_path) if p.docs_dir is not None]
+        packages = [
+            p for p in list_installed_packages(project_path, MASTRA_SCOPE) if p.docs_dir is not None
+        ]
     found = index.search(packages, query, max_results) if packages else []
     if found:
         lines = [f"Best matches for {query!r} in your installed packages' docs:"]
