@@ -282,7 +282,7 @@ class HashingEmbedder:
 
     model_id = "scale-hash-384"
 
-    def embed(self, texts: Sequence[str]):  # type: ignore[no-untyped-def]
+    def embed(self, texts: Sequence[str], *, max_tokens: int | None = None):  # type: ignore[no-untyped-def]
         import zlib
 
         import numpy as np
@@ -311,7 +311,7 @@ def vector_probe(home: Path, query_file: Path, rounds: int) -> None:
     queries = json.loads(query_file.read_text())
     embedder = HashingEmbedder()
     with Shelf(home) as shelf:
-        shelf.semantic = SemanticSearch(shelf.cache_dir / "models", embedder=embedder)
+        shelf.semantic = SemanticSearch(embedder=embedder)
         refs = catalog.resolve_versions(shelf.conn, None)
         started = time.perf_counter()
         built = 0
@@ -323,7 +323,8 @@ def vector_probe(home: Path, query_file: Path, rounds: int) -> None:
         conn = shelf.conn
         store = conn.execute(
             "SELECT coalesce(sum(pgsize), 0) FROM dbstat "
-            "WHERE name IN ('embeddings', 'section_vectors', 'section_vectors_hash')"
+            "WHERE name IN ('embeddings', 'section_vectors', 'section_vectors_hash', "
+            "'page_vectors', 'page_vectors_hash')"
         ).fetchone()[0]
         mastra = catalog.resolve_versions(conn, "mastra")
         load_started = time.perf_counter()

@@ -1,9 +1,8 @@
 """Semantic and hybrid search: embedding cost, quality next to full text, and stdio latency.
 
-Needs the `semantic` extra and the model package (see the README). Copies the benchmark home's
-index into a scratch home without vectors, then measures:
+Copies the benchmark home's index into a scratch home without vectors, then measures:
 
-1. embedding: model preparation and load, embedding every section, and a second build
+1. embedding: model load, embedding every page then every section, and a second build
    (nothing changed, so nothing is embedded: the content-hash reuse);
 2. quality on the judged set: recall@1/5/10, MRR@10, nDCG@10 for full text, semantic
    and hybrid, with the targets;
@@ -48,7 +47,7 @@ from docshelf.shelf import Shelf
 from docshelf.store import db
 
 TARGETS = {"recall@5": 0.95, "MRR@10": 0.88}
-EMBED_TARGET_S = 60.0
+EMBED_TARGET_S = 30.0  # page vectors, the first build (issue 12: 1,013 pages in <= 30 s)
 P50_TARGET_MS = 25.0
 MAX_WORSE_RANKS = 3
 TIMEOUT_S = 120
@@ -63,27 +62,41 @@ def scratch_home(source_home: Path) -> Path:
     copy = sqlite3.connect(db.database_path(target))
     source.backup(copy)
     source.close()
-    copy.executescript("DROP TABLE IF EXISTS section_vectors; DROP TABLE IF EXISTS embeddings;")
+    copy.executescript(
+        "DROP TABLE IF EXISTS section_vectors; DROP TABLE IF EXISTS page_vectors; "
+        "DROP TABLE IF EXISTS embeddings;"
+    )
     copy.close()
     return target
 
 
-def measure_embedding(home: Path) -> list[tuple[str, object]]:
+def measure_embedding(home: Path, library: str) -> list[tuple[str, object]]:
+    """Every page of `library` embedded, then every section (unless the setting
+    DOCSHELF_SECTION_VECTORS=off keeps to pages), then a second build that finds all."""
     with Shelf(home) as shelf:
         started = time.perf_counter()
         shelf.semantic.require()
         load_s = time.perf_counter() - started
-        (build,) = shelf.build_vectors()
-        (again,) = shelf.build_vectors()
-    return [
-        ("model preparation + load (s)", load_s),
-        ("sections", build.total),
-        ("embedded (distinct texts)", build.embedded),
-        ("embed all sections (s)", build.seconds),
-        ("sections per second", build.total / build.seconds),
-        ("second build: embedded", again.embedded),
-        ("second build (s)", again.seconds),
+        builds = {b.unit: b for b in shelf.build_vectors(library=library)}
+        again = shelf.build_vectors(library=library)
+    rows: list[tuple[str, object]] = [("model load (s)", load_s)]
+    pages = builds["pages"]
+    rows += [("pages", pages.total), ("embed all pages (s)", pages.seconds)]
+    if "sections" in builds:
+        sections = builds["sections"]
+        rows += [
+            ("sections", sections.total),
+            ("embedded (distinct texts)", sections.embedded),
+            ("embed all sections (s)", sections.seconds),
+            ("sections per second", sections.total / sections.seconds),
+        ]
+    else:
+        rows.append(("sections", "not embedded (DOCSHELF_SECTION_VECTORS=off)"))
+    rows += [
+        ("second build: embedded", sum(b.embedded for b in again)),
+        ("second build (s)", sum(b.seconds for b in again)),
     ]
+    return rows
 
 
 def print_quality(report: EvalReport) -> None:
@@ -136,7 +149,15 @@ async def stdio_figures(
 ) -> list[tuple[str, object]]:
     spec = docshelf_spec(home, library)
     specs = {
-        mode: dataclasses.replace(spec, env={**spec.env, "DOCSHELF_SEMANTIC": mode})
+        mode: dataclasses.replace(
+            spec,
+            env={
+                **spec.env,
+                "DOCSHELF_SEMANTIC": mode,
+                # as this run has it: the server builds no section vectors meanwhile when off
+                "DOCSHELF_SECTION_VECTORS": os.environ.get("DOCSHELF_SECTION_VECTORS", "on"),
+            },
+        )
         for mode in ("off", "auto")
     }
     rows: list[tuple[str, object]] = []
@@ -202,8 +223,8 @@ def main() -> None:
     missing = missing_packages()
     if missing:
         raise BenchmarkError(
-            f"The semantic extra is not installed (missing {', '.join(missing)}); run "
-            "`pip install -e '.[semantic]'` in this environment."
+            f"Semantic search cannot run here (missing {', '.join(missing)}); run "
+            "`pip install -e .` in this environment."
         )
     os.environ["DOCSHELF_SEMANTIC"] = "auto"
     ensure_library(args.home.resolve(), args.source, args.library)
@@ -211,11 +232,14 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"scratch home {home}; {os.cpu_count()} cores, load average {load:.2f}\n")
 
-    embedding = measure_embedding(home)
-    seconds = next(v for k, v in embedding if k == "embed all sections (s)")
+    embedding = measure_embedding(home, args.library)
+    seconds = next(v for k, v in embedding if k == "embed all pages (s)")
     assert isinstance(seconds, float)
     print_table(["embedding", "value"], embedding)
-    print(f"embed target <= {EMBED_TARGET_S:.0f} s: {verdict(seconds, EMBED_TARGET_S, False)}\n")
+    print(
+        f"page vectors target <= {EMBED_TARGET_S:.0f} s: "
+        f"{verdict(seconds, EMBED_TARGET_S, False)}\n"
+    )
 
     queries = load_queries(args.eval.read_text(encoding="utf-8"), args.eval.name)
     with Shelf(home) as shelf:

@@ -58,7 +58,7 @@ def test_eval_without_semantic_search_scores_full_text_and_says_why(tmp_path: Pa
     assert "2 queries from" in result.output and "on demo@local" in result.output
     recall5 = next(line for line in result.output.splitlines() if line.startswith("recall@5"))
     assert recall5.split() == ["recall@5", "1.000"]
-    assert "Semantic search is off" in result.output
+    assert "full text only: semantic search is off (DOCSHELF_SEMANTIC=off" in result.output
 
 
 def test_eval_of_an_unknown_library_lists_the_indexed_ones(tmp_path: Path, corpus: Path):

@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from docshelf.cli import main
-from docshelf.install import readme_semantic_install
 from docshelf.search.embed import missing_packages
 from docshelf.settings import SETTINGS
 from npm_fake import FakeNpm, serving
@@ -95,10 +94,6 @@ def test_every_table_is_unbroken_and_its_rows_have_the_headers_columns():
         if cells != len(re.split(r"(?<!\\)\|", lines[header].strip())) - 2:
             broken.append(f"line {i + 1} has {cells} cells, unlike its table's header")
     assert broken == []
-
-
-def test_the_readme_shows_the_semantic_install_command_the_messages_print():
-    assert readme_semantic_install() in README
 
 
 # ---------------------------------------------------------------- the shell blocks run

@@ -6,12 +6,14 @@ The public API (everything else may change):
   ``add_library(source, name=..., docs_root=..., docs_from=...)``,
   ``remove_library("LIB[@VERSION]")``,
   ``list_libraries()``, ``search(query, library=..., path_prefix=..., limit=...)``,
+  ``search_results(...)`` (the hits and the mode that ranked them), ``ask(query,
+  library=..., max_tokens=2000, cursor=...)`` (the best sections, packed to a budget),
   ``read(paths, library=..., section=..., max_tokens=..., offset=...)``,
-  ``list_directory(path)``,
-  ``reindex()``.
+  ``list_directory(path)``, ``build_vectors()``, ``reindex()``.
 - ``build_server(shelf, profile="default"|"mastra")``: the MCP server over a shelf.
-- Records: ``Library``, ``LibraryVersion``, ``Page``, ``Section``, ``Hit``, ``ReadResult``,
-  ``SkippedFile`` (``LibraryVersion.skipped``: the files an add left out, and why).
+- Records: ``Library``, ``LibraryVersion``, ``Page``, ``Section``, ``Hit``,
+  ``SearchResult``, ``Answer``, ``Excerpt``, ``ReadResult``, ``SkippedFile``
+  (``LibraryVersion.skipped``: the files an add left out, and why).
 - Versions and changes: ``diff_versions``, ``get_changelog``, ``whats_new``.
 - The API a project has installed: ``open_project(path)``, then ``list_packages(project)``,
   ``list_exports(project, package, filter=...)``, ``get_export(project, package, name)``.
@@ -39,6 +41,9 @@ _EXPORTS = {
     "Section": "docshelf.models",
     "Hit": "docshelf.models",
     "ReadResult": "docshelf.models",
+    "SearchResult": "docshelf.models",
+    "Answer": "docshelf.models",
+    "Excerpt": "docshelf.models",
     "SkippedFile": "docshelf.models",
     "diff_versions": "docshelf.versions.compare",
     "get_changelog": "docshelf.versions.npm_changelog",
@@ -51,12 +56,15 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Answer",
     "DocshelfError",
+    "Excerpt",
     "Hit",
     "Library",
     "LibraryVersion",
     "Page",
     "ReadResult",
+    "SearchResult",
     "Section",
     "Shelf",
     "SkippedFile",
@@ -74,11 +82,14 @@ __all__ = [
 if TYPE_CHECKING:
     from docshelf.errors import DocshelfError
     from docshelf.models import (
+        Answer,
+        Excerpt,
         Hit,
         Library,
         LibraryVersion,
         Page,
         ReadResult,
+        SearchResult,
         Section,
         SkippedFile,
     )

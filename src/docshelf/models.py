@@ -84,6 +84,42 @@ class Hit:
     snippet: str
 
 
+@dataclass(frozen=True)
+class SearchResult:
+    """A search's hits, best first, and how they were ranked."""
+
+    query: str
+    hits: tuple[Hit, ...]
+    mode: str  # fulltext, semantic or hybrid: what actually ranked the hits
+    note: str = ""  # why an automatic search used full text only, and what to do about it
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """One section's text (with any short subsections it needs) chosen to answer a query."""
+
+    library: str
+    version: str
+    path: str
+    title: str
+    heading: str  # heading path of the section, " > "-joined
+    anchor: str
+    text: str
+    truncated: bool  # cut to fit; read the page for the rest
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The best sections for a query packed to a token budget, and a cursor for more."""
+
+    query: str
+    excerpts: tuple[Excerpt, ...]
+    tokens: int  # about how many tokens the excerpts take
+    cursor: str | None  # pass it back for the next excerpts; None when there are no more
+    mode: str  # fulltext, semantic or hybrid: what ranked the pages
+    note: str = ""  # why only full text ranked them, and what to do about it
+
+
 ReadKind = Literal["page", "index", "listing", "missing"]
 
 

@@ -142,8 +142,8 @@ class LogReporter:
     def index(self, done: int, total: int) -> None:
         self._lines.update("Indexing", "pages", done, total)
 
-    def embed(self, done: int, total: int) -> None:
-        self._lines.update("Embedding", "sections", done, total)
+    def embed(self, done: int, total: int, unit: str = "sections") -> None:
+        self._lines.update("Embedding", unit, done, total)
 
 
 class RichReporter:
@@ -153,13 +153,22 @@ class RichReporter:
 
     def __init__(self, *, quiet: bool = False) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         self.console = Console(stderr=True, quiet=quiet)
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             TaskProgressColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
             console=self.console,
             transient=True,
         )
@@ -200,8 +209,8 @@ class RichReporter:
     def index(self, done: int, total: int) -> None:
         self._update("index", "Indexing", done, total, "pages")
 
-    def embed(self, done: int, total: int) -> None:
-        self._update("embed", "Embedding", done, total, "sections")
+    def embed(self, done: int, total: int, unit: str = "sections") -> None:
+        self._update(f"embed {unit}", f"Embedding {unit}", done, total, unit)
 
     def _update(self, key: str, label: str, done: int, total: int | None, unit: str) -> None:
         if self._lines is not None:

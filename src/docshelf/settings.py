@@ -263,8 +263,16 @@ SETTINGS: tuple[Setting, ...] = (
         "bool",
         "auto",
         ("DOCSHELF_SEMANTIC",),
-        "Semantic search: auto (hybrid once `docshelf[semantic]` is installed and vectors are "
-        "built) or off (full text only).",
+        "Semantic search: auto (hybrid once the library's vectors are built) or off (full "
+        "text only).",
+    ),
+    Setting(
+        "section_vectors",
+        "bool",
+        "on",
+        ("DOCSHELF_SECTION_VECTORS",),
+        "After the page vectors (the fast first build), also embed every section, in the "
+        "background or with `docshelf embed`; off: page vectors only (far less CPU).",
     ),
     Setting(
         "log_level",

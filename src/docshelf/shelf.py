@@ -14,15 +14,26 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from docshelf.constants import MAX_PATH_CHARS, SearchMode
 from docshelf.errors import LibraryNotFoundError, NothingIndexedError, UsageError
-from docshelf.models import Hit, Library, LibraryVersion, Page, ReadResult, Section, SkippedFile
+from docshelf.models import (
+    Answer,
+    Hit,
+    Library,
+    LibraryVersion,
+    Page,
+    ReadResult,
+    SearchResult,
+    Section,
+    SkippedFile,
+)
 from docshelf.parsing.formats import DocFile, parse_document
 from docshelf.progress import Reporter, SilentReporter
 from docshelf.reading.read import Listing, check_paths, list_directory, not_read, read_path
 from docshelf.reading.tokens import approx_tokens
+from docshelf.search.excerpts import select_excerpts
 from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_bool
@@ -32,6 +43,9 @@ from docshelf.store.catalog import VersionRef
 from docshelf.store.indexing import delete_versions, write_version
 from docshelf.store.pages import PageEntry, StoredPage
 from docshelf.wording import Param
+
+if TYPE_CHECKING:
+    from docshelf.search.vector_tables import Unit
 
 MAX_LIMIT = 50
 _MIN_PART_TOKENS = 50  # less left of a read's budget than this: the next paths are not read
@@ -66,7 +80,9 @@ class Shelf:
         self._write_lock = threading.Lock()
         self._local = threading.local()
         self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
-        self.semantic = SemanticSearch(self.cache_dir / "models", enabled=get_bool("semantic"))
+        self.semantic = SemanticSearch(
+            enabled=get_bool("semantic"), sections=get_bool("section_vectors")
+        )
         self._project: dict[str, str] = {}  # locked dependency specs by source key
 
     def lock_versions(self, sources: Iterable[str]) -> None:
@@ -291,6 +307,10 @@ class Shelf:
                         docs_from=entry.docs_from,
                     )
                     rebuilt.append(builder._index(fetched, entry.library, reporter))
+                # The vectors are kept: unchanged pages and sections reuse them by hash.
+                from docshelf.search.vector_tables import copy_embeddings
+
+                copy_embeddings(builder.conn, self.db_path)
             finally:
                 builder.close()
             self.close()  # this process's connections reopen on the new index
@@ -343,7 +363,6 @@ class Shelf:
 
     # -- search and read ---------------------------------------------------------------
 
-    @_snapshot
     def search(
         self,
         query: str,
@@ -357,8 +376,26 @@ class Shelf:
 
         `library` is a name, NAME@VERSION, a list of those, or None for every library.
         `mode`: auto (hybrid once vectors are built, else full text), fulltext, semantic,
-        or hybrid.
+        or hybrid. `search_results` also says which mode ranked them.
         """
+        return list(
+            self.search_results(
+                query, library=library, path_prefix=path_prefix, limit=limit, mode=mode
+            ).hits
+        )
+
+    @_snapshot
+    def search_results(
+        self,
+        query: str,
+        *,
+        library: str | list[str] | None = None,
+        path_prefix: str = "",
+        limit: int = 10,
+        mode: SearchMode = "auto",
+    ) -> SearchResult:
+        """`search`'s hits with the mode that ranked them and, when an automatic search
+        used full text only, a note saying why and what to do."""
         if not isinstance(query, str):
             raise UsageError("query must be a string, e.g. 'configure memory for an agent'.")
         limit = max(1, min(int(limit), MAX_LIMIT))
@@ -369,6 +406,33 @@ class Shelf:
             raise NothingIndexedError()
         return search_hits(
             self.conn, self.semantic, query, refs, path_prefix=path_prefix, limit=limit, mode=mode
+        )
+
+    @_snapshot
+    def ask(
+        self,
+        query: str,
+        *,
+        library: str | list[str] | None = None,
+        max_tokens: int = 2000,
+        cursor: str | None = None,
+        path_prefix: str = "",
+    ) -> Answer:
+        """The text of the sections that best answer `query`, packed to about `max_tokens`,
+        each with its page path, heading and version; `cursor` (from a previous answer)
+        gives the next ones."""
+        if not isinstance(query, str) or not query.strip():
+            raise UsageError("query must be a question in words, e.g. 'add memory to an agent'.")
+        wanted = library if isinstance(library, list) else [library]
+        refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name)]
+        return select_excerpts(
+            self.conn,
+            self.semantic,
+            query,
+            refs,
+            max_tokens=max_tokens,
+            cursor=cursor,
+            path_prefix=path_prefix,
         )
 
     @_snapshot
@@ -431,26 +495,42 @@ class Shelf:
         return self.semantic.status() if new and state.startswith("missing") else None
 
     def build_vectors(
-        self, progress: Callable[[int, int], None] | None = None, *, library: str | None = None
+        self,
+        progress: Callable[[str, int, int], None] | None = None,
+        *,
+        library: str | None = None,
+        units: tuple[Unit, ...] | None = None,
     ) -> list[VectorBuild]:
-        """Embed the sections that have no vector yet (all versions, or `library`'s).
+        """Embed what has no vector yet (all versions, or `library`'s): every version's
+        pages first, then its sections unless the `section_vectors` setting is off (or
+        `units` says otherwise). `progress(unit, done, total)` is told as it goes.
 
-        Raises SemanticUnavailableError when the `semantic` extra is not installed.
+        Raises SemanticUnavailableError when a package semantic search needs is missing.
         """
         refs = self.version_refs()
         if library is not None:
             wanted = {r.id for r in catalog.resolve_versions(self.conn, library)}
             refs = [r for r in refs if r.id in wanted]
-        return self.semantic.build(self.conn, refs, progress=progress, write_lock=self._write_lock)
+        return self.semantic.build(
+            self.conn, refs, units=units, progress=progress, write_lock=self._write_lock
+        )
 
     @_snapshot
-    def missing_vectors(self, library: str | None = None) -> list[VersionRef]:
-        """The versions (all, or `library`'s newest or named one) whose sections lack
-        vectors for the installed model; loads the model."""
+    def missing_vectors(
+        self, library: str | None = None, units: tuple[Unit, ...] | None = None
+    ) -> list[VersionRef]:
+        """The versions (all, or `library`'s newest or named one) that lack page or
+        section vectors for the installed model; loads the model."""
         refs = (
             self.version_refs() if library is None else catalog.resolve_versions(self.conn, library)
         )
-        return self.semantic.missing(self.conn, refs)
+        return self.semantic.missing(self.conn, refs, units)
+
+    @_snapshot
+    def search_status(self, library: str | None = None) -> str:
+        """One sentence on how searches of `library` (default: each library's newest
+        version) run now: hybrid, or full text only and why. Cheap: loads no model."""
+        return self.semantic.describe(self.conn, catalog.resolve_versions(self.conn, library))
 
     @_snapshot
     def load_vectors(self) -> None:

@@ -78,6 +78,11 @@ COMMANDS: dict[str, Command] = {
         ("query",),
         {"library": "--library", "path_prefix": "--path-prefix", "limit": "--limit"},
     ),
+    "ask": Command(
+        "docshelf ask",
+        ("query",),
+        {"library": "--library", "max_tokens": "--max-tokens", "cursor": "--cursor"},
+    ),
     "read": Command(
         "docshelf read",
         ("paths",),

@@ -12,7 +12,9 @@ def test_add_list_search_read_round_trip(run, corpus):
     assert json.loads(listed.output)[0]["name"] == "demo"
 
     found = run("search", "tenant sandbox", "--library", "demo", "--json")
-    assert json.loads(found.output)[0]["path"] == "docs/workspace/sandbox"
+    answer = json.loads(found.output)
+    assert answer["hits"][0]["path"] == "docs/workspace/sandbox"
+    assert answer["mode"] == "fulltext" and "DOCSHELF_SEMANTIC=off" in answer["note"]
 
     page = run("read", "reference/core/getAgentById", "--library", "demo")
     assert page.exit_code == 0 and page.output.startswith("# Mastra.getAgentById()")

@@ -28,6 +28,34 @@ def test_read_missing_path_exits_nonzero(run, corpus):
     assert "Nearest existing directory" in result.output
 
 
+def test_search_header_says_when_full_text_alone_ranked_the_hits(run, corpus):
+    run("add", str(corpus), "--name", "demo", "-q")
+    result = run("search", "tenant sandbox")
+    header, note = result.output.splitlines()[:2]
+    assert header.startswith("Top ") and header.endswith(" for 'tenant sandbox':")
+    assert note.startswith("(Full-text search only: semantic search is off (DOCSHELF_SEMANTIC=off")
+
+
+def test_list_says_how_libraries_are_searched(run, corpus):
+    run("add", str(corpus), "--name", "demo", "-q")
+    listed = run("list")
+    assert listed.output.splitlines()[-1].startswith("Search is full text only: ")
+
+
+def test_ask_prints_excerpts_and_the_command_for_more(run, corpus):
+    run("add", str(corpus), "--name", "demo", "-q")
+    result = run("ask", "agent tools memory", "--library", "demo", "--max-tokens", "60")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 excerpt for 'agent tools memory', about ")
+    assert "\n## docs/agents/overview — Agents > Memory (demo@local)\n" in result.output
+    more = result.output.splitlines()[-1]
+    assert more.startswith("More: `docshelf ask 'agent tools memory' --library demo --cursor ")
+    cursor = more.split("--cursor ")[1].split("`")[0]
+    following = run("ask", "agent tools memory", "-l", "demo", "--cursor", cursor, "--json")
+    answer = json.loads(following.output)
+    assert answer["excerpts"] and answer["query"] == "agent tools memory"
+
+
 def test_search_and_read_on_an_empty_index_say_nothing_is_indexed_and_how_to_add(run):
     for args in (("search", "memory"), ("read", "docs/agents/overview")):
         result = run(*args)

@@ -29,7 +29,7 @@ class FakeEmbedder:
     def model_id(self) -> str:
         return self._model_id
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def embed(self, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray:
         if self.before_embed is not None:
             self.before_embed()
         self.calls.append(len(texts))
@@ -45,7 +45,7 @@ class FakeEmbedder:
 
 def with_fake_semantic(shelf: Shelf, embedder: FakeEmbedder, corpus: Path | None = None) -> Shelf:
     """`shelf` with semantic search on `embedder`; the demo corpus added when given."""
-    shelf.semantic = SemanticSearch(shelf.cache_dir / "models", embedder=embedder)
+    shelf.semantic = SemanticSearch(embedder=embedder)
     if corpus is not None:
         shelf.add_library(str(corpus), name="demo")
     return shelf

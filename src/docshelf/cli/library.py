@@ -13,6 +13,7 @@ from docshelf.constants import DOCS_FROM
 
 if TYPE_CHECKING:
     from docshelf.models import LibraryVersion
+    from docshelf.search.vector_tables import Unit
     from docshelf.shelf import Shelf
 
 
@@ -65,7 +66,13 @@ def add(
         f"Added {record.ref}: {record.pages} pages, {record.sections} sections ({record.source})"
     )
     echo_skipped(record)
-    embed_sections(shelf, record.ref, quiet)
+    # Page vectors only: seconds, and enough for hybrid search. Sections take minutes.
+    embed_vectors(shelf, record.ref, quiet, units=("pages",))
+    if shelf.semantic.available and shelf.semantic.sections:
+        click.echo(
+            "Section vectors (better answers deep inside long pages) take longer: run "
+            "`docshelf embed`, or let `docshelf serve` build them in the background."
+        )
 
 
 def echo_skipped(record: LibraryVersion) -> None:
@@ -78,11 +85,16 @@ def echo_skipped(record: LibraryVersion) -> None:
         click.echo(f"  {skip.path}: {skip.reason}")
 
 
-def embed_sections(
-    shelf: Shelf, library: str | None, quiet: bool, *, required: bool = False
+def embed_vectors(
+    shelf: Shelf,
+    library: str | None,
+    quiet: bool,
+    *,
+    units: tuple[Unit, ...] | None = None,
+    required: bool = False,
 ) -> None:
-    """Build missing vectors with a progress bar; without the extra, say so once per data
-    directory (until that changes)."""
+    """Build missing vectors with progress bars; when semantic search cannot run, say so
+    once per data directory until that changes (or fail, when `required`)."""
     from docshelf.progress import RichReporter
 
     notice = shelf.semantic_notice()  # also records "on", so a later "off" is said again
@@ -91,12 +103,16 @@ def embed_sections(
             click.echo(notice, err=True)
         return
     with RichReporter(quiet=quiet) as reporter:
-        builds = shelf.build_vectors(reporter.embed, library=library)
+        builds = shelf.build_vectors(
+            lambda unit, done, total: reporter.embed(done, total, unit),
+            library=library,
+            units=units,
+        )
     for build in builds:
         if build.embedded or build.reused:
             click.echo(
-                f"Embedded {build.ref} for semantic search: {build.embedded} sections embedded, "
-                f"{build.reused} reused, {build.seconds:.1f} s"
+                f"Embedded the {build.unit} of {build.ref} for semantic search: "
+                f"{build.embedded} embedded, {build.reused} reused, {build.seconds:.1f} s"
             )
 
 
@@ -114,8 +130,9 @@ def remove(ctx: click.Context, library: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
-    """List indexed libraries and their versions."""
-    libraries = open_shelf(ctx).list_libraries()
+    """List indexed libraries and their versions, and how they are searched."""
+    shelf = open_shelf(ctx)
+    libraries = shelf.list_libraries()
     if as_json:
         data = [
             {"name": lib.name, "versions": [_version_json(v) for v in lib.versions]}
@@ -133,6 +150,9 @@ def list_(ctx: click.Context, as_json: bool) -> None:
             label = lib.name if i == 0 else ""
             origin = f"  ({v.origin})" if v.origin else ""
             click.echo(f"{label:<16} {v.version:<14} {v.pages:>5} pages  {v.source}{origin}")
+    search = shelf.search_status()
+    if search:
+        click.echo(search)
 
 
 def _version_json(version: LibraryVersion) -> dict[str, object]:
@@ -155,7 +175,7 @@ def reindex(ctx: click.Context, quiet: bool) -> None:
         click.echo(f"Re-indexed {record.ref}: {record.pages} pages")
         echo_skipped(record)
     if rebuilt:
-        embed_sections(shelf, None, quiet)
+        embed_vectors(shelf, None, quiet, units=("pages",))
     if not rebuilt:
         click.echo("Nothing recorded to re-index; add libraries with `docshelf add`.")
 
@@ -165,14 +185,14 @@ def reindex(ctx: click.Context, quiet: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
 def embed(ctx: click.Context, library: str | None, quiet: bool) -> None:
-    """Build the vectors for semantic search (only sections not embedded yet).
+    """Build the vectors for semantic search (only what is not embedded yet).
 
-    `add` does this itself once semantic search is installed (the README says how); run it
-    for libraries added before, or let `serve` do it in the background.
+    Page vectors first (`add` builds those itself), then section vectors unless
+    DOCSHELF_SECTION_VECTORS=off; `serve` does the same in the background.
     """
     shelf = open_shelf(ctx)
-    embed_sections(shelf, library, quiet, required=True)
-    click.echo(shelf.semantic.status())
+    embed_vectors(shelf, library, quiet, required=True)
+    click.echo(shelf.search_status(library))
 
 
 COMMANDS = (add, remove, list_, reindex, embed)

@@ -1,4 +1,4 @@
-"""Commands that search and read: search, read, eval."""
+"""Commands that search and read: search, ask, read, eval."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from docshelf.cli.group import fail, open_shelf
-from docshelf.cli.library import embed_sections
+from docshelf.cli.library import embed_vectors
 from docshelf.constants import SEARCH_MODES
 
 
@@ -53,22 +53,64 @@ def search(
                 q = json.loads(line)["q"]
             except (ValueError, KeyError, TypeError):
                 fail(f"line {n} of {queries.name} is not a JSON object with a field 'q'.")
-            hits = shelf.search(q, library=library, path_prefix=path_prefix, limit=limit, mode=mode)
-            click.echo(json.dumps({"q": q, "hits": [_hit_json(h) for h in hits]}))
+            found = shelf.search_results(
+                q, library=library, path_prefix=path_prefix, limit=limit, mode=mode
+            )
+            line = {"q": q, "mode": found.mode, "note": found.note}
+            click.echo(json.dumps({**line, "hits": [_hit_json(h) for h in found.hits]}))
         return
     if query is None:
         fail("give a QUERY or --queries FILE, e.g. docshelf search 'configure memory'.")
-    hits = shelf.search(query, library=library, path_prefix=path_prefix, limit=limit, mode=mode)
+    found = shelf.search_results(
+        query, library=library, path_prefix=path_prefix, limit=limit, mode=mode
+    )
     if as_json:
-        click.echo(json.dumps([asdict(h) for h in hits], indent=2))
+        data = {"query": query, "mode": found.mode, "note": found.note}
+        click.echo(json.dumps({**data, "hits": [asdict(h) for h in found.hits]}, indent=2))
         return
     from docshelf.reading.answers import format_hits
 
-    click.echo(format_hits(query, hits))
+    click.echo(format_hits(query, found.hits, found.note))
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:
     return {k: getattr(hit, k) for k in ("path", "title", "heading", "score", "snippet")}
+
+
+@click.command()
+@click.argument("query")
+@click.option("--library", "-l", help="Library name or NAME@VERSION (default: all).")
+@click.option(
+    "--max-tokens",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(1, 20_000),
+    help="About how many tokens of docs to print.",
+)
+@click.option("--cursor", help="The cursor a previous answer printed, for the next excerpts.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def ask(
+    ctx: click.Context,
+    query: str,
+    library: str | None,
+    max_tokens: int,
+    cursor: str | None,
+    as_json: bool,
+) -> None:
+    """Print the docs that answer a question: the best sections, packed to --max-tokens.
+
+    \b
+    Example:
+      docshelf ask "add memory to an agent" --library mastra
+    """
+    found = open_shelf(ctx).ask(query, library=library, max_tokens=max_tokens, cursor=cursor)
+    if as_json:
+        click.echo(json.dumps(asdict(found), indent=2))
+        return
+    from docshelf.reading.answers import format_answer
+
+    click.echo(format_answer(found, library))
 
 
 @click.command()
@@ -126,11 +168,11 @@ def eval_(
     judged = load_queries(queries.read(), queries.name)
     shelf = open_shelf(ctx)
     if shelf.semantic.available:
-        embed_sections(shelf, library, quiet)
+        embed_vectors(shelf, library, quiet)
     report = evaluate(shelf, judged, library=library, limit=limit)
     click.echo(format_report(report, source=queries.name))
     if verbose:
         click.echo(format_per_query(report))
 
 
-COMMANDS = (search, read, eval_)
+COMMANDS = (search, ask, read, eval_)

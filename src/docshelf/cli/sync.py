@@ -65,9 +65,9 @@ def sync(
     click.echo("")
     click.echo(format_summary(results))
     if any(result.record is not None for result in results):
-        from docshelf.cli.library import embed_sections
+        from docshelf.cli.library import embed_vectors
 
-        embed_sections(shelf, None, quiet)
+        embed_vectors(shelf, None, quiet, units=("pages",))
     failed = [result for result in results if result.error]
     if failed:
         click.echo(

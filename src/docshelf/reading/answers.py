@@ -6,19 +6,25 @@ and the CLI prints it.
 
 from __future__ import annotations
 
-from docshelf.models import Hit, Library, ReadResult
+from collections.abc import Sequence
+
+from docshelf.models import Answer, Excerpt, Hit, Library, ReadResult
 from docshelf.wording import Blank, Call, say
 
 
-def format_hits(query: str, hits: list[Hit]) -> str:
+def format_hits(query: str, hits: Sequence[Hit], note: str = "") -> str:
+    """Ranked hits; `note` (why full text alone ranked them) right under the header."""
     if not hits:
-        return say(
+        missed = say(
             f"No pages match {query!r}. Try other words (API names work too) or a shorter "
             "query, and check the library name with ",
             Call("list"),
             ".",
         )
+        return f"{missed}\n({note})" if note else missed
     lines = [f"Top {len(hits)} pages for {query!r}:"]
+    if note:
+        lines.append(f"({note})")
     for i, hit in enumerate(hits, 1):
         where = f" — {hit.heading}" if hit.heading and hit.heading != hit.title else ""
         lines.append(f"\n{i}. {hit.path} ({hit.library}@{hit.version}): {hit.title}{where}")
@@ -37,8 +43,9 @@ def format_reads(results: list[ReadResult]) -> str:
     return "\n\n---\n\n".join(blocks)
 
 
-def format_libraries(libraries: list[Library], status: str = "") -> str:
-    """The indexed libraries, newest version first; `status` when nothing is indexed yet."""
+def format_libraries(libraries: list[Library], status: str = "", search: str = "") -> str:
+    """The indexed libraries, newest version first; `status` when nothing is indexed yet;
+    `search` says how they are searched (hybrid, or full text only and why)."""
     if not libraries:
         return status or "No libraries indexed. Add one with `docshelf add SOURCE --name NAME`."
     lines = ["Indexed libraries (newest version first):"]
@@ -47,4 +54,42 @@ def format_libraries(libraries: list[Library], status: str = "") -> str:
         latest = lib.latest
         origin = f"; {latest.origin}" if latest.origin else ""
         lines.append(f"- {lib.name}: {versions} ({latest.pages} pages, {latest.source}{origin})")
+    if search:
+        lines.append(search)
     return "\n".join(lines)
+
+
+def format_answer(answer: Answer, library: str | None = None) -> str:
+    """Excerpts under a line naming where each is from, then how to ask for the next ones
+    (`library`: the one the question was asked of, if any)."""
+    if not answer.excerpts:
+        missed = say(
+            f"No docs match {answer.query!r}. Try other words (API names work too) or a "
+            "shorter query, and check the library name with ",
+            Call("list"),
+            ".",
+        )
+        return f"{missed}\n({answer.note})" if answer.note else missed
+    count = len(answer.excerpts)
+    header = (
+        f"{count} excerpt{'' if count == 1 else 's'} for {answer.query!r}, about "
+        f"{answer.tokens:,} tokens, best first:"
+    )
+    lines = [header] + ([f"({answer.note})"] if answer.note else [])
+    for excerpt in answer.excerpts:
+        lines.append(f"\n{excerpt_header(excerpt)}\n")
+        lines.append(excerpt.text)
+        if excerpt.truncated:
+            label = f"{excerpt.library}@{excerpt.version}"
+            whole = Call("read", paths=[excerpt.path], library=label)
+            lines.append(say("[cut to fit: ", whole, " has the whole page]"))
+    if answer.cursor:
+        more = Call("ask", query=answer.query, library=library, cursor=answer.cursor)
+        lines.append(say("\nMore: ", more, "."))
+    return "\n".join(lines)
+
+
+def excerpt_header(excerpt: Excerpt) -> str:
+    """The line that names where an excerpt is from (counted in its token cost)."""
+    where = f" — {excerpt.heading}" if excerpt.heading else ""
+    return f"## {excerpt.path}{where} ({excerpt.library}@{excerpt.version})"

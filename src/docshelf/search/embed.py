@@ -1,7 +1,7 @@
-"""Text embedders for semantic search: what a section embeds as, and the model, loaded lazily.
+"""Text embedders for semantic search: what a page and a section embed as, and the model.
 
-Nothing here imports numpy, onnxruntime or tokenizers at module import: `serve` starts
-as fast without them, and without the `semantic` extra everything else still works.
+Nothing here imports numpy, onnxruntime or tokenizers at module import: `serve` starts as
+fast as with full text only, and the model loads in the background.
 """
 
 from __future__ import annotations
@@ -9,21 +9,29 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from docshelf.errors import SemanticUnavailableError
+from docshelf.errors import MissingPackagesError
+from docshelf.install import pinned_requirements
 
 if TYPE_CHECKING:
     import numpy as np
 
-MAX_TOKENS = 128  # per section: its title, heading path and opening; measured in benchmarks/
-MAX_CHARS = 1500  # the tokenizer never needs more than this to fill MAX_TOKENS
+# Tokens embedded per text (measured in benchmarks/embed_speed.py: the cost grows with the
+# length, and a page vector is the fast first build, a section vector the upgrade).
+PAGE_TOKENS = 96  # a page: its title and lead
+SECTION_TOKENS = 128  # a section: its title, heading path and opening
+MAX_CHARS = 1500  # the tokenizer never needs more text than this to fill those
 QUERY_CACHE = 512
-EXTRA_PACKAGES = ("numpy", "onnx", "onnxruntime", "tokenizers")
+MODULES = ("numpy", "onnxruntime", "tokenizers")  # imported by the model
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) -> text; images keep their alt
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # HTML and MDX tags
+_MODULE_LINE = re.compile(r"^(import|export)\s.*$", re.M)  # MDX imports and exports
 
 
 class Embedder(Protocol):
@@ -32,7 +40,12 @@ class Embedder(Protocol):
     @property
     def model_id(self) -> str: ...
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed(self, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray: ...
+
+
+def vector_key(model_id: str, tokens: int) -> str:
+    """What a vector is stored under besides its text: the model and the text's length."""
+    return f"{model_id}/{tokens}"
 
 
 def section_text(title: str, heading_path: Sequence[str], text: str) -> str:
@@ -41,61 +54,35 @@ def section_text(title: str, heading_path: Sequence[str], text: str) -> str:
     The page title and heading path give a short section the context it lacks alone.
     """
     trail = [title, *(h for h in heading_path if h and h != title)]
+    return (" > ".join(trail) + "\n" + _body(text))[:MAX_CHARS]
+
+
+def page_text(title: str, content: str) -> str:
+    """What a page is embedded as: its title, then the start of its text (the lead)."""
+    return (title + "\n" + _body(content))[:MAX_CHARS]
+
+
+def _body(text: str) -> str:
+    """Markdown without its opening heading line, link targets, tags and MDX imports:
+    what is left carries the meaning, and fills the tokens the model reads."""
     first, _, rest = text.partition("\n")
     body = rest if first.lstrip().startswith("#") else text
-    return (" > ".join(trail) + "\n" + body.strip())[:MAX_CHARS]
+    body = _MODULE_LINE.sub("", _TAG.sub("", _LINK.sub(r"\1", body[: MAX_CHARS * 2])))
+    return re.sub(r"\n{3,}", "\n\n", body).strip()
 
 
-def text_hash(model_id: str, text: str) -> bytes:
-    """Content address of one embedding: same model and text, same vector."""
-    return hashlib.sha256(json.dumps([model_id, text]).encode()).digest()[:16]
+def text_hash(key: str, text: str) -> bytes:
+    """Content address of one embedding: same model, length and text, same vector."""
+    return hashlib.sha256(json.dumps([key, text]).encode()).digest()[:16]
 
 
 def missing_packages() -> list[str]:
-    """The `semantic` extra's packages that are not installed (cheap: imports nothing)."""
-    missing = [name for name in EXTRA_PACKAGES if importlib.util.find_spec(name) is None]
-    if not missing:
-        from docshelf.search.minilm import SOURCES
+    """What semantic search needs and cannot find: modules, or the model's packaged files
+    (cheap: imports nothing, reads no file)."""
+    from docshelf.search.minilm import FILES
 
-        if all(source.path() is None for source in SOURCES):
-            missing.append(SOURCES[-1].package)
-    return missing
-
-
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2, int8, on onnxruntime; two threads, like the machine it is measured on."""
-
-    def __init__(self, cache_dir: Path, *, max_tokens: int = MAX_TOKENS, threads: int = 2) -> None:
-        import onnxruntime as ort
-
-        from docshelf.search import minilm
-
-        source = minilm.find_source()
-        self._model_id = minilm.model_id(source, max_tokens)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3  # onnxruntime's own warnings are not the user's business
-        path = minilm.prepared_model(source, cache_dir)
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self._tokenizer = minilm.load_tokenizer(max_tokens, source)
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        import numpy as np
-
-        # One text per call: activations are quantised per call, so in a batch a vector
-        # would depend on its neighbours; without padding it is no slower (measured).
-        out = np.zeros((len(texts), 384), np.float32)
-        encodings = self._tokenizer.encode_batch([t[:MAX_CHARS] for t in texts])
-        for row, encoding in enumerate(encodings):
-            ids = np.array([encoding.ids], np.int64)
-            feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
-            out[row] = self._session.run(None, feed)[0][0]
-        return out
+    missing = [name for name in MODULES if importlib.util.find_spec(name) is None]
+    return missing + [f.distribution for f in FILES if f.path() is None]
 
 
 class QueryCache:
@@ -112,7 +99,7 @@ class QueryCache:
             if query in self._vectors:
                 self._vectors.move_to_end(query)
                 return self._vectors[query]
-        vector = self.embedder.embed([query])[0]
+        vector = self.embedder.embed([query], max_tokens=SECTION_TOKENS)[0]
         vector.setflags(write=False)
         with self._lock:
             self._vectors[query] = vector
@@ -121,9 +108,11 @@ class QueryCache:
         return vector
 
 
-def load_embedder(cache_dir: Path) -> Embedder:
-    """The default embedder; raises SemanticUnavailableError naming what to install."""
+def load_embedder() -> Embedder:
+    """The default embedder; raises SemanticUnavailableError saying what to install."""
     missing = missing_packages()
     if missing:
-        raise SemanticUnavailableError(missing)
-    return MiniLMEmbedder(cache_dir)
+        raise MissingPackagesError(missing, pinned_requirements(missing))
+    from docshelf.search.minilm import MiniLM
+
+    return MiniLM(max_tokens=max(PAGE_TOKENS, SECTION_TOKENS, 256))

@@ -7,7 +7,7 @@ import json
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docshelf.search.query import fts_match, query_terms
 from docshelf.store.catalog import VersionRef
@@ -39,6 +39,7 @@ class PageRankings:
 
     rankings: list[list[int]]  # best section's page, page BM25, query words near each other
     best_section: dict[int, int]  # page id -> its best section by BM25
+    sections: list[int] = field(default_factory=list)  # section ids by BM25, best first
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def page_rankings(
     rankings = [list(best_section), [r[0] for r in found.pages], [r[0] for r in found.near]]
     if shelf_wide:
         rankings.append(list(shelf_wide))
-    return PageRankings(rankings, best_section)
+    return PageRankings(rankings, best_section, [row[0] for row in found.sections])
 
 
 def version_lists(
@@ -172,13 +173,16 @@ def _rarest(rows: int) -> float:
     return max(math.log((rows - 1 + 0.5) / (1 + 0.5)), 1e-6)
 
 
-def reciprocal_rank_fusion(rankings: list[list[int]], k: float = 0.0) -> dict[int, float]:
-    """Sum of 1/(k + rank) over the rankings each item appears in."""
+def reciprocal_rank_fusion(
+    rankings: list[list[int]], k: float = 0.0, weights: list[float] | None = None
+) -> dict[int, float]:
+    """Sum of weight/(k + rank) over the rankings each item appears in (weights: 1 each)."""
     k = k or FUSION_K
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[i]
         for rank, item in enumerate(ranking, 1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return scores
 
 

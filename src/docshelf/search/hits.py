@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from docshelf.constants import SearchMode
-from docshelf.models import Hit
+from docshelf.models import Hit, SearchResult
 from docshelf.search import hybrid
 from docshelf.search.fts import section_heading, section_snippet
 from docshelf.search.semantic import SemanticSearch
@@ -23,18 +23,19 @@ def search_hits(
     path_prefix: str = "",
     limit: int = 10,
     mode: SearchMode = "auto",
-) -> list[Hit]:
-    """Pages ranked for `query` in `versions` by `mode`, best first, as hits.
+) -> SearchResult:
+    """Pages ranked for `query` in `versions` by `mode`, best first, as hits, with the
+    mode that ranked them.
 
     Run it inside one read transaction: the ranking and the page lookups must see the
     same index, or a re-index committed between them would mix two versions' ids.
     """
     by_id = {v.id: v.record for v in versions}
-    matches = hybrid.rank(
+    ranking = hybrid.rank(
         conn, semantic, query, versions, path_prefix=path_prefix, limit=limit, mode=mode
     )
     hits = []
-    for match in matches:
+    for match in ranking.pages:
         row = conn.execute(_PAGE, (match.page_id,)).fetchone()
         if row is None:  # vectors cached in memory for a page just re-indexed away
             continue
@@ -46,4 +47,4 @@ def search_hits(
         hits.append(
             Hit(record.name, record.version, row[0], row[1], heading, anchor, match.score, snippet)
         )
-    return hits
+    return SearchResult(query, tuple(hits), ranking.mode, ranking.note)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from docshelf.constants import SEARCH_MODES
+from docshelf.constants import SEARCH_MODES, SearchMode
 from docshelf.errors import UsageError
 from docshelf.search import routing
 from docshelf.search.fts import (
@@ -34,6 +35,18 @@ if TYPE_CHECKING:
     from docshelf.search.vectors import SectionVector, VectorIndex
 
 SEMANTIC_POOL = 200  # pages the vector ranking contributes, as full text's page pool
+# The vector ranking's vote against each of full text's three (chosen on the pooled judged
+# sets of benchmarks/pooled.py, `--vector-weights`, not on the dev set alone).
+VECTOR_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Ranked pages, and the mode that ranked them."""
+
+    pages: list[PageMatch]
+    mode: SearchMode  # fulltext, semantic or hybrid: what actually ranked the pages
+    note: str = ""  # why an automatic search used full text only, and what to do about it
 
 
 def rank(
@@ -45,18 +58,21 @@ def rank(
     path_prefix: str = "",
     limit: int = 10,
     mode: str = "auto",
-) -> list[PageMatch]:
+) -> Ranking:
     """Pages for `query` by `mode`: fulltext, semantic, hybrid, or auto (hybrid when ready).
 
-    auto never waits: while the model loads or vectors are being built, it is full text.
-    Over many versions, the ones ranked in full are routed first (search/routing.py).
+    auto never waits: while the model loads or vectors are being built, it is full text,
+    and the ranking's note says so. Over many versions, the ones ranked in full are routed
+    first (search/routing.py).
     """
     if mode not in SEARCH_MODES:
         raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
     if mode == "fulltext" or (mode == "auto" and not semantic.available):
-        return _rank_text(conn, query, versions, path_prefix, limit)
+        pages = _rank_text(conn, query, versions, path_prefix, limit)
+        note = semantic.fallback_note(conn, versions) if mode == "auto" else ""
+        return Ranking(pages, "fulltext", note)
     if not query_terms(query) or not versions:
-        return []
+        return Ranking([], "semantic" if mode == "semantic" else "hybrid")
     if mode == "auto":
         # Vectors first: loading the model is worth it only when they are complete.
         model = semantic.model_id
@@ -65,7 +81,8 @@ def rank(
             semantic.embedder(wait=not semantic.load_in_background) if indexes is not None else None
         )
         if indexes is None or queries is None:
-            return _rank_text(conn, query, versions, path_prefix, limit)
+            pages = _rank_text(conn, query, versions, path_prefix, limit)
+            return Ranking(pages, "fulltext", semantic.fallback_note(conn, versions))
     else:
         queries = semantic.require()
         indexes = semantic.indexes(conn, versions, queries.embedder.model_id)
@@ -83,12 +100,13 @@ def rank(
         versions = routing.route(conn, "", versions, cards=[], indexes=indexes, vector=vector)
         kept = {v.id for v in versions}
         indexes = [i for i in indexes if i.version_id in kept]
-        return rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit)
+        pages = rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit)
+        return Ranking(pages, "semantic")
     cards = _cards(conn, query, versions, path_prefix)
     versions = routing.route(conn, query, versions, cards=cards, indexes=indexes, vector=vector)
     kept = {v.id for v in versions}
     indexes = [i for i in indexes if i.version_id in kept]
-    return rank_hybrid(
+    pages = rank_hybrid(
         conn,
         query,
         versions,
@@ -98,6 +116,7 @@ def rank(
         limit=limit,
         shelf_wide=[page for page, version in cards if version in kept],
     )
+    return Ranking(pages, "hybrid")
 
 
 def _rank_text(
@@ -147,7 +166,9 @@ def rank_hybrid(
     text's best when it found the page, else the section closest to the query."""
     found = page_rankings(conn, query, versions, path_prefix=path_prefix, shelf_wide=shelf_wide)
     near = semantic_pages(conn, indexes, vector, path_prefix, SEMANTIC_POOL)
-    scores = reciprocal_rank_fusion([*found.rankings, [m.page_id for m in near]])
+    rankings = [*found.rankings, [m.page_id for m in near]]
+    weights = [1.0] * len(found.rankings) + [VECTOR_WEIGHT]
+    scores = reciprocal_rank_fusion(rankings, weights=weights)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     by_page = {m.page_id: m for m in near}
     version_of = page_versions(conn, [pid for pid in ranked if pid not in by_page])
@@ -156,7 +177,9 @@ def rank_hybrid(
         PageMatch(
             pid,
             version_of[pid],
-            found.best_section.get(pid, by_page[pid].section_id if pid in by_page else None),
+            # full text's best section, else the vectors' (a page only page BM25 or word
+            # proximity found, and the vectors rank below their pool, has neither: None)
+            found.best_section.get(pid) or (by_page[pid].section_id if pid in by_page else None),
             round(scores[pid] * 100, 4),
         )
         for pid in ranked

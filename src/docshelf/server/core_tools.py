@@ -1,5 +1,5 @@
 """The docs tools of the default profile: list_libraries (with add_library's jobs),
-search_docs, read_docs."""
+search_docs, ask_docs, read_docs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from docshelf.models import Library, ReadResult
-from docshelf.reading.answers import format_hits, format_libraries, format_reads
+from docshelf.reading.answers import format_answer, format_hits, format_libraries, format_reads
 from docshelf.server.tooling import READ_ONLY, ServerState, tool, tool_result
 
 
@@ -29,6 +29,28 @@ class HitOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     hits: list[HitOut]
+    mode: str = Field(description="What ranked the hits: hybrid, fulltext or semantic.")
+    note: str = Field(default="", description="Why only full text ranked them, if so.")
+
+
+class ExcerptOut(BaseModel):
+    library: str
+    version: str
+    path: str
+    title: str
+    heading: str
+    anchor: str
+    text: str
+    truncated: bool
+
+
+class AskOut(BaseModel):
+    query: str
+    excerpts: list[ExcerptOut]
+    tokens: int = Field(description="About how many tokens the excerpts take.")
+    cursor: str | None = Field(description="Pass it back for the next excerpts; null: no more.")
+    mode: str = Field(description="What ranked the pages: hybrid, fulltext or semantic.")
+    note: str = Field(default="", description="Why only full text ranked them, if so.")
 
 
 class VersionOut(BaseModel):
@@ -57,6 +79,7 @@ class JobOut(BaseModel):
 class LibrariesOut(BaseModel):
     libraries: list[LibraryOut]
     status: str = ""
+    search: str = Field(default="", description="Hybrid, or full text only and why.")
     jobs: list[JobOut] = []  # libraries add_library is adding (or added) in this session
 
 
@@ -87,10 +110,12 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         """
         libraries = shelf.list_libraries()
         status = (state.pending or "") if not libraries else ""
+        search = shelf.search_status() if libraries else ""
         jobs = state.jobs.all() if state.jobs is not None else []
         out = LibrariesOut(
             libraries=[library_out(lib) for lib in libraries],
             status=status,
+            search=search,
             jobs=[
                 JobOut(
                     id=j.id,
@@ -103,7 +128,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
                 for j in jobs
             ],
         )
-        text = format_libraries(libraries, status) if libraries or not jobs else ""
+        text = format_libraries(libraries, status, search) if libraries or not jobs else ""
         if jobs:
             text += ("\n" if text else "") + "Adding (add_library):\n"
             text += "\n".join(f"- {job.describe()}" for job in jobs)
@@ -125,9 +150,49 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         Ask in plain words or with API names, e.g. query="give each tenant its own sandbox",
         library="mastra". Then read a hit with read_docs(paths=[hit.path]).
         """
-        hits = shelf.search(query, library=library, path_prefix=path_prefix or "", limit=limit)
-        out = SearchOut(query=query, hits=[HitOut(**asdict(h)) for h in hits])
-        return tool_result(format_hits(query, hits), out)
+        found = shelf.search_results(
+            query, library=library, path_prefix=path_prefix or "", limit=limit
+        )
+        out = SearchOut(
+            query=query,
+            hits=[HitOut(**asdict(h)) for h in found.hits],
+            mode=found.mode,
+            note=found.note,
+        )
+        return tool_result(format_hits(query, found.hits, found.note), out)
+
+    @tool(server, state, annotations=READ_ONLY)
+    def ask_docs(
+        query: Annotated[str, Field(description="The question, in plain words or API names.")],
+        library: Annotated[
+            str | None, Field(description="Library name, or NAME@VERSION; default: all.")
+        ] = None,
+        max_tokens: Annotated[
+            int,
+            Field(
+                description="About how many tokens of docs to return (server cap: 8000 by default)."
+            ),
+        ] = 2000,
+        cursor: Annotated[
+            str | None, Field(description="The cursor of a previous answer, for more.")
+        ] = None,
+    ) -> Annotated[CallToolResult, AskOut]:
+        """Get the docs text that answers a question, in one call: the best sections of the
+        best pages, each with its page path, heading and version, packed to max_tokens.
+
+        Use it when you want the answer rather than a list of pages, e.g.
+        query="add memory to an agent", library="mastra". Pass back `cursor` for more.
+        """
+        found = shelf.ask(query, library=library, max_tokens=max_tokens, cursor=cursor)
+        out = AskOut(
+            query=query,
+            excerpts=[ExcerptOut(**asdict(e)) for e in found.excerpts],
+            tokens=found.tokens,
+            cursor=found.cursor,
+            mode=found.mode,
+            note=found.note,
+        )
+        return tool_result(format_answer(found, library), out)
 
     @tool(server, state, annotations=READ_ONLY)
     def read_docs(

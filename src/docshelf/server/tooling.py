@@ -38,6 +38,7 @@ TOOLS_VOICE = ToolVoice(
     {
         "list": Tool("list_libraries", frozenset()),
         "search": Tool("search_docs", frozenset({"query", "library", "path_prefix", "limit"})),
+        "ask": Tool("ask_docs", frozenset({"query", "library", "max_tokens", "cursor"})),
         "read": Tool(
             "read_docs", frozenset({"paths", "library", "section", "max_tokens", "offset"})
         ),

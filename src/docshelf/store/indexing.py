@@ -137,23 +137,30 @@ def delete_versions(conn: sqlite3.Connection, versions: Iterable[tuple[str, str]
 
 
 def _delete_unused_vectors(conn: sqlite3.Connection) -> None:
-    """Drop the stored vectors no section uses any more (search/vectors.py's tables, made
-    on first use: absent when semantic search was never used).
+    """Drop the stored vectors no page or section uses any more (search/vector_tables.py's
+    tables, made on first use: absent when semantic search was never used).
 
-    Only on removal: a re-index keeps them, so unchanged sections reuse them by hash.
+    Only on removal: a re-index keeps them, so unchanged pages and sections reuse them by
+    hash.
     """
     tables = {
         r[0]
         for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' "
-            "AND name IN ('embeddings', 'section_vectors')"
+            "AND name IN ('embeddings', 'section_vectors', 'page_vectors')"
         )
     }
-    if len(tables) == 2:
-        conn.execute(
-            "DELETE FROM embeddings WHERE NOT EXISTS (SELECT 1 FROM section_vectors v "
-            "WHERE v.model = embeddings.model AND v.hash = embeddings.hash)"
-        )
+    if "embeddings" not in tables:
+        return
+    # A vector is in use while a page or a section maps to it (an index from before page
+    # vectors has no page_vectors table).
+    unused = [
+        f"NOT EXISTS (SELECT 1 FROM {table} v "
+        "WHERE v.model = embeddings.model AND v.hash = embeddings.hash)"
+        for table in ("section_vectors", "page_vectors")
+        if table in tables
+    ]
+    conn.execute(f"DELETE FROM embeddings WHERE {' AND '.join(unused) or '1'}")
 
 
 def delete_version(conn: sqlite3.Connection, library: str, version: str) -> bool:
