@@ -49,13 +49,7 @@ def page_blocks(
     A single block longer than the budget is cut at a line boundary (`cut` is then True),
     so an answer never exceeds the budget by more than one line.
     """
-    if max_tokens < 1:
-        raise UsageError(
-            Param("max_tokens"),
-            " must be a positive number of tokens, e.g. ",
-            Param("max_tokens", 4000),
-            ".",
-        )
+    _check_max_tokens(max_tokens)
     total = len(blocks)
     _check_offset(offset, total, "items")
     budget = max_tokens * CHARS_PER_TOKEN
@@ -83,13 +77,7 @@ def cut_text(
     past half the budget, else at the last blank line or line end there, else mid-line;
     `next_offset` is where the next part starts, so the parts add up to the text.
     """
-    if max_tokens < 1:
-        raise UsageError(
-            Param("max_tokens"),
-            " must be a positive number of tokens, e.g. ",
-            Param("max_tokens", 4000),
-            ".",
-        )
+    _check_max_tokens(max_tokens)
     total = len(text)
     _check_offset(offset, total, "characters")
     budget = max_tokens * CHARS_PER_TOKEN
@@ -130,3 +118,13 @@ def _cut(text: str, budget: int) -> str:
     head = text[:budget]
     newline = head.rfind("\n")
     return head[:newline] if newline > budget // 2 else head
+
+
+def _check_max_tokens(max_tokens: int) -> None:
+    if max_tokens < 1:
+        raise UsageError(
+            Param("max_tokens"),
+            " must be a positive number of tokens, e.g. ",
+            Param("max_tokens", 4000),
+            ".",
+        )
