@@ -36,7 +36,7 @@ SEMANTIC_INSTALL = "{pip} install {requirements}"
 DEFAULT_SOURCE = "npm:@mastra/mcp-docs-server"
 DEFAULT_NAME = "mastra"
 
-# Where a package's docs come from (`add --from`): its own files, or its repository at the
-# release's tag. Websites are not a docs source yet, so there is no "site".
-DocsFrom = Literal["tarball", "repo"]
+# Where a package's docs come from (`add --from`): its own files, its repository at the
+# release's tag, or the docs website its metadata names (PyPI project_urls, npm homepage).
+DocsFrom = Literal["tarball", "repo", "site"]
 DOCS_FROM: tuple[DocsFrom, ...] = get_args(DocsFrom)

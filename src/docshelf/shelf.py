@@ -165,13 +165,18 @@ class Shelf:
         docs_root: str | None = None,
         docs_from: str | None = None,
         reporter: Reporter | None = None,
+        check_site: Callable[[str], None] | None = None,
     ) -> LibraryVersion:
         """Fetch `source`, parse its docs and index them as `name@version`, atomically.
 
-        `docs_from` ("tarball" or "repo") says where a package's docs come from; by
-        default its own docs folder, else its repository at the release's tag."""
+        `docs_from` ("tarball", "repo" or "site") says where a package's docs come from; by
+        default its own docs folder, else its repository at the release's tag. With "site",
+        the docs website its metadata names, which `check_site` (given the URL) may refuse
+        by raising; None fetches whatever site the metadata names."""
         reporter = reporter or SilentReporter()
-        fetched = fetch_source(source, self.cache_dir, docs_root, reporter, docs_from=docs_from)
+        fetched = fetch_source(
+            source, self.cache_dir, docs_root, reporter, docs_from=docs_from, check_site=check_site
+        )
         ensure_files(fetched)
         library = catalog.check_library_name(name or fetched.name)
         record = self._index(fetched, library, reporter)

@@ -71,7 +71,11 @@ class Command:
 # Parameter names are the tools' (what the core's functions take); tests/test_wording.py
 # checks every command, argument and flag here against the CLI's click commands.
 COMMANDS: dict[str, Command] = {
-    "add": Command("docshelf add", ("source",), {"name": "--name", "docs_root": "--docs-root"}),
+    "add": Command(
+        "docshelf add",
+        ("source",),
+        {"name": "--name", "docs_root": "--docs-root", "docs_from": "--from"},
+    ),
     "list": Command("docshelf list"),
     "search": Command(
         "docshelf search",

@@ -136,6 +136,41 @@ async def test_an_agent_may_not_crawl_a_website_or_repository_host_not_allowed(s
     assert repo.is_error and "DOCSHELF_ALLOWED_REPO_HOSTS" in repo.content[0].text
 
 
+async def test_an_agent_may_add_a_packages_website_only_on_hosts_the_user_allows(
+    shelf: Shelf, npm: FakeNpm, monkeypatch: pytest.MonkeyPatch
+):
+    from sources.web_fake import FakeSite
+
+    monkeypatch.setenv("DOCSHELF_WEB_DELAY_MS", "0")
+    site = FakeSite().start()
+    try:
+        site.docs("/docs/", "Widget docs", "<p>Start with the widget here.</p>")
+        npm.publish(
+            "widget", "1.0.0", {"README.md": "# w\n"}, manifest={"homepage": f"{site.url}/docs/"}
+        )
+        args = {"source": "npm:widget@1.0.0", "docs_from": "site"}
+        state = ServerState(shelf)
+        async with Client(build_server(shelf, state=state)) as client:
+            refused = await client.call_tool("add_library", args)
+            assert refused.is_error and "DOCSHELF_AGENT_WEB_HOSTS (none)" in refused.content[0].text
+            assert "`docshelf add npm:widget@1.0.0 --from site`" in refused.content[0].text
+            monkeypatch.setenv("DOCSHELF_AGENT_WEB_HOSTS", "docs.example.com")
+            elsewhere = await client.call_tool("add_library", args)
+            assert not elsewhere.is_error, elsewhere.content[0].text
+            await wait_for_jobs(state)
+            assert site.requests == []
+            monkeypatch.setenv("DOCSHELF_AGENT_WEB_HOSTS", "docs.example.com,127.0.0.1")
+            await client.call_tool("add_library", args)
+            await wait_for_jobs(state)
+            listed = await client.call_tool("list_libraries", {})
+    finally:
+        site.stop()
+    failed, done = listed.structured_content["jobs"]
+    assert failed["state"] == "failed"
+    assert f"may not crawl npm:widget@1.0.0's docs website {site.url}/docs/:" in failed["error"]
+    assert (done["state"], done["library"]) == ("done", "widget@1.0.0")
+
+
 async def test_without_allow_add_there_is_no_add_tool_and_messages_say_the_command(shelf):
     async with Client(build_server(shelf, allow_add=False)) as client:
         tools = {t.name for t in (await client.list_tools()).tools}

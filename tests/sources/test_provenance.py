@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from docshelf.sources.provenance import (
+    DocsSite,
     Provenance,
     provenance_from_npm,
     provenance_from_pypi,
@@ -52,7 +53,9 @@ def test_pypi_project_urls_name_the_repository_and_the_docs_site() -> None:
     }
     assert provenance_from_pypi(urls) == Provenance(
         repository="https://github.com/pallets/click",
-        docs_urls=("https://click.palletsprojects.com/",),
+        docs_sites=(
+            DocsSite("https://click.palletsprojects.com/", "its project_urls Documentation"),
+        ),
     )
 
 
@@ -62,7 +65,8 @@ def test_a_pypi_homepage_on_a_code_host_is_the_repository_not_a_docs_site() -> N
     assert found.docs_urls == () and found.homepage == "https://github.com/encode/httpx"
     site = provenance_from_pypi({}, home_page="https://www.python-httpx.org/")
     assert site == Provenance(
-        docs_urls=("https://www.python-httpx.org/",), homepage="https://www.python-httpx.org/"
+        docs_sites=(DocsSite("https://www.python-httpx.org/", "its Home-page"),),
+        homepage="https://www.python-httpx.org/",
     )
 
 
@@ -79,7 +83,7 @@ def test_npm_repository_with_a_monorepo_directory_and_homepage() -> None:
     assert provenance_from_npm(manifest) == Provenance(
         repository="https://github.com/vitejs/vite",
         directory="packages/vite",
-        docs_urls=("https://vite.dev",),
+        docs_sites=(DocsSite("https://vite.dev", "the package's homepage"),),
         homepage="https://vite.dev",
     )
 

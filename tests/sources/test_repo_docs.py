@@ -231,7 +231,7 @@ def test_a_pypi_release_without_docs_is_read_from_its_source_repository(
     assert home.list_paths("tiny") == ["api", "index"]
 
 
-def test_add_says_where_the_docs_came_from_and_refuses_from_site(
+def test_add_says_where_the_docs_came_from_and_from_site_needs_a_docs_website(
     npm: FakeNpm, served: tuple[Path, str], tmp_path: Path
 ):
     from click.testing import CliRunner
@@ -253,4 +253,7 @@ def test_add_says_where_the_docs_came_from_and_refuses_from_site(
     listed = runner.invoke(main, [*home, "list"]).output
     assert f"using {host}/widget @ v1.2.0" in listed
     site = runner.invoke(main, [*home, "add", "npm:widget@1.2.0", "--from", "site"])
-    assert site.exit_code == 2 and "'site' is not one of 'tarball', 'repo'" in site.output
+    assert site.exit_code == 1, site.output
+    assert "npm:widget@1.2.0 names no docs website in its metadata" in site.output
+    assert "`docshelf add https://HOST/PATH --name widget`" in site.output
+    assert f"using {host}/widget @ v1.2.0" in runner.invoke(main, [*home, "list"]).output

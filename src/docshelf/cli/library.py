@@ -25,9 +25,10 @@ if TYPE_CHECKING:
     "--from",
     "docs_from",
     type=click.Choice(DOCS_FROM),
-    help="npm:/pypi: only: take the docs from the package's own files (tarball) or from its "
-    "repository at the release's tag (repo). Default: the package's docs folder, else its "
-    "repository, else its README with a warning.",
+    help="npm:/pypi: only: take the docs from the package's own files (tarball), from its "
+    "repository at the release's tag (repo), or from the docs website its metadata names "
+    "(site: PyPI's Documentation link, else its homepage; npm's homepage). Default: the "
+    "package's docs folder, else its repository, else its README with a warning.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @click.pass_context
@@ -46,6 +47,7 @@ def add(
     Examples:
       docshelf add npm:@mastra/mcp-docs-server@1.1.45 --name mastra
       docshelf add npm:zod@4.1.12           # no docs in the package: its repository's
+      docshelf add npm:zod@4.1.12 --from site   # the website its homepage names
       docshelf add pypi:click==8.1.7
       docshelf add github:vitejs/vite@v8.2.2
       docshelf add git:/path/to/repo.git@v1.2.0

@@ -5,8 +5,9 @@ starts the add in a daemon thread and returns at once with the job; one add runs
 time (the others wait their turn), and each reports its progress into its `Job`, which
 `list_libraries` shows. What an agent may add is narrower than what the CLI may: npm and
 PyPI packages from the registries the settings name, repositories on the hosts of
-DOCSHELF_ALLOWED_REPO_HOSTS, websites on the hosts of DOCSHELF_AGENT_WEB_HOSTS, and
-folders (or local repositories) inside the project the server was started in.
+DOCSHELF_ALLOWED_REPO_HOSTS, websites on the hosts of DOCSHELF_AGENT_WEB_HOSTS (a
+package's own website with `docs_from="site"` too, checked once its metadata names it),
+and folders (or local repositories) inside the project the server was started in.
 """
 
 from __future__ import annotations
@@ -130,6 +131,8 @@ class Jobs:
                 'source="pypi:httpx==0.28.1" (resolve_library names one).'
             )
         check_agent_source(source, self.project)
+        if docs_from == "site" and source.partition(":")[0].lower() in _PACKAGE_KINDS:
+            check_agent_site(source, None)  # no host allowed: refused now, not in the job
         with self._lock:
             for job in self._jobs:
                 same = (job.source, job.name, job.docs_from) == (source, name, docs_from)
@@ -159,7 +162,11 @@ class Jobs:
             reporter = JobReporter(job, self.stopping)
             try:
                 record = self.shelf.add_library(
-                    job.source, name=job.name, docs_from=job.docs_from, reporter=reporter
+                    job.source,
+                    name=job.name,
+                    docs_from=job.docs_from,
+                    reporter=reporter,
+                    check_site=lambda url: check_agent_site(job.source, url),
                 )
             except JobCancelled:
                 job.state, job.progress = "failed", "cancelled: the server stopped"
@@ -212,6 +219,23 @@ def check_agent_source(source: str, project: Path | None) -> None:
     if sep and kind.isalpha() and len(kind) > 1 and not Path(source).exists():
         return  # an unknown kind: the registry's own error lists the kinds there are
     _inside_project(Path(source), source, project)
+
+
+def check_agent_site(source: str, url: str | None) -> None:
+    """Raise UsageError unless an agent may have the website `url` fetched as the docs of
+    the package `source` (`docs_from="site"`); with `url` None, unless it may fetch any."""
+    allowed = [h.lower() for h in get_list("agent_web_hosts")]
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    if (url is None and allowed) or (host and host in allowed):
+        return
+    user_add = SHELL.call(Call("add", source=source, docs_from="site"))
+    site = f"{source}'s docs website {url}" if url else f"{source}'s docs website"
+    raise UsageError(
+        f"An agent may not crawl {site}: websites are added over MCP only from the hosts in "
+        f"DOCSHELF_AGENT_WEB_HOSTS ({', '.join(allowed) or 'none'}). Ask the user to run "
+        f"`{user_add}`, or to list {host or 'its host'} in DOCSHELF_AGENT_WEB_HOSTS and "
+        "restart the server."
+    )
 
 
 def _inside_project(path: Path, source: str, project: Path | None) -> None:

@@ -95,7 +95,10 @@ def register_library_tools(server: MCPServer, state: ServerState, *, allow_add: 
         ] = None,
         docs_from: Annotated[
             str | None,
-            Field(description="npm/PyPI only: 'tarball' (the package) or 'repo' (its repository)."),
+            Field(
+                description="npm/PyPI only: 'tarball' (the package), 'repo' (its repository) "
+                "or 'site' (its docs website; hosts in DOCSHELF_AGENT_WEB_HOSTS only)."
+            ),
         ] = None,
     ) -> Annotated[CallToolResult, JobStartedOut]:
         """Index a library's docs in the background; returns at once with a job id.

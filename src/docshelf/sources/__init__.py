@@ -134,12 +134,15 @@ def fetch_source(
     reporter: Reporter | None = None,
     *,
     docs_from: str | None = None,
+    check_site: Callable[[str], None] | None = None,
 ) -> FetchedDocs:
     """Fetch (or locate) the docs named by `spec`: `npm:NAME[@VERSION]`, `pypi:NAME[SPEC]`,
     `git:URL[@REF]`, `github:OWNER/REPO[@REF]`, ... or a folder path.
 
-    `docs_from` ("tarball" or "repo") is for kinds whose fetcher takes a `docs_from`
-    argument (npm, PyPI): where their docs come from when it should not be decided.
+    `docs_from` ("tarball", "repo" or "site") is for kinds whose fetcher takes a
+    `docs_from` argument (npm, PyPI): where their docs come from when it should not be
+    decided. `check_site` raises for a docs website (named by the package's metadata) that
+    may not be fetched; None lets any be.
     """
     reporter = reporter or SilentReporter()
     prefix, sep, rest = spec.partition(":")
@@ -150,10 +153,12 @@ def fetch_source(
         if "docs_from" not in inspect.signature(fetcher).parameters:
             raise UsageError(
                 f"--from {docs_from} applies to package sources (npm:, pypi:), which can take "
-                f"their docs from the package or its repository; {prefix}: sources are read "
-                "where they are. Leave --from out."
+                f"their docs from the package, its repository or its website; {prefix}: "
+                "sources are read where they are. Leave --from out."
             )
-        return fetcher(rest, cache_dir, docs_root, reporter, docs_from=docs_from)  # type: ignore[call-arg]
+        return fetcher(  # type: ignore[call-arg]
+            rest, cache_dir, docs_root, reporter, docs_from=docs_from, check_site=check_site
+        )
     if sep and re.fullmatch(r"[a-z][a-z0-9+]{1,15}", prefix) and not Path(spec).exists():
         kinds = ", ".join(f"{k}:" for k in source_kinds())
         raise UsageError(

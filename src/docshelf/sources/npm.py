@@ -27,8 +27,9 @@ from docshelf.sources.docsites import FolderTree, discover_docs, readme_layout
 from docshelf.sources.integrity import file_matches
 from docshelf.sources.npm_registry import NpmRegistry, NpmRelease, ProgressFn
 from docshelf.sources.npm_spec import NpmSpec, parse_npm_spec
-from docshelf.sources.provenance import Provenance, provenance_from_npm
+from docshelf.sources.provenance import Provenance, npm_docs_sites, provenance_from_npm
 from docshelf.sources.repo_docs import RepoPlan, docs_from_repository, plan_from_provenance
+from docshelf.sources.site_docs import SiteCheck, docs_from_site
 
 _RELEASE_FILE = "release.json"
 CACHE_LOCK = ".lock"
@@ -150,12 +151,14 @@ def fetch_docs(
     docs_root: str | None,
     reporter: Reporter,
     docs_from: str | None = None,
+    check_site: SiteCheck | None = None,
 ) -> FetchedDocs:
     """The docs of `npm:SPEC`: the package fetched into the cache, its docs folder found.
 
     A package that ships no docs folder is served from its repository at the release's
     tag (see `repo_docs`), else its README with a warning. `docs_from` forces one:
-    "tarball" (the package's own files) or "repo" (its repository, or an error).
+    "tarball" (the package's own files), "repo" (its repository, or an error) or "site"
+    (the website its `homepage` names, see `site_docs`; `check_site` may refuse it).
     """
     parsed = parse_npm_spec(spec)
     reporter.message(f"Fetching npm:{spec}")
@@ -164,10 +167,20 @@ def fetch_docs(
     short = fetched.name.rsplit("/", 1)[-1]
     provenance = npm_provenance(fetched)
     plan = plan_from_provenance(fetched.name, fetched.version, provenance)
-    if docs_from == "repo":
+    if docs_from in ("repo", "site"):
         tarball = fetched_from_layout(
             source, short, fetched.version, fetched.root, readme_layout(FolderTree(fetched.root))
         )
+        if docs_from == "site":
+            return docs_from_site(
+                tarball,
+                provenance,
+                cache_dir,
+                reporter,
+                missing="it has no `homepage`",
+                docs_root=docs_root,
+                check_site=check_site,
+            )
         return docs_from_repository(tarball, plan, "repo", cache_dir, reporter, docs_root=docs_root)
     layout = discover_docs(FolderTree(fetched.root), docs_root)
     tarball = fetched_from_layout(source, short, fetched.version, fetched.root, layout)
@@ -183,7 +196,8 @@ def npm_provenance(fetched: FetchedPackage) -> Provenance:
     release cached before docshelf recorded that)."""
     release = fetched.release
     if release.repository or release.homepage:
-        return Provenance(release.repository, release.directory, (), release.homepage)
+        sites = npm_docs_sites(release.homepage)
+        return Provenance(release.repository, release.directory, sites, release.homepage)
     try:
         manifest = json.loads((fetched.root / "package.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -22,13 +22,25 @@ _HOME_LABELS = ("homepage", "home")
 
 
 @dataclass(frozen=True)
+class DocsSite:
+    """A docs website a package's metadata names, and which field named it."""
+
+    url: str
+    named_by: str  # for messages: "the package's homepage", "its project_urls Documentation"
+
+
+@dataclass(frozen=True)
 class Provenance:
     """A package's repository and docs sites, as its metadata states them."""
 
     repository: str | None = None  # https URL of the repository, e.g. https://github.com/a/b
     directory: str | None = None  # the package's folder inside a monorepo, e.g. packages/zod
-    docs_urls: tuple[str, ...] = ()  # candidate docs sites, best first
+    docs_sites: tuple[DocsSite, ...] = ()  # candidate docs sites, best first
     homepage: str | None = None
+
+    @property
+    def docs_urls(self) -> tuple[str, ...]:
+        return tuple(site.url for site in self.docs_sites)
 
 
 def provenance_from_pypi(
@@ -36,9 +48,12 @@ def provenance_from_pypi(
 ) -> Provenance:
     """From PyPI's `info.project_urls` (or PKG-INFO's Project-URL pairs) and `home_page`."""
     pairs = list(project_urls.items() if isinstance(project_urls, Mapping) else project_urls)
-    labelled = [(_label(k), str(v).strip()) for k, v in pairs if isinstance(v, str) and v.strip()]
+    keys = [(k, v.strip()) for k, v in pairs if isinstance(v, str) and v.strip()]
+    named = {v: f"its project_urls {k}" for k, v in reversed(keys)}  # the first key naming it
+    labelled = [(_label(k), v) for k, v in keys]
     if home_page.strip():
         labelled.append(("homepage", home_page.strip()))
+        named.setdefault(home_page.strip(), "its Home-page")
     repository: str | None = None
     directory: str | None = None
     for wanted in _REPOSITORY_LABELS:
@@ -54,7 +69,8 @@ def provenance_from_pypi(
     docs = [url for wanted in _DOCS_LABELS for label, url in labelled if label == wanted]
     if homepage and not _is_code_host(homepage):
         docs.append(homepage)
-    return Provenance(repository, directory, _unique(docs), homepage)
+    sites = tuple(DocsSite(url, named[url]) for url in _unique(docs))
+    return Provenance(repository, directory, sites, homepage)
 
 
 def provenance_from_npm(manifest: Mapping[str, Any]) -> Provenance:
@@ -71,8 +87,15 @@ def provenance_from_npm(manifest: Mapping[str, Any]) -> Provenance:
     repository, from_url = split_repository_url(url) if url else (None, None)
     directory = directory or from_url
     homepage = manifest.get("homepage") if isinstance(manifest.get("homepage"), str) else None
-    docs = [homepage] if homepage and not _is_code_host(homepage) else []
-    return Provenance(repository, directory, _unique(docs), homepage)
+    return Provenance(repository, directory, npm_docs_sites(homepage), homepage)
+
+
+def npm_docs_sites(homepage: str | None) -> tuple[DocsSite, ...]:
+    """npm's `homepage` as a docs site, unless it is the repository's page on a code host
+    (`https://github.com/a/b#readme`, as most packages have it)."""
+    if not homepage or _is_code_host(homepage):
+        return ()
+    return tuple(DocsSite(url, "the package's homepage") for url in _unique([homepage.strip()]))
 
 
 def split_repository_url(text: str) -> tuple[str | None, str | None]:

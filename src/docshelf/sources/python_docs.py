@@ -5,7 +5,8 @@ a git repository's (Sphinx `conf.py`, `mkdocs.yml`, a `docs/` folder). A package
 ships none is served from its repository at the release's tag (`project_urls`: Source,
 Repository, Homepage; see `repo_docs`), else from the long description PyPI shows
 (PKG-INFO or METADATA) and its CHANGES/HISTORY files, with a warning; the origin says
-which, and where its docs live.
+which, and where its docs live. `--from site` takes the website its project_urls name
+instead (`site_docs`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from docshelf.sources.provenance import Provenance, provenance_from_pypi
 from docshelf.sources.pypi import FetchedPypiPackage, fetch_pypi_package
 from docshelf.sources.pypi_release import parse_pypi_spec
 from docshelf.sources.repo_docs import docs_from_repository, plan_from_provenance
+from docshelf.sources.site_docs import SiteCheck, docs_from_site
 
 
 @dataclass(frozen=True)
@@ -84,24 +86,38 @@ def fetch_docs(
     docs_root: str | None,
     reporter: Reporter,
     docs_from: str | None = None,
+    check_site: SiteCheck | None = None,
 ) -> FetchedDocs:
     """Fetch a PyPI release and choose what of it to serve, saying what was chosen.
 
     Its docs folder when it ships one; else its repository's docs at the release's tag
     (see `repo_docs`), else its long description with a warning. `docs_from` forces one:
-    "tarball" (the release's own files) or "repo" (its repository, or an error).
+    "tarball" (the release's own files), "repo" (its repository, or an error) or "site"
+    (the website its project_urls name, Documentation before Homepage, see `site_docs`;
+    `check_site` may refuse it).
     """
     parsed = parse_pypi_spec(spec)
     reporter.message(f"Fetching {parsed}")
     package = fetch_pypi_package(parsed, cache_dir, progress=reporter.download)
     source = f"pypi:{package.name}=={package.version}"
     kind = "wheel" if package.release.file.packagetype == "bdist_wheel" else "sdist"
-    layout = discover_docs(FolderTree(package.root), None if docs_from == "repo" else docs_root)
-    if not layout.readme_only and docs_from != "repo":
+    own_root = None if docs_from in ("repo", "site") else docs_root
+    layout = discover_docs(FolderTree(package.root), own_root)
+    if not layout.readme_only and docs_from not in ("repo", "site"):
         return fetched_from_layout(source, package.name, package.version, package.root, layout)
     metadata = read_package_metadata(package.root)
     provenance = pypi_provenance(package, metadata)
     served = _long_description_docs(source, package, layout, metadata, provenance, kind)
+    if docs_from == "site":
+        return docs_from_site(
+            served,
+            provenance,
+            cache_dir,
+            reporter,
+            missing="its project_urls have no Documentation or Homepage link",
+            docs_root=docs_root,
+            check_site=check_site,
+        )
     if docs_from == "tarball" or (docs_root and docs_from != "repo"):
         return served
     plan = plan_from_provenance(package.name, package.version, provenance)

@@ -26,7 +26,7 @@ class SourceEntry:
     version: str
     source: str
     docs_root: str | None = None
-    docs_from: str | None = None  # `--from tarball|repo`, when the add forced one
+    docs_from: str | None = None  # `--from tarball|repo|site`, when the add forced one
 
 
 def read_manifest(home: Path) -> list[SourceEntry]:
