@@ -193,3 +193,19 @@ async def test_in_a_project_search_and_read_default_to_the_version_it_locks(tmp_
         async with Client(build_server(Shelf(tmp_path / "home"))) as client:  # no project
             newest = await client.call_tool("read_docs", {"paths": ["index"], "library": "zod"})
         assert newest.structured_content["results"][0]["version"] == "3.25.0"
+
+
+async def test_a_library_added_by_add_library_gets_its_page_vectors_in_the_background(
+    shelf: Shelf, npm
+):
+    from search.fake_embedder import FakeEmbedder, with_fake_semantic
+
+    with_fake_semantic(shelf, FakeEmbedder())
+    state = ServerState(shelf)
+    async with Client(build_server(shelf, state=state, background=False)) as client:
+        await client.call_tool("add_library", {"source": "npm:zod@3.23.8"})
+        await wait_for_jobs(state)
+        builder = shelf.semantic.busy()
+        if builder is not None:
+            await anyio.to_thread.run_sync(lambda: builder.join(30))
+    assert [ref.record.ref for ref in shelf.missing_vectors(units=("pages",))] == []

@@ -185,6 +185,10 @@ class SemanticSearch:
         self._threads.append(thread)
         thread.start()
 
+    def busy(self) -> threading.Thread | None:
+        """The newest background thread still running, if any (a new build waits for it)."""
+        return next((t for t in reversed(self._threads) if t.is_alive()), None)
+
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from docshelf.errors import DocshelfError, UsageError
+from docshelf.server.background import start_vector_builder
 from docshelf.settings import get_list
 from docshelf.shelf import Shelf
 from docshelf.wording import SHELL, Call
@@ -180,6 +181,8 @@ class Jobs:
             else:
                 job.library, job.progress, job.state = record.ref, "", "done"
                 log.warning("job %s: added %s (%d pages)", job.id, record.ref, record.pages)
+                # Its vectors, as for a library added at start: hybrid once they are built.
+                start_vector_builder(self.shelf, after=self.shelf.semantic.busy())
             finally:
                 self.shelf.close_thread()  # this thread's own connection only
 
