@@ -8,6 +8,7 @@ import json
 import math
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -358,3 +359,23 @@ def run_main(main) -> None:  # type: ignore[no-untyped-def]
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def copy_without_vectors(source_home: Path, name: str) -> Path:
+    """A copy of `source_home`'s index in OUT_DIR/`name` without any stored vectors, so
+    embedding starts from zero."""
+    from docshelf.store import db
+
+    target = OUT_DIR / name
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    source = sqlite3.connect(db.database_path(source_home))
+    copy = sqlite3.connect(db.database_path(target))
+    source.backup(copy)
+    source.close()
+    copy.executescript(
+        "DROP TABLE IF EXISTS section_vectors; DROP TABLE IF EXISTS page_vectors; "
+        "DROP TABLE IF EXISTS embeddings;"
+    )
+    copy.close()
+    return target

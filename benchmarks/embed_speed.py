@@ -17,15 +17,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
-import sqlite3
 import time
 from dataclasses import replace
-from pathlib import Path
 
 os.environ["DOCSHELF_SEMANTIC"] = "off"  # the one-time `docshelf add` embeds nothing
 
-from _common import OUT_DIR, ensure_library, print_table, run_main, verdict
+from _common import OUT_DIR, copy_without_vectors, ensure_library, print_table, run_main, verdict
 from docshelf.search import vectors
 from docshelf.search.embed import PAGE_TOKENS
 from docshelf.search.minilm import MiniLM
@@ -39,23 +36,6 @@ HOME = OUT_DIR / "embed-home"
 TARGET_S = 30.0
 
 
-def scratch(home: Path) -> Path:
-    """A copy of the index without vectors."""
-    target = OUT_DIR / "embed-scratch"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    source = sqlite3.connect(db.database_path(home))
-    copy = sqlite3.connect(db.database_path(target))
-    source.backup(copy)
-    source.close()
-    copy.executescript(
-        "DROP TABLE IF EXISTS section_vectors; DROP TABLE IF EXISTS page_vectors; "
-        "DROP TABLE IF EXISTS embeddings;"
-    )
-    copy.close()
-    return target
-
-
 def load_model(sessions: int) -> tuple[MiniLM, float]:
     started = time.perf_counter()
     model = MiniLM(sessions=sessions)
@@ -65,7 +45,7 @@ def load_model(sessions: int) -> tuple[MiniLM, float]:
 def time_pages(model: MiniLM, tokens: int) -> tuple[int, float, float]:
     """(pages, wall s, CPU s) of a first page-vector build from scratch."""
     vectors._UNITS["pages"] = replace(vectors._UNITS["pages"], tokens=tokens)
-    home = scratch(HOME)
+    home = copy_without_vectors(HOME, "embed-scratch")
     with Shelf(home) as shelf:
         shelf.semantic = SemanticSearch(embedder=model)
         wall, cpu = time.perf_counter(), time.process_time()

@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import shutil
-import sqlite3
 import statistics
 import time
 from pathlib import Path
@@ -32,8 +30,8 @@ from _common import (
     DEFAULT_HOME,
     MASTRA_NAME,
     MASTRA_SOURCE,
-    OUT_DIR,
     BenchmarkError,
+    copy_without_vectors,
     ensure_library,
     percentile,
     print_table,
@@ -44,30 +42,12 @@ from _servers import Timer, docshelf_spec, ranked_paths, stderr_sink, tool_call
 from docshelf.evaluation import EvalReport, evaluate, load_queries
 from docshelf.search.embed import missing_packages
 from docshelf.shelf import Shelf
-from docshelf.store import db
 
 TARGETS = {"recall@5": 0.95, "MRR@10": 0.88}
 EMBED_TARGET_S = 30.0  # page vectors, the first build (issue 12: 1,013 pages in <= 30 s)
 P50_TARGET_MS = 25.0
 MAX_WORSE_RANKS = 3
 TIMEOUT_S = 120
-
-
-def scratch_home(source_home: Path) -> Path:
-    """A copy of the benchmark index without any vectors, so embedding starts from zero."""
-    target = OUT_DIR / "semantic-home"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    source = sqlite3.connect(db.database_path(source_home))
-    copy = sqlite3.connect(db.database_path(target))
-    source.backup(copy)
-    source.close()
-    copy.executescript(
-        "DROP TABLE IF EXISTS section_vectors; DROP TABLE IF EXISTS page_vectors; "
-        "DROP TABLE IF EXISTS embeddings;"
-    )
-    copy.close()
-    return target
 
 
 def measure_embedding(home: Path, library: str) -> list[tuple[str, object]]:
@@ -228,7 +208,7 @@ def main() -> None:
         )
     os.environ["DOCSHELF_SEMANTIC"] = "auto"
     ensure_library(args.home.resolve(), args.source, args.library)
-    home = scratch_home(args.home.resolve())
+    home = copy_without_vectors(args.home.resolve(), "semantic-home")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"scratch home {home}; {os.cpu_count()} cores, load average {load:.2f}\n")
 
