@@ -13,7 +13,7 @@ from mcp.server.mcpserver import MCPServer
 from docshelf.constants import PROFILES, VERSION
 from docshelf.errors import UsageError
 from docshelf.packages.sync import use_project
-from docshelf.server.background import start_background
+from docshelf.server.background import start_background, start_vector_builder
 from docshelf.server.completion import register_completion
 from docshelf.server.core_tools import register_core_tools
 from docshelf.server.jobs import Jobs
@@ -95,7 +95,11 @@ def build_server(
         register_mastra_profile(server, state, library or get_setting("default_name"))
     else:
         if allow_add:
-            state.jobs = Jobs(shelf, state.project)
+            state.jobs = Jobs(  # an added library gets its vectors as one added at start
+                shelf,
+                state.project,
+                on_added=lambda: start_vector_builder(shelf, after=shelf.semantic.busy()),
+            )
         else:
             state.voice = READ_ONLY_VOICE
         register_core_tools(server, state)

@@ -16,12 +16,12 @@ import itertools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from docshelf.errors import DocshelfError, UsageError
-from docshelf.server.background import start_vector_builder
 from docshelf.settings import get_list
 from docshelf.shelf import Shelf
 from docshelf.wording import SHELL, Call
@@ -96,9 +96,15 @@ class JobReporter:
 class Jobs:
     """The adds of one server, newest last."""
 
-    def __init__(self, shelf: Shelf, project: Path | None = None) -> None:
+    def __init__(
+        self,
+        shelf: Shelf,
+        project: Path | None = None,
+        on_added: Callable[[], object] | None = None,
+    ) -> None:
         self.shelf = shelf
         self.project = project
+        self.on_added = on_added  # after each add that succeeds (the server builds vectors)
         self._jobs: list[Job] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -181,8 +187,8 @@ class Jobs:
             else:
                 job.library, job.progress, job.state = record.ref, "", "done"
                 log.warning("job %s: added %s (%d pages)", job.id, record.ref, record.pages)
-                # Its vectors, as for a library added at start: hybrid once they are built.
-                start_vector_builder(self.shelf, after=self.shelf.semantic.busy())
+                if self.on_added is not None:
+                    self.on_added()
             finally:
                 self.shelf.close_thread()  # this thread's own connection only
 
