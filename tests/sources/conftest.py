@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from registry_fake import REGISTRY, FakeRegistry
+from web_fake import FakeSite
 
 from docshelf.sources.npm_registry import NpmRegistry
 
@@ -27,3 +30,26 @@ def sleeps() -> list[float]:
 def registry(fake: FakeRegistry, sleeps: list[float]):
     with fake.client() as client:
         yield NpmRegistry(REGISTRY, client=client, timeout=5, sleep=sleeps.append)
+
+
+@pytest.fixture
+def no_web_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Website sources without their pause between requests."""
+    monkeypatch.setenv("DOCSHELF_WEB_DELAY_MS", "0")
+
+
+@pytest.fixture
+def site() -> Iterator[FakeSite]:
+    """A docs website on 127.0.0.1."""
+    server = FakeSite().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def other() -> Iterator[FakeSite]:
+    """A second website on 127.0.0.1: a host (or a site named lower in the metadata) that
+    nothing may ever be fetched from."""
+    server = FakeSite().start()
+    yield server
+    server.stop()

@@ -24,24 +24,7 @@ from pypi_fake import FakePypi
 TARBALL = {"README.md": "# widget\n\nA widget.\n", "index.js": "module.exports = {}\n"}
 
 
-@pytest.fixture(autouse=True)
-def _no_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCSHELF_WEB_DELAY_MS", "0")
-
-
-@pytest.fixture
-def site() -> Iterator[FakeSite]:
-    server = FakeSite().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def other() -> Iterator[FakeSite]:
-    """A second website, named lower in the metadata: never fetched."""
-    server = FakeSite().start()
-    yield server
-    server.stop()
+pytestmark = pytest.mark.usefixtures("no_web_delay")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import re
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -33,24 +32,7 @@ class Recorder(SilentReporter):
         self.progress.append((done, found))
 
 
-@pytest.fixture(autouse=True)
-def _no_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCSHELF_WEB_DELAY_MS", "0")
-
-
-@pytest.fixture
-def site() -> Iterator[FakeSite]:
-    server = FakeSite().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def other() -> Iterator[FakeSite]:
-    """A second host: nothing may ever be fetched from it."""
-    server = FakeSite().start()
-    yield server
-    server.stop()
+pytestmark = pytest.mark.usefixtures("no_web_delay")
 
 
 class SkippedTime:
