@@ -7,7 +7,7 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Self, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -64,6 +64,24 @@ def check_http_url(url: str, what: str) -> None:
         scheme = ""
     if scheme not in ("http", "https"):
         raise UnsupportedUrlError(url, what)
+
+
+class ClientOwner:
+    """An HTTP client that closes the httpx.Client it made (not one it was given), also
+    as a context manager."""
+
+    _client: httpx.Client
+    _owns_client: bool
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 class Retry(Exception):

@@ -24,6 +24,7 @@ from docshelf.semver import find_version, max_satisfying, sort_versions
 from docshelf.settings import get_float, get_setting
 from docshelf.sources.archive import max_archive_bytes
 from docshelf.sources.downloads import (
+    ClientOwner,
     Clock,
     Deadline,
     Retry,
@@ -59,7 +60,7 @@ class NpmRelease:
     homepage: str | None = None
 
 
-class NpmRegistry:
+class NpmRegistry(ClientOwner):
     """A client for one npm registry, with retries and a per-instance packument cache."""
 
     def __init__(
@@ -82,16 +83,6 @@ class NpmRegistry:
             follow_redirects=True, headers={"User-Agent": f"docshelf/{VERSION}"}
         )
         self._packuments: dict[str, dict[str, Any]] = {}
-
-    def close(self) -> None:
-        if self._owns_client:
-            self._client.close()
-
-    def __enter__(self) -> NpmRegistry:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def _call(self, what: str, url: str, deadline: Deadline, attempt: Callable[[], T]) -> T:
         return with_retries(

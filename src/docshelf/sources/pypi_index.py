@@ -26,7 +26,13 @@ from docshelf.constants import VERSION
 from docshelf.errors import SourceError
 from docshelf.settings import get_float, get_setting
 from docshelf.sources.archive import max_archive_bytes
-from docshelf.sources.downloads import Retry, check_status, content_length, with_retries
+from docshelf.sources.downloads import (
+    ClientOwner,
+    Retry,
+    check_status,
+    content_length,
+    with_retries,
+)
 from docshelf.sources.errors import (
     HostNotAllowedError,
     IntegrityError,
@@ -65,7 +71,7 @@ def _origin_text(url: str) -> str:
     return f"{scheme}://{host}" + (f":{port}" if port != default else "")
 
 
-class PypiIndex:
+class PypiIndex(ClientOwner):
     """A client for one PyPI JSON API and its file host, with retries and host checks."""
 
     def __init__(
@@ -94,16 +100,6 @@ class PypiIndex:
         self._owns_client = client is None
         self._client = client or httpx.Client(headers={"User-Agent": f"docshelf/{VERSION}"})
         self._projects: dict[str, dict[str, Any]] = {}
-
-    def close(self) -> None:
-        if self._owns_client:
-            self._client.close()
-
-    def __enter__(self) -> PypiIndex:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # -- HTTP ----------------------------------------------------------------------------
 
