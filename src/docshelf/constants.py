@@ -16,6 +16,14 @@ SEARCH_MODES: tuple[SearchMode, ...] = get_args(SearchMode)
 Profile = Literal["default", "mastra"]
 PROFILES: tuple[Profile, ...] = get_args(Profile)
 
+# What a docs page is, from where its library keeps it (parsing/page_kinds.py): ranking
+# lowers the kinds that retell other pages (courses, blog posts, changelogs) and searches
+# can keep to some kinds.
+PageKind = Literal[
+    "guide", "tutorial", "course", "reference", "api", "example", "changelog", "blog"
+]
+PAGE_KINDS: tuple[PageKind, ...] = get_args(PageKind)
+
 PageStatus = Literal["added", "removed", "renamed", "modified"]  # a page in a docs diff
 PAGE_STATUSES: tuple[PageStatus, ...] = get_args(PageStatus)
 

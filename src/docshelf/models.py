@@ -82,6 +82,7 @@ class Hit:
     anchor: str
     score: float  # higher is better
     snippet: str
+    kind: str = "guide"  # what the page is: guide, reference, course, ... (parsing/page_kinds.py)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import functools
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
@@ -34,6 +34,7 @@ from docshelf.progress import Reporter, SilentReporter
 from docshelf.reading.read import Listing, check_paths, list_directory, not_read, read_path
 from docshelf.reading.tokens import approx_tokens
 from docshelf.search.excerpts import select_excerpts
+from docshelf.search.filters import page_filter
 from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_bool
@@ -374,20 +375,22 @@ class Shelf:
         *,
         library: str | list[str] | None = None,
         path_prefix: str = "",
+        kind: str | Sequence[str] | None = None,
         limit: int = 10,
         mode: SearchMode = "auto",
     ) -> list[Hit]:
         """Pages ranked for `query`, best first, each with its best section and a snippet.
 
         `library` is a name, NAME@VERSION, a list of those, or None for every library.
-        `mode`: auto (hybrid once vectors are built, else full text), fulltext, semantic,
-        or hybrid. `search_results` also says which mode ranked them.
+        `kind` keeps the pages of these kinds (guide, reference, ...: a name, a list, or
+        several comma-separated; None for all). `mode`: auto (hybrid once vectors are
+        built, else full text), fulltext, semantic, or hybrid. `search_results` also says
+        which mode ranked them.
         """
-        return list(
-            self.search_results(
-                query, library=library, path_prefix=path_prefix, limit=limit, mode=mode
-            ).hits
+        found = self.search_results(
+            query, library=library, path_prefix=path_prefix, kind=kind, limit=limit, mode=mode
         )
+        return list(found.hits)
 
     @_snapshot
     def search_results(
@@ -396,6 +399,7 @@ class Shelf:
         *,
         library: str | list[str] | None = None,
         path_prefix: str = "",
+        kind: str | Sequence[str] | None = None,
         limit: int = 10,
         mode: SearchMode = "auto",
     ) -> SearchResult:
@@ -404,13 +408,14 @@ class Shelf:
         if not isinstance(query, str):
             raise UsageError("query must be a string, e.g. 'configure memory for an agent'.")
         limit = max(1, min(int(limit), MAX_LIMIT))
+        within = page_filter(path_prefix, kind)
         wanted = library if isinstance(library, list) else [library]
         pins = self.pins()
         refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name, pins)]
         if not refs and library is None:
             raise NothingIndexedError()
         return search_hits(
-            self.conn, self.semantic, query, refs, path_prefix=path_prefix, limit=limit, mode=mode
+            self.conn, self.semantic, query, refs, within=within, limit=limit, mode=mode
         )
 
     @_snapshot
@@ -422,12 +427,14 @@ class Shelf:
         max_tokens: int = 2000,
         cursor: str | None = None,
         path_prefix: str = "",
+        kind: str | Sequence[str] | None = None,
     ) -> Answer:
         """The text of the sections that best answer `query`, packed to about `max_tokens`,
         each with its page path, heading and version; `cursor` (from a previous answer)
-        gives the next ones."""
+        gives the next ones. `kind` keeps pages of these kinds, as in `search`."""
         if not isinstance(query, str) or not query.strip():
             raise UsageError("query must be a question in words, e.g. 'add memory to an agent'.")
+        within = page_filter(path_prefix, kind)
         wanted = library if isinstance(library, list) else [library]
         refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name)]
         return select_excerpts(
@@ -437,7 +444,7 @@ class Shelf:
             refs,
             max_tokens=max_tokens,
             cursor=cursor,
-            path_prefix=path_prefix,
+            within=within,
         )
 
     @_snapshot

@@ -10,7 +10,7 @@ def test_search_queries_file_prints_one_json_line_per_query_in_order(run, corpus
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["q"] for r in rows] == ["tenant sandbox", "semantic recall"]
-    assert set(rows[0]["hits"][0]) == {"path", "title", "heading", "score", "snippet"}
+    assert set(rows[0]["hits"][0]) == {"path", "title", "kind", "heading", "score", "snippet"}
     assert len(rows[1]["hits"]) <= 2
 
 
@@ -105,3 +105,16 @@ def test_read_takes_a_page_url_and_its_anchor(run, corpus):
     result = run("read", "https://docs.example.dev/docs/agents/overview/#memory")
     assert result.exit_code == 0, result.output
     assert "## Memory" in result.output and "## Tools" not in result.output
+
+
+def test_search_and_ask_keep_to_the_kinds_given(run, corpus):
+    run("add", str(corpus), "--name", "demo", "-q")
+    result = run("search", "tool", "--kind", "reference", "--json")
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)["hits"]
+    assert hits and {h["kind"] for h in hits} == {"reference"}
+    asked = run("ask", "agent tools memory", "--kind", "reference", "--json")
+    assert asked.exit_code == 0, asked.output
+    assert all(e["path"].startswith("reference/") for e in json.loads(asked.output)["excerpts"])
+    wrong = run("search", "tool", "--kind", "manual")
+    assert wrong.exit_code == 2 and "'manual' is not one of" in wrong.output

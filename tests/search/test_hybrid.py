@@ -252,3 +252,10 @@ def test_shutdown_stops_the_background_build_between_batches(
     assert len(fake.calls) == 1
     with pytest.raises(UsageError, match="not built yet"):
         semantic_shelf.search("sandbox", mode="hybrid")
+
+
+def test_kind_filters_vector_hits_too(semantic_shelf: Shelf):
+    semantic_shelf.build_vectors()
+    for mode in ("semantic", "hybrid"):
+        hits = semantic_shelf.search(OTHER_WORDS, kind="reference", mode=mode)
+        assert hits and all(h.kind == "reference" for h in hits)

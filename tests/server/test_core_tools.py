@@ -178,3 +178,19 @@ async def test_tools_on_an_empty_index_say_nothing_is_indexed_and_how_to_add(tmp
         assert "Nothing is indexed yet" in result.content[0].text
         text = result.content[0].text
         assert '`add_library(source="npm:@mastra/mcp-docs-server", name="mastra")`' in text
+
+
+async def test_search_docs_and_ask_docs_keep_to_a_kind(shelf: Shelf):
+    async with Client(build_server(shelf)) as client:
+        found = await client.call_tool("search_docs", {"query": "tool", "kind": "reference"})
+        asked = await client.call_tool(
+            "ask_docs", {"query": "agent tools memory", "kind": "reference"}
+        )
+        wrong = await client.call_tool("search_docs", {"query": "tool", "kind": "manual"})
+    hits = found.structured_content["hits"]
+    assert hits and {h["kind"] for h in hits} == {"reference"}
+    assert all(h["path"].startswith("reference/") for h in hits)
+    assert ", reference): " in found.content[0].text
+    excerpts = asked.structured_content["excerpts"]
+    assert excerpts and all(e["path"].startswith("reference/") for e in excerpts)
+    assert wrong.is_error and "guide, tutorial, course, reference" in wrong.content[0].text

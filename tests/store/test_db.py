@@ -26,3 +26,35 @@ def test_an_index_written_before_origin_file_and_sort_key_gains_them_in_place(tm
     columns = {r[1] for r in conn.execute("PRAGMA table_info(pages)")}
     assert {"file", "sort_key"} <= columns
     conn.close()
+
+
+def test_an_index_written_before_page_kinds_gets_every_page_s_kind_on_open(tmp_path: Path):
+    path = tmp_path / "docshelf.db"
+    conn = db.connect(path)
+    conn.close()
+    old = sqlite3.connect(path)
+    old.execute("ALTER TABLE pages DROP COLUMN kind")
+    old.execute(
+        "INSERT INTO versions (id, library, version, source, indexed_at) "
+        "VALUES (1, 'a', '1', 's', 't')"
+    )
+    for path_, metadata in (
+        ("docs/memory", "{}"),
+        ("course/01-intro/02-memory", "{}"),
+        ("news/launch", '{"date": "2024-01-01", "authors": ["x"]}'),
+    ):
+        old.execute(
+            "INSERT INTO pages (version_id, path, title, metadata, content) "
+            "VALUES (1, ?, 't', ?, 'text')",
+            (path_, metadata),
+        )
+    old.commit()
+    old.close()
+    conn = db.connect(path)
+    kinds = dict(conn.execute("SELECT path, kind FROM pages").fetchall())
+    assert kinds == {
+        "docs/memory": "guide",
+        "course/01-intro/02-memory": "course",
+        "news/launch": "blog",
+    }
+    conn.close()

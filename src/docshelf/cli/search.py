@@ -11,13 +11,22 @@ import click
 
 from docshelf.cli.group import fail, open_shelf
 from docshelf.cli.library import embed_vectors
-from docshelf.constants import SEARCH_MODES
+from docshelf.constants import PAGE_KINDS, SEARCH_MODES
+
+_KIND = click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(PAGE_KINDS),
+    help="Only pages of this kind (repeat for several).",
+)
 
 
 @click.command()
 @click.argument("query", required=False)
 @click.option("--library", "-l", help="Library name or NAME@VERSION (default: all).")
 @click.option("--path-prefix", default="", help="Only pages under this path.")
+@_KIND
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 50))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option(
@@ -38,6 +47,7 @@ def search(
     query: str | None,
     library: str | None,
     path_prefix: str,
+    kinds: tuple[str, ...],
     limit: int,
     as_json: bool,
     mode: Any,
@@ -54,7 +64,7 @@ def search(
             except (ValueError, KeyError, TypeError):
                 fail(f"line {n} of {queries.name} is not a JSON object with a field 'q'.")
             found = shelf.search_results(
-                q, library=library, path_prefix=path_prefix, limit=limit, mode=mode
+                q, library=library, path_prefix=path_prefix, kind=kinds, limit=limit, mode=mode
             )
             line = {"q": q, "mode": found.mode, "note": found.note}
             click.echo(json.dumps({**line, "hits": [_hit_json(h) for h in found.hits]}))
@@ -62,7 +72,7 @@ def search(
     if query is None:
         fail("give a QUERY or --queries FILE, e.g. docshelf search 'configure memory'.")
     found = shelf.search_results(
-        query, library=library, path_prefix=path_prefix, limit=limit, mode=mode
+        query, library=library, path_prefix=path_prefix, kind=kinds, limit=limit, mode=mode
     )
     if as_json:
         data = {"query": query, "mode": found.mode, "note": found.note}
@@ -74,7 +84,7 @@ def search(
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:
-    return {k: getattr(hit, k) for k in ("path", "title", "heading", "score", "snippet")}
+    return {k: getattr(hit, k) for k in ("path", "title", "kind", "heading", "score", "snippet")}
 
 
 @click.command()
@@ -88,6 +98,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
     help="About how many tokens of docs to print.",
 )
 @click.option("--cursor", help="The cursor a previous answer printed, for the next excerpts.")
+@_KIND
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def ask(
@@ -96,6 +107,7 @@ def ask(
     library: str | None,
     max_tokens: int,
     cursor: str | None,
+    kinds: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Print the docs that answer a question: the best sections, packed to --max-tokens.
@@ -104,7 +116,9 @@ def ask(
     Example:
       docshelf ask "add memory to an agent" --library mastra
     """
-    found = open_shelf(ctx).ask(query, library=library, max_tokens=max_tokens, cursor=cursor)
+    found = open_shelf(ctx).ask(
+        query, library=library, max_tokens=max_tokens, cursor=cursor, kind=kinds
+    )
     if as_json:
         click.echo(json.dumps(asdict(found), indent=2))
         return

@@ -27,7 +27,9 @@ def format_hits(query: str, hits: Sequence[Hit], note: str = "") -> str:
         lines.append(f"({note})")
     for i, hit in enumerate(hits, 1):
         where = f" — {hit.heading}" if hit.heading and hit.heading != hit.title else ""
-        lines.append(f"\n{i}. {hit.path} ({hit.library}@{hit.version}): {hit.title}{where}")
+        lines.append(
+            f"\n{i}. {hit.path} ({hit.library}@{hit.version}, {hit.kind}): {hit.title}{where}"
+        )
         if hit.snippet:
             lines.append(f"   {hit.snippet}")
     libraries = {hit.library for hit in hits}

@@ -24,6 +24,7 @@ from docshelf.models import Answer, Excerpt
 from docshelf.reading.answers import excerpt_header
 from docshelf.reading.tokens import approx_tokens, cut_to_tokens
 from docshelf.search import hybrid
+from docshelf.search.filters import EVERY_PAGE, PageFilter
 from docshelf.search.fts import FUSION_K, page_rankings
 from docshelf.store.catalog import VersionRef
 
@@ -67,7 +68,7 @@ def select_excerpts(
     *,
     max_tokens: int = 2000,
     cursor: str | None = None,
-    path_prefix: str = "",
+    within: PageFilter = EVERY_PAGE,
 ) -> Answer:
     """The sections that best answer `query`, about `max_tokens` of them, from `cursor`.
 
@@ -76,14 +77,12 @@ def select_excerpts(
     if not 1 <= max_tokens <= MAX_TOKENS:
         raise UsageError(f"max_tokens must be between 1 and {MAX_TOKENS:,}, e.g. 2000.")
     start = decode_cursor(cursor, query)
-    ranking = hybrid.rank(
-        conn, semantic, query, versions, path_prefix=path_prefix, limit=PAGES, mode="auto"
-    )
+    ranking = hybrid.rank(conn, semantic, query, versions, within=within, limit=PAGES, mode="auto")
     pages = _pages(conn, [m.page_id for m in ranking.pages], versions)
     if not pages:
         return Answer(query, (), 0, None, ranking.mode, ranking.note)
     sections = _sections(conn, list(pages))
-    order = _candidates(conn, semantic, query, versions, ranking, sections, path_prefix)
+    order = _candidates(conn, semantic, query, versions, ranking, sections, within)
     units = _excerpts(order, sections, pages, max(MIN_EXCERPT_TOKENS, max_tokens // EXCERPT_SHARE))
     if start > len(units):
         raise UsageError(
@@ -125,7 +124,7 @@ def _candidates(
     versions: list[VersionRef],
     ranking: hybrid.Ranking,
     sections: dict[int, list[_Section]],
-    path_prefix: str,
+    within: PageFilter,
 ) -> list[int]:
     """Section ids in the order they are offered: each top page's best section, page by
     page, then the other sections with evidence, best first."""
@@ -139,7 +138,7 @@ def _candidates(
             known = {s.id for s in own}
             first.append(match.section_id if match.section_id in known else own[0].id)
     page_of = {s.id: s.page_id for own in sections.values() for s in own}
-    found = page_rankings(conn, query, versions, path_prefix=path_prefix)
+    found = page_rankings(conn, query, versions, within=within)
     rankings = [[sid for sid in found.sections if sid in page_of]]
     if ranking.mode != "fulltext":
         rankings.append(_vector_order(conn, semantic, query, versions, page_of))

@@ -9,6 +9,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from docshelf.search import kinds
+from docshelf.search.filters import EVERY_PAGE, PageFilter
 from docshelf.search.query import fts_match, query_terms
 from docshelf.store.catalog import VersionRef
 from docshelf.store.fts_tables import page_table, section_table
@@ -56,14 +58,15 @@ def rank_pages(
     query: str,
     versions: list[VersionRef],
     *,
-    path_prefix: str = "",
+    within: PageFilter = EVERY_PAGE,
     limit: int = 10,
     shelf_wide: Sequence[int] = (),
 ) -> list[PageMatch]:
     """Pages ranked by reciprocal rank fusion of section-level and page-level BM25 (and
     `shelf_wide`, a ranking of pages by shelf-wide statistics, when given)."""
-    found = page_rankings(conn, query, versions, path_prefix=path_prefix, shelf_wide=shelf_wide)
+    found = page_rankings(conn, query, versions, within=within, shelf_wide=shelf_wide)
     scores = reciprocal_rank_fusion(found.rankings)
+    kinds.reweigh(conn, query, scores)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     version_of = page_versions(conn, ranked)
     return [
@@ -77,7 +80,7 @@ def page_rankings(
     query: str,
     versions: list[VersionRef],
     *,
-    path_prefix: str = "",
+    within: PageFilter = EVERY_PAGE,
     shelf_wide: Sequence[int] = (),
 ) -> PageRankings:
     """Section BM25, page BM25 and word-proximity rankings of the pages matching `query`.
@@ -91,7 +94,7 @@ def page_rankings(
     if not terms or not versions:
         return PageRankings([], {})
     found = merge_lists(
-        [version_lists(conn, terms, v.id, path_prefix) for v in versions],
+        [version_lists(conn, terms, v.id, within) for v in versions],
         [(_rarest(v.record.sections), _rarest(v.record.pages)) for v in versions],
     )
     page_of = _pages_of(conn, [row[0] for row in found.sections])
@@ -105,11 +108,11 @@ def page_rankings(
 
 
 def version_lists(
-    conn: sqlite3.Connection, terms: list[str], version_id: int, path_prefix: str = ""
+    conn: sqlite3.Connection, terms: list[str], version_id: int, within: PageFilter = EVERY_PAGE
 ) -> VersionLists:
     """The three BM25 lists of one version (from its own FTS tables) for query words."""
     sections, pages = section_table(version_id), page_table(version_id)
-    pages_under, params = prefix_filter([version_id], path_prefix)
+    pages_under, params = within.subquery([version_id])
     sections_under = (
         f"AND rowid IN (SELECT id FROM sections WHERE page_id IN ({pages_under}))"
         if pages_under
@@ -218,19 +221,6 @@ def section_heading(conn: sqlite3.Connection, section_id: int) -> tuple[str, str
     if row is None:
         return "", ""
     return " > ".join(json.loads(row[0])), row[1]
-
-
-def prefix_filter(version_ids: list[int], path_prefix: str) -> tuple[str, list[object]]:
-    """A subquery selecting the ids of pages under `path_prefix` ("" when no prefix)."""
-    prefix = path_prefix.strip().strip("/")
-    if not prefix:
-        return "", []
-    marks = ",".join("?" * len(version_ids))
-    sql = (
-        f"SELECT id FROM pages WHERE version_id IN ({marks}) "
-        "AND (path = ? OR substr(path, 1, ?) = ?)"
-    )
-    return sql, [*version_ids, prefix, len(prefix) + 1, prefix + "/"]
 
 
 def _plain(conn: sqlite3.Connection) -> sqlite3.Cursor:

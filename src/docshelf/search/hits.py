@@ -7,11 +7,12 @@ import sqlite3
 from docshelf.constants import SearchMode
 from docshelf.models import Hit, SearchResult
 from docshelf.search import hybrid
+from docshelf.search.filters import EVERY_PAGE, PageFilter
 from docshelf.search.fts import section_heading, section_snippet
 from docshelf.search.semantic import SemanticSearch
 from docshelf.store.catalog import VersionRef
 
-_PAGE = "SELECT path, title FROM pages WHERE id = ?"
+_PAGE = "SELECT path, title, kind FROM pages WHERE id = ?"
 
 
 def search_hits(
@@ -20,7 +21,7 @@ def search_hits(
     query: str,
     versions: list[VersionRef],
     *,
-    path_prefix: str = "",
+    within: PageFilter = EVERY_PAGE,
     limit: int = 10,
     mode: SearchMode = "auto",
 ) -> SearchResult:
@@ -31,9 +32,7 @@ def search_hits(
     same index, or a re-index committed between them would mix two versions' ids.
     """
     by_id = {v.id: v.record for v in versions}
-    ranking = hybrid.rank(
-        conn, semantic, query, versions, path_prefix=path_prefix, limit=limit, mode=mode
-    )
+    ranking = hybrid.rank(conn, semantic, query, versions, within=within, limit=limit, mode=mode)
     hits = []
     for match in ranking.pages:
         row = conn.execute(_PAGE, (match.page_id,)).fetchone()
@@ -45,6 +44,16 @@ def search_hits(
             snippet = section_snippet(conn, query, match.version_id, match.section_id)
         record = by_id[match.version_id]
         hits.append(
-            Hit(record.name, record.version, row[0], row[1], heading, anchor, match.score, snippet)
+            Hit(
+                record.name,
+                record.version,
+                row[0],
+                row[1],
+                heading,
+                anchor,
+                match.score,
+                snippet,
+                row[2] or "guide",
+            )
         )
     return SearchResult(query, tuple(hits), ranking.mode, ranking.note)

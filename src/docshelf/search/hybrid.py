@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from docshelf.constants import SEARCH_MODES, SearchMode
 from docshelf.errors import UsageError
-from docshelf.search import routing
+from docshelf.search import kinds, routing
+from docshelf.search.filters import EVERY_PAGE, PageFilter
 from docshelf.search.fts import (
     PageMatch,
     page_rankings,
     page_versions,
-    prefix_filter,
     rank_pages,
     reciprocal_rank_fusion,
 )
@@ -55,7 +55,7 @@ def rank(
     query: str,
     versions: list[VersionRef],
     *,
-    path_prefix: str = "",
+    within: PageFilter = EVERY_PAGE,
     limit: int = 10,
     mode: str = "auto",
 ) -> Ranking:
@@ -68,7 +68,7 @@ def rank(
     if mode not in SEARCH_MODES:
         raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
     if mode == "fulltext" or (mode == "auto" and not semantic.available):
-        pages = _rank_text(conn, query, versions, path_prefix, limit)
+        pages = _rank_text(conn, query, versions, within, limit)
         note = semantic.fallback_note(conn, versions) if mode == "auto" else ""
         return Ranking(pages, "fulltext", note)
     if not query_terms(query) or not versions:
@@ -81,7 +81,7 @@ def rank(
             semantic.embedder(wait=not semantic.load_in_background) if indexes is not None else None
         )
         if indexes is None or queries is None:
-            pages = _rank_text(conn, query, versions, path_prefix, limit)
+            pages = _rank_text(conn, query, versions, within, limit)
             return Ranking(pages, "fulltext", semantic.fallback_note(conn, versions))
     else:
         queries = semantic.require()
@@ -100,9 +100,9 @@ def rank(
         versions = routing.route(conn, "", versions, cards=[], indexes=indexes, vector=vector)
         kept = {v.id for v in versions}
         indexes = [i for i in indexes if i.version_id in kept]
-        pages = rank_semantic(conn, indexes, vector, path_prefix=path_prefix, limit=limit)
+        pages = rank_semantic(conn, indexes, vector, within=within, limit=limit)
         return Ranking(pages, "semantic")
-    cards = _cards(conn, query, versions, path_prefix)
+    cards = _cards(conn, query, versions, within)
     versions = routing.route(conn, query, versions, cards=cards, indexes=indexes, vector=vector)
     kept = {v.id for v in versions}
     indexes = [i for i in indexes if i.version_id in kept]
@@ -112,7 +112,7 @@ def rank(
         versions,
         indexes,
         vector,
-        path_prefix=path_prefix,
+        within=within,
         limit=limit,
         shelf_wide=[page for page, version in cards if version in kept],
     )
@@ -123,31 +123,31 @@ def _rank_text(
     conn: sqlite3.Connection,
     query: str,
     versions: list[VersionRef],
-    path_prefix: str,
+    within: PageFilter,
     limit: int,
 ) -> list[PageMatch]:
-    cards = _cards(conn, query, versions, path_prefix)
+    cards = _cards(conn, query, versions, within)
     versions = routing.route(conn, query, versions, cards=cards)
     kept = {v.id for v in versions}
     return rank_pages(
         conn,
         query,
         versions,
-        path_prefix=path_prefix,
+        within=within,
         limit=limit,
         shelf_wide=[page for page, version in cards if version in kept],
     )
 
 
 def _cards(
-    conn: sqlite3.Connection, query: str, versions: list[VersionRef], path_prefix: str
+    conn: sqlite3.Connection, query: str, versions: list[VersionRef], within: PageFilter
 ) -> list[tuple[int, int]]:
     """The page cards that best match `query` across several versions (none for one: its
     own statistics already rank it as if it were alone)."""
     if len(versions) < 2:
         return []
     cards = routing.rank_cards(conn, query, {v.id for v in versions})
-    allowed = _pages_under(conn, [v.id for v in versions], path_prefix)
+    allowed = _kept_pages(conn, [v.id for v in versions], within)
     return cards if allowed is None else [c for c in cards if c[0] in allowed]
 
 
@@ -158,17 +158,18 @@ def rank_hybrid(
     indexes: list[VectorIndex],
     vector: np.ndarray,
     *,
-    path_prefix: str = "",
+    within: PageFilter = EVERY_PAGE,
     limit: int = 10,
     shelf_wide: Sequence[int] = (),
 ) -> list[PageMatch]:
     """Full text's rankings plus the vector ranking, fused; the snippet's section is full
     text's best when it found the page, else the section closest to the query."""
-    found = page_rankings(conn, query, versions, path_prefix=path_prefix, shelf_wide=shelf_wide)
-    near = semantic_pages(conn, indexes, vector, path_prefix, SEMANTIC_POOL)
+    found = page_rankings(conn, query, versions, within=within, shelf_wide=shelf_wide)
+    near = semantic_pages(conn, indexes, vector, within, SEMANTIC_POOL)
     rankings = [*found.rankings, [m.page_id for m in near]]
     weights = [1.0] * len(found.rankings) + [VECTOR_WEIGHT]
     scores = reciprocal_rank_fusion(rankings, weights=weights)
+    kinds.reweigh(conn, query, scores)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     by_page = {m.page_id: m for m in near}
     version_of = page_versions(conn, [pid for pid in ranked if pid not in by_page])
@@ -191,13 +192,13 @@ def rank_semantic(
     indexes: list[VectorIndex],
     vector: np.ndarray,
     *,
-    path_prefix: str = "",
+    within: PageFilter = EVERY_PAGE,
     limit: int = 10,
 ) -> list[PageMatch]:
     """Pages by vectors alone (for evaluation); score is the cosine x 100."""
     return [
         PageMatch(m.page_id, m.version_id, m.section_id, round(m.score * 100, 4))
-        for m in semantic_pages(conn, indexes, vector, path_prefix, limit)
+        for m in semantic_pages(conn, indexes, vector, within, limit)
     ]
 
 
@@ -205,19 +206,21 @@ def semantic_pages(
     conn: sqlite3.Connection,
     indexes: list[VectorIndex],
     vector: np.ndarray,
-    path_prefix: str,
+    within: PageFilter,
     limit: int = SEMANTIC_POOL,
 ) -> list[SectionVector]:
-    """The `limit` pages of the indexes (under `path_prefix`) closest to `vector`, best
+    """The `limit` pages of the indexes (kept by `within`) closest to `vector`, best
     first; ties keep the indexes' order."""
-    allowed = _pages_under(conn, [i.version_id for i in indexes], path_prefix)
+    allowed = _kept_pages(conn, [i.version_id for i in indexes], within)
     pages = [m for index in indexes for m in index.top_pages(vector, limit, allowed)]
     if len(indexes) > 1:
         pages.sort(key=lambda m: -m.score)
     return pages[:limit]
 
 
-def _pages_under(conn: sqlite3.Connection, version_ids: list[int], prefix: str) -> set[int] | None:
-    """Ids of the pages under `prefix`, or None when there is no prefix (every page)."""
-    sql, params = prefix_filter(version_ids, prefix)
+def _kept_pages(
+    conn: sqlite3.Connection, version_ids: list[int], within: PageFilter
+) -> set[int] | None:
+    """Ids of the pages `within` keeps, or None when it keeps every page."""
+    sql, params = within.subquery(version_ids)
     return {r[0] for r in conn.execute(sql, params)} if sql else None

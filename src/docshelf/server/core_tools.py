@@ -10,9 +10,15 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
+from docshelf.constants import PAGE_KINDS
 from docshelf.models import Library, ReadResult
 from docshelf.reading.answers import format_answer, format_hits, format_libraries, format_reads
 from docshelf.server.tooling import READ_ONLY, ServerState, tool, tool_result
+
+KIND_FIELD = Field(
+    description="Only pages of this kind: " + ", ".join(PAGE_KINDS) + " (several "
+    "comma-separated, e.g. 'guide,reference'); default: every kind."
+)
 
 
 class HitOut(BaseModel):
@@ -24,6 +30,7 @@ class HitOut(BaseModel):
     anchor: str
     score: float
     snippet: str
+    kind: str = Field(description="What the page is: " + ", ".join(PAGE_KINDS) + ".")
 
 
 class SearchOut(BaseModel):
@@ -143,6 +150,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         path_prefix: Annotated[
             str | None, Field(description="Only pages under this path, e.g. 'reference/'.")
         ] = None,
+        kind: Annotated[str | None, KIND_FIELD] = None,
         limit: Annotated[int, Field(description="Most pages to return (1-50).")] = 10,
     ) -> Annotated[CallToolResult, SearchOut]:
         """Search the docs and get the best-matching pages, best first, with a snippet each.
@@ -151,7 +159,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         library="mastra". Then read a hit with read_docs(paths=[hit.path]).
         """
         found = shelf.search_results(
-            query, library=library, path_prefix=path_prefix or "", limit=limit
+            query, library=library, path_prefix=path_prefix or "", kind=kind, limit=limit
         )
         out = SearchOut(
             query=query,
@@ -176,6 +184,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         cursor: Annotated[
             str | None, Field(description="The cursor of a previous answer, for more.")
         ] = None,
+        kind: Annotated[str | None, KIND_FIELD] = None,
     ) -> Annotated[CallToolResult, AskOut]:
         """Get the docs text that answers a question, in one call: the best sections of the
         best pages, each with its page path, heading and version, packed to max_tokens.
@@ -183,7 +192,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         Use it when you want the answer rather than a list of pages, e.g.
         query="add memory to an agent", library="mastra". Pass back `cursor` for more.
         """
-        found = shelf.ask(query, library=library, max_tokens=max_tokens, cursor=cursor)
+        found = shelf.ask(query, library=library, max_tokens=max_tokens, cursor=cursor, kind=kind)
         out = AskOut(
             query=query,
             excerpts=[ExcerptOut(**asdict(e)) for e in found.excerpts],

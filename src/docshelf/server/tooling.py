@@ -37,8 +37,10 @@ if TYPE_CHECKING:
 TOOLS_VOICE = ToolVoice(
     {
         "list": Tool("list_libraries", frozenset()),
-        "search": Tool("search_docs", frozenset({"query", "library", "path_prefix", "limit"})),
-        "ask": Tool("ask_docs", frozenset({"query", "library", "max_tokens", "cursor"})),
+        "search": Tool(
+            "search_docs", frozenset({"query", "library", "path_prefix", "kind", "limit"})
+        ),
+        "ask": Tool("ask_docs", frozenset({"query", "library", "max_tokens", "cursor", "kind"})),
         "read": Tool(
             "read_docs", frozenset({"paths", "library", "section", "max_tokens", "offset"})
         ),

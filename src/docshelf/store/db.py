@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from docshelf.errors import StoreError
+from docshelf.parsing.page_kinds import page_kind
 from docshelf.store.fts_tables import CARDS_TABLE, FTS_SCHEMA
 
 SCHEMA_VERSION = 2  # 2: full-text tables per library version (store/fts_tables.py)
@@ -42,6 +44,7 @@ CREATE TABLE IF NOT EXISTS pages (
     content TEXT NOT NULL,
     file TEXT NOT NULL DEFAULT '',
     sort_key TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT '',
     fts_title TEXT NOT NULL DEFAULT '',
     fts_headings TEXT NOT NULL DEFAULT '',
     fts_path TEXT NOT NULL DEFAULT '',
@@ -154,19 +157,52 @@ def _check_or_create(conn: sqlite3.Connection, path: Path) -> None:
 
 
 # Columns added since schema 1, added in place to an index written before them: (table,
-# column, definition). Rows written before read as '' (no origin, no file, path order).
+# column, definition). Rows written before read as '' (no origin, no file, path order),
+# except a page's kind, which is worked out for them as they are (parsing/page_kinds.py).
 _ADDED_COLUMNS = (
     ("versions", "origin", "TEXT NOT NULL DEFAULT ''"),
     ("pages", "file", "TEXT NOT NULL DEFAULT ''"),
     ("pages", "sort_key", "TEXT NOT NULL DEFAULT ''"),
+    ("pages", "kind", "TEXT NOT NULL DEFAULT ''"),
 )
 
 
 def _add_columns(conn: sqlite3.Connection) -> None:
-    for table, column, definition in _ADDED_COLUMNS:
-        columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-        if column not in columns:
+    if not _missing_columns(conn):
+        return
+    conn.execute("BEGIN IMMEDIATE")  # one upgrade, even with two processes opening at once
+    try:
+        for table, column, definition in _missing_columns(conn):
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            if (table, column) == ("pages", "kind"):
+                _fill_page_kinds(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _missing_columns(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    found: dict[str, set[str]] = {}
+    for table, _column, _definition in _ADDED_COLUMNS:
+        if table not in found:
+            found[table] = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+    return [added for added in _ADDED_COLUMNS if added[1] not in found[added[0]]]
+
+
+def _fill_page_kinds(conn: sqlite3.Connection) -> None:
+    """Give every page of an index written before kinds its kind, from its stored text."""
+    last = 0
+    while rows := conn.execute(
+        "SELECT id, path, metadata, content FROM pages WHERE id > ? ORDER BY id LIMIT 500",
+        (last,),
+    ).fetchall():
+        conn.executemany(
+            "UPDATE pages SET kind = ? WHERE id = ?",
+            [(page_kind(r[1], json.loads(r[2] or "{}"), r[3]), r[0]) for r in rows],
+        )
+        last = rows[-1][0]
 
 
 def _schema_version(conn: sqlite3.Connection) -> int | None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from docshelf.errors import DiskFullError
 from docshelf.models import LibraryVersion, Page
 from docshelf.parsing.markdown import page_summary
+from docshelf.parsing.page_kinds import page_kind
 from docshelf.store.fts_tables import (
     add_cards,
     create_version_tables,
@@ -84,9 +85,9 @@ def _insert_page(conn: sqlite3.Connection, version_id: int, page: Page) -> int:
     """Insert a page and its sections with the words their FTS columns index."""
     headings = with_split_identifiers(" ".join(s.heading for s in page.sections))
     page_id = conn.execute(
-        "INSERT INTO pages (version_id, path, title, metadata, content, file, sort_key, "
+        "INSERT INTO pages (version_id, path, title, metadata, content, file, sort_key, kind, "
         "fts_title, fts_headings, fts_path, fts_intro) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             version_id,
             page.path,
@@ -95,6 +96,7 @@ def _insert_page(conn: sqlite3.Connection, version_id: int, page: Page) -> int:
             page.content,
             page.file,
             page.order,
+            page_kind(page.path, page.metadata, page.content),
             with_split_identifiers(page.title),
             headings,
             path_words(page.path),

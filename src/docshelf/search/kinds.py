@@ -1,0 +1,48 @@
+"""Page kinds in ranking: pages that retell others rank below the pages they retell.
+
+A course lesson, a blog post or a changelog entry mostly retells what a guide or a
+reference page says in full (parsing/page_kinds.py), so when both match a
+question the retelling ranks lower: its fused score is multiplied by RETELLING_WEIGHT.
+Unless the question asks for that kind in its own words ("blog", "changelog", "lesson").
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from docshelf.constants import PageKind
+from docshelf.search.query import query_terms
+
+RETELLING_WEIGHT = 0.7
+# The kinds that retell, and the query words that ask for them.
+_ASKED_BY: dict[PageKind, frozenset[str]] = {
+    "course": frozenset(("course", "courses", "lesson", "lessons", "workshop", "tutorial")),
+    "blog": frozenset(("blog", "post", "posts", "announcement", "announcing", "announced")),
+    "changelog": frozenset(
+        ("changelog", "changelogs", "release", "releases", "released", "changed", "changes")
+    ),
+}
+
+
+def lowered_pages(conn: sqlite3.Connection, query: str, page_ids: Iterable[int]) -> set[int]:
+    """The pages among `page_ids` of a retelling kind `query` does not ask for."""
+    words = set(query_terms(query))
+    kinds = [kind for kind, asking in _ASKED_BY.items() if not asking & words]
+    page_ids = list(page_ids)
+    if not kinds or not page_ids:
+        return set()
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(
+        f"SELECT id FROM pages WHERE kind IN ({','.join('?' * len(kinds))}) "
+        f"AND id IN ({','.join('?' * len(page_ids))})",
+        (*kinds, *page_ids),
+    )
+    return {r[0] for r in rows}
+
+
+def reweigh(conn: sqlite3.Connection, query: str, scores: dict[int, float]) -> None:
+    """Lower, in place, the fused scores of the retelling pages `query` does not ask for."""
+    for page_id in lowered_pages(conn, query, scores):
+        scores[page_id] *= RETELLING_WEIGHT
