@@ -87,3 +87,24 @@ def test_ask_keeps_to_the_kinds_asked_for(kinds_shelf: Shelf):
 def test_an_unknown_kind_is_an_error_naming_the_kinds(kinds_shelf: Shelf):
     with pytest.raises(UsageError, match=r"Unknown page kind 'guides'.*guide, tutorial, course"):
         kinds_shelf.search("memory", kind="guides")
+
+
+def test_a_page_naming_another_as_its_source_ranks_below_it(tmp_path: Path):
+    copy = (
+        "---\ntitle: Memory\nsource: docs/memory/overview\n---\n\n"
+        "# Memory\n\nAdd memory to an agent: memory, memory, agent memory.\n"
+    )
+    linked = "---\nsource: https://example.com/memory.py\n---\n\n# Memory source\n\n" + (
+        "Add memory to an agent: memory, memory, agent memory.\n"
+    )
+    pages = {
+        "docs/memory/overview.md": PAGES["docs/memory/overview.md"],
+        "pages/memory.md": copy,
+        "misc/memory-source.md": linked,
+    }
+    with Shelf(tmp_path / "home") as shelf:
+        shelf.add_library(str(write_tree(tmp_path / "src", pages)), name="copies")
+        paths = [h.path for h in shelf.search("add memory to an agent")]
+    # the copy goes below its source; a `source` that is no page of the library is no copy
+    assert paths.index("docs/memory/overview") < paths.index("pages/memory")
+    assert paths[0] == "misc/memory-source"

@@ -1,9 +1,11 @@
 """Page kinds in ranking: pages that retell others rank below the pages they retell.
 
 A course lesson, a blog post or a changelog entry mostly retells what a guide or a
-reference page says in full (parsing/page_kinds.py), so when both match a
-question the retelling ranks lower: its fused score is multiplied by RETELLING_WEIGHT.
-Unless the question asks for that kind in its own words ("blog", "changelog", "lesson").
+reference page says in full (parsing/page_kinds.py), so when both match a question the
+retelling ranks lower: its fused score is multiplied by RETELLING_WEIGHT, unless the
+question asks for that kind in its own words ("blog", "changelog", "lesson"). So does a
+copy: a page whose front matter names another page of its version as its `source` (the
+Next.js docs' Pages Router pages repeat their App Router page that way).
 """
 
 from __future__ import annotations
@@ -26,18 +28,21 @@ _ASKED_BY: dict[PageKind, frozenset[str]] = {
 
 
 def lowered_pages(conn: sqlite3.Connection, query: str, page_ids: Iterable[int]) -> set[int]:
-    """The pages among `page_ids` of a retelling kind `query` does not ask for."""
+    """The pages among `page_ids` that are copies of another page, or of a retelling kind
+    `query` does not ask for."""
     words = set(query_terms(query))
     kinds = [kind for kind, asking in _ASKED_BY.items() if not asking & words]
     page_ids = list(page_ids)
-    if not kinds or not page_ids:
+    if not page_ids:
         return set()
     cursor = conn.cursor()
     cursor.row_factory = None
     rows = cursor.execute(
-        f"SELECT id FROM pages WHERE kind IN ({','.join('?' * len(kinds))}) "
-        f"AND id IN ({','.join('?' * len(page_ids))})",
-        (*kinds, *page_ids),
+        f"SELECT id FROM pages p WHERE id IN ({','.join('?' * len(page_ids))}) "
+        f"AND (kind IN ({','.join('?' * len(kinds))}) OR EXISTS (SELECT 1 FROM pages o "
+        "WHERE o.version_id = p.version_id AND o.id != p.id "
+        "AND o.path = json_extract(p.metadata, '$.source')))",
+        (*page_ids, *kinds),
     )
     return {r[0] for r in rows}
 
