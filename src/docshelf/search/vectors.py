@@ -137,7 +137,9 @@ class VectorIndex:
         """
         section_scores = self.sections @ query
         best = np.maximum.reduceat(section_scores, self.starts)
-        return (self.centroids @ query + best) / 2, section_scores
+        # The page route's one matrix (a row per page) is its own centroids: read it once.
+        whole = best if self.centroids is self.sections else self.centroids @ query
+        return (whole + best) / 2, section_scores
 
     def top_pages(
         self, query: np.ndarray, limit: int, allowed: set[int] | None = None
