@@ -96,6 +96,32 @@ def test_a_query_no_card_matches_is_searched_in_every_library(many: Shelf):
     assert {h.library for h in many.search("minute", limit=50)} == set(TOPICS)
 
 
+def test_routing_scores_only_the_cards_of_the_rarest_words(many: Shelf, monkeypatch):
+    # "setup" heads a section of every library's index page; "bounces" is only on mail's.
+    monkeypatch.setattr(routing, "CARD_MATCHES", 3)
+    cursor = many.conn.cursor()
+    assert routing.rare_terms(cursor, ["setup", "bounces"]) == ["bounces"]
+    monkeypatch.setattr(routing, "CARD_MATCHES", 1_000)
+    assert routing.rare_terms(cursor, ["setup", "bounces"]) == ["setup", "bounces"]
+
+
+def test_a_word_on_no_card_does_not_stop_routing_on_the_others(many: Shelf, monkeypatch):
+    # Were the unknown word kept as "the rarest", no card would match and every library
+    # would be ranked in full.
+    monkeypatch.setattr(routing, "CARD_MATCHES", 3)
+    assert routing.rare_terms(many.conn.cursor(), ["qzxv", "bounces"]) == ["bounces"]
+    routed = routing.route(many.conn, "qzxv setup", refs(many))
+    assert 0 < len(routed) < len(refs(many))
+
+
+def test_a_routed_search_finds_a_page_whose_only_matching_word_is_rare(many: Shelf, monkeypatch):
+    monkeypatch.setattr(routing, "CARD_MATCHES", 3)
+    hits = many.search("setup bounces", mode="fulltext")
+    assert hits[0].library == "mail"
+    routed = routing.route(many.conn, "setup bounces", refs(many))
+    assert routed[0].record.name == "mail"
+
+
 def test_cards_of_versions_not_searched_do_not_vote(many: Shelf):
     kube = catalog.resolve_version(many.conn, "kube").id
     cards = routing.rank_cards(many.conn, "kubernetes pods", {kube})

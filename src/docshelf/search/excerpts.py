@@ -138,7 +138,10 @@ def _candidates(
             known = {s.id for s in own}
             first.append(match.section_id if match.section_id in known else own[0].id)
     page_of = {s.id: s.page_id for own in sections.values() for s in own}
-    found = page_rankings(conn, query, versions, within=within)
+    # Only the versions of the ranked pages: on a big shelf, all of them would cost what
+    # an unrouted search does.
+    ranked = {m.version_id for m in ranking.pages}
+    found = page_rankings(conn, query, [v for v in versions if v.id in ranked], within=within)
     rankings = [[sid for sid in found.sections if sid in page_of]]
     if ranking.mode != "fulltext":
         rankings.append(_vector_order(conn, semantic, query, versions, page_of))

@@ -146,7 +146,8 @@ def _cards(
     own statistics already rank it as if it were alone)."""
     if len(versions) < 2:
         return []
-    cards = routing.rank_cards(conn, query, {v.id for v in versions})
+    wanted = {v.id for v in versions}
+    cards = routing.rank_cards(conn, query, wanted, rare_words=routing.needs_routing(versions))
     allowed = _kept_pages(conn, [v.id for v in versions], within)
     return cards if allowed is None else [c for c in cards if c[0] in allowed]
 

@@ -4,7 +4,8 @@ A search ranks every version it covers in full (search/fts.py) while they are fe
 small: FTS5 scores every matching row, so the cost of a search is about the size of the
 text it covers. Above FULL_SECTIONS sections or FULL_VERSIONS versions, a cheap
 shelf-wide stage routes first: the query is run against the page cards (title, headings,
-path words, the lead's first sentence: a few percent of the text, in one FTS5 table),
+path words, the lead's first sentence: a few percent of the text, in one FTS5 table;
+only the cards holding one of the query's rarer words are scored, see rare_terms),
 and, when vectors are loaded, against every searched page's centroid (one exact matrix
 product). A version's best card and its closest page vote for it by reciprocal rank
 (only its best, so a big library does not outvote a small one by its size alone), and
@@ -34,6 +35,9 @@ CENTROID_POOL = 100  # closest page centroids that vote
 VOTES_PER_VERSION = 1  # a version's best hits that vote (its best page speaks for it)
 VOTE_K = 20.0  # reciprocal rank constant of a vote
 CARD_WEIGHTS = "6.0, 3.0, 3.0, 2.0"  # title, headings, path words, lead
+# Cards a routing query scores at most: bm25() costs per matching card, and a common word
+# is on a good share of a big shelf's cards (the rarest word is always kept).
+CARD_MATCHES = 2_000
 
 
 def needs_routing(versions: Sequence[VersionRef]) -> bool:
@@ -66,7 +70,7 @@ def route(
         return versions
     wanted = {v.id for v in versions}
     if cards is None:
-        cards = rank_cards(conn, query, wanted)
+        cards = rank_cards(conn, query, wanted, rare_words=True)
     votes = _votes(version_id for _page, version_id in cards)
     if vector is not None and indexes:
         for version_id, vote in centroid_votes(indexes, vector, wanted).items():
@@ -83,21 +87,34 @@ def route(
     return [v for v in versions if v.id in kept]
 
 
-def rank_cards(conn: sqlite3.Connection, query: str, wanted: set[int]) -> list[tuple[int, int]]:
+def rank_cards(
+    conn: sqlite3.Connection, query: str, wanted: set[int], *, rare_words: bool = False
+) -> list[tuple[int, int]]:
     """(page id, version id) of the CARD_POOL cards of `wanted` versions that match
     `query` best, by BM25 over every card on the shelf (statistics that compare pages of
-    different libraries)."""
+    different libraries).
+
+    With `rare_words` (a shelf too big to rank in full), only the cards holding one of
+    the query's rarer words (rare_terms) are scored, still by all of its words.
+    """
     terms = query_terms(query)
     if not terms:
         return []
     cursor = conn.cursor()
     cursor.row_factory = None
+    match = fts_match(terms)
+    if rare_words:
+        rare = rare_terms(cursor, terms)
+        if not rare:  # no card holds any of the words
+            return []
+        if len(rare) < len(terms):
+            match = f"({fts_match(rare)}) AND ({match})"
     # Only the ids are sorted; the versions of the best are looked up afterwards, so the
     # sort never reads a stored column of every matching card.
     rows = cursor.execute(
         f"SELECT rowid, bm25({CARDS_TABLE}, {CARD_WEIGHTS}) AS r FROM {CARDS_TABLE} "
         f"WHERE {CARDS_TABLE} MATCH ? ORDER BY r LIMIT ?",
-        (fts_match(terms), CARD_POOL * 2),
+        (match, CARD_POOL * 2),
     ).fetchall()
     if not rows:
         return []
@@ -110,6 +127,31 @@ def rank_cards(conn: sqlite3.Connection, query: str, wanted: set[int]) -> list[t
     # Older versions of a library, and libraries not asked for, are left out.
     found = [(page_id, version_of[page_id]) for page_id, _score in rows]
     return [(page, version) for page, version in found if version in wanted][:CARD_POOL]
+
+
+def rare_terms(cursor: sqlite3.Cursor, terms: list[str]) -> list[str]:
+    """The rarest of `terms` on the cards, as many as are on at most CARD_MATCHES cards
+    together (always the rarest one on any card), in query order; words on no card are
+    left out.
+
+    A word on a large share of the cards says little about which library answers, and
+    scoring its cards is what routing spent its time on; counting a word's cards (no
+    scoring) is cheap.
+    """
+    counts = {
+        term: cursor.execute(
+            f"SELECT count(*) FROM {CARDS_TABLE} WHERE {CARDS_TABLE} MATCH ?", (fts_match([term]),)
+        ).fetchone()[0]
+        for term in terms
+    }
+    kept: set[str] = set()
+    total = 0
+    for term in sorted((t for t in terms if counts[t]), key=lambda t: counts[t]):  # stable
+        if kept and total + counts[term] > CARD_MATCHES:
+            break
+        kept.add(term)
+        total += counts[term]
+    return [term for term in terms if term in kept]
 
 
 def centroid_votes(

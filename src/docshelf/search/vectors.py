@@ -137,7 +137,9 @@ class VectorIndex:
         """
         section_scores = self.sections @ query
         best = np.maximum.reduceat(section_scores, self.starts)
-        return (self.centroids @ query + best) / 2, section_scores
+        # The page route's one matrix (a row per page) is its own centroids: read it once.
+        whole = best if self.centroids is self.sections else self.centroids @ query
+        return (whole + best) / 2, section_scores
 
     def top_pages(
         self, query: np.ndarray, limit: int, allowed: set[int] | None = None
@@ -184,12 +186,15 @@ def load_index(
         return None
     pages: dict[int, np.ndarray] = {}
     if "pages" in needs:
+        # CROSS JOIN keeps SQLite's join order: from the version's pages outwards. Left to
+        # itself it starts from every vector of the model (via the hash index) on a shelf
+        # of many versions, and loading one version costs as much as loading all.
         pages = {
             r[0]: np.frombuffer(r[1], dtype="<f4")
             for r in conn.execute(
                 "SELECT p.id, e.vector FROM pages p "
-                "JOIN page_vectors v ON v.page_id = p.id AND v.model = ? "
-                "JOIN embeddings e ON e.model = v.model AND e.hash = v.hash "
+                "CROSS JOIN page_vectors v ON v.page_id = p.id AND v.model = ? "
+                "CROSS JOIN embeddings e ON e.model = v.model AND e.hash = v.hash "
                 "WHERE p.version_id = ?",
                 (unit_key(model, "pages"), version_id),
             )
@@ -210,10 +215,10 @@ def load_index(
         rows = [
             (r[0], r[1], np.frombuffer(r[2], dtype="<f4"))
             for r in conn.execute(
-                "SELECT s.id, s.page_id, e.vector FROM sections s JOIN pages p "
-                "ON p.id = s.page_id JOIN section_vectors v ON v.section_id = s.id "
-                "AND v.model = ? JOIN embeddings e ON e.model = v.model AND e.hash = v.hash "
-                "WHERE p.version_id = ? ORDER BY s.page_id, s.position",
+                "SELECT s.id, s.page_id, e.vector FROM pages p CROSS JOIN sections s "
+                "ON s.page_id = p.id CROSS JOIN section_vectors v ON v.section_id = s.id "
+                "AND v.model = ? CROSS JOIN embeddings e ON e.model = v.model "
+                "AND e.hash = v.hash WHERE p.version_id = ? ORDER BY s.page_id, s.position",
                 (unit_key(model, "sections"), version_id),
             )
         ]
@@ -225,7 +230,9 @@ def load_index(
     page_of = np.array([r[1] for r in rows], np.int64)
     sections = np.vstack([r[2] for r in rows])
     starts = np.flatnonzero(np.r_[True, page_of[1:] != page_of[:-1]])
-    if pages:
+    if route == "page":
+        centroids = sections  # a row per page, its page vector: one matrix serves as both
+    elif pages:
         centroids = np.vstack([pages[int(pid)] for pid in page_of[starts]])
     else:
         sums = np.add.reduceat(sections, starts, axis=0)
@@ -237,7 +244,7 @@ def load_index(
         page_of[starts],
         starts.astype(np.int64),
         sections,
-        centroids.astype(np.float32),
+        centroids.astype(np.float32, copy=False),
     )
 
 

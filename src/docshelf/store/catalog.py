@@ -133,7 +133,9 @@ def resolve_versions(
     one `pins` names, else the newest)."""
     if ref is not None and ref.strip():
         return [resolve_version(conn, ref, pins)]
-    return [_ref(conn, default_version(lib, pins)) for lib in list_libraries(conn)]
+    ids = {(r[0], r[1]): r[2] for r in conn.execute("SELECT library, version, id FROM versions")}
+    chosen = [default_version(lib, pins) for lib in list_libraries(conn)]
+    return [VersionRef(ids[(record.name, record.version)], record) for record in chosen]
 
 
 def _ref(conn: sqlite3.Connection, record: LibraryVersion) -> VersionRef:
