@@ -252,3 +252,63 @@ def test_shutdown_stops_the_background_build_between_batches(
     assert len(fake.calls) == 1
     with pytest.raises(UsageError, match="not built yet"):
         semantic_shelf.search("sandbox", mode="hybrid")
+
+
+def test_a_new_query_is_embedded_while_full_text_ranks(
+    semantic_shelf: Shelf, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+):
+    import threading
+
+    semantic_shelf.build_vectors()
+    ranking = threading.Event()
+    ranked = hybrid.page_rankings
+
+    def page_rankings(*args, **kwargs):
+        ranking.set()
+        return ranked(*args, **kwargs)
+
+    seen: list[tuple[str, bool]] = []
+
+    def embed_once_full_text_ranks() -> None:
+        # Embedded before full text ranked, in the searching thread, this would time out.
+        seen.append((threading.current_thread().name, ranking.wait(timeout=30)))
+
+    monkeypatch.setattr(hybrid, "page_rankings", page_rankings)
+    fake.before_embed = embed_once_full_text_ranks
+    result = semantic_shelf.search_results(OTHER_WORDS, mode="hybrid")
+    assert result.hits[0].path == "docs/workspace/sandbox"
+    ((thread, waited),) = seen
+    assert waited and thread != threading.current_thread().name
+
+
+def test_a_search_answers_while_the_model_embeds_another_library(
+    semantic_shelf: Shelf, fake: FakeEmbedder, tmp_path: Path
+):
+    import threading
+
+    from corpus import write_tree
+
+    semantic_shelf.build_vectors()
+    other = write_tree(tmp_path / "other-src", {"docs/index.md": "# Other\n\nCaching.\n"})
+    semantic_shelf.add_library(str(other), name="other")
+    busy, release = threading.Event(), threading.Event()
+
+    def hold_the_build() -> None:
+        if threading.current_thread().name == "builder":
+            busy.set()
+            release.wait(timeout=30)
+
+    fake.before_embed = hold_the_build
+    builder = threading.Thread(
+        target=lambda: semantic_shelf.build_vectors(library="other"), name="builder"
+    )
+    builder.start()
+    try:
+        assert busy.wait(timeout=30)
+        result = semantic_shelf.search_results(OTHER_WORDS, library="demo")
+    finally:
+        release.set()
+        builder.join(timeout=30)
+    assert result.mode == "hybrid"
+    assert result.hits[0].path == "docs/workspace/sandbox"
+

@@ -204,6 +204,8 @@ class SemanticSearch:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(deadline - time.monotonic(), 0.0))
+        if self._queries is not None:
+            self._queries.close()
 
     # -- indexes -----------------------------------------------------------------------
 
