@@ -312,3 +312,32 @@ def test_a_search_answers_while_the_model_embeds_another_library(
     assert result.mode == "hybrid"
     assert result.hits[0].path == "docs/workspace/sandbox"
 
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_stdio_server_builds_vectors_only_once_the_tools_are_listed(
+    semantic_shelf: Shelf, anyio_backend: str
+):
+    import anyio
+    from mcp import Client
+
+    from docshelf.server import build_server
+    from docshelf.server.startup import defer_background
+    from docshelf.server.tooling import ServerState
+
+    state = ServerState(semantic_shelf)
+    server = build_server(semantic_shelf, state=state, background=False)
+    first_message = defer_background(server, state, add_default=False)
+    async with Client(server) as client:
+        first_message()
+        assert state.starter is not None and not state.starter.ran
+        assert semantic_shelf.semantic.busy() is None  # no model load, no build yet
+        early = await client.call_tool("search_docs", {"query": OTHER_WORDS, "library": "demo"})
+        assert "being built in the background" in (early.structured_content or {})["note"]
+        await client.list_tools()
+        assert await anyio.to_thread.run_sync(state.starter.wait, 30)
+        builder = semantic_shelf.semantic.busy()
+        if builder is not None:
+            await anyio.to_thread.run_sync(builder.join, 30)
+        result = await client.call_tool("search_docs", {"query": OTHER_WORDS, "library": "demo"})
+    assert (result.structured_content or {})["mode"] == "hybrid"

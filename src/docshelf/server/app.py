@@ -131,8 +131,9 @@ def serve(
 ) -> None:
     """Serve `shelf` over stdio, or over Streamable HTTP with `http`, until stopped.
 
-    Over stdio, the background work starts with the client's first message: a stdin that
-    closes at once ends the server quietly, with nothing started. Ctrl-C stops it at once
+    Over stdio, the first-run library starts with the client's first message (a stdin
+    that closes at once ends the server quietly, with nothing started), and the model and
+    vectors once the first tools/list is answered (server/startup.py). Ctrl-C stops it at once
     (KeyboardInterrupt); an unfinished first-run add is rolled back.
     `allow_add` None means on over stdio and off over HTTP (add_library lets any client
     make the server fetch). `token` None means DOCSHELF_TOKEN; `say` reports the HTTP
@@ -158,11 +159,10 @@ def serve(
     if not http:
         import anyio
 
+        from docshelf.server.startup import defer_background
         from docshelf.server.stdio import run_stdio
 
-        def first_line() -> None:
-            start_background(state, add_default=add_default)
-
+        first_line = defer_background(server, state, add_default=add_default)
         anyio.run(lambda: run_stdio(server, on_first_line=first_line))
         return
     from docshelf.server.http import HttpOptions, serve_http

@@ -21,6 +21,7 @@ from mcp.types import (
     TextContent,
     ToolAnnotations,
 )
+from mcp.types import Tool as MCPTool
 from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
@@ -31,6 +32,7 @@ from docshelf.wording import Tool, ToolVoice, Voice, speaking
 
 if TYPE_CHECKING:
     from docshelf.server.jobs import Jobs
+    from docshelf.server.startup import DeferredStart
 
 # How messages name operations for an agent of the default profile: these tools, with the
 # parameters they take; anything else is a `docshelf` command for its shell.
@@ -88,6 +90,16 @@ class DocshelfServer(MCPServer):
     reports pydantic's text (a model name, error codes, a link). Here, the one place
     they pass, they become what went wrong with which argument and how to call again.
     """
+
+    # Told once, when a client first lists the tools (the server's start-up is over).
+    tools_listed: Callable[[], None] | None = None
+
+    async def list_tools(self) -> list[MCPTool]:
+        tools = await super().list_tools()
+        if self.tools_listed is not None:
+            told, self.tools_listed = self.tools_listed, None
+            told()
+        return tools
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
         try:
@@ -148,6 +160,7 @@ class ServerState:
         self.jobs: Jobs | None = None  # add_library's background adds, when allowed
         self.pending: str | None = None  # what is being indexed, said to agents meanwhile
         self.thread: threading.Thread | None = None  # the default library's indexer
+        self.starter: DeferredStart | None = None  # starts the vectors' work after start-up
         self.voice: Voice = TOOLS_VOICE  # how messages name tools (a profile may change it)
         self._stopping = threading.Event()
 
@@ -161,6 +174,8 @@ class ServerState:
         transaction never commits), so its connection stays open, not closed under it; the
         adds of add_library are cancelled and waited for (briefly) first."""
         self._stopping.set()
+        if self.starter is not None:
+            self.starter.cancel()
         jobs_done = self.jobs.stop() if self.jobs is not None else True
         self.shelf.semantic.shutdown()
         if (self.thread is None or not self.thread.is_alive()) and jobs_done:
