@@ -327,15 +327,15 @@ async def test_a_stdio_server_builds_vectors_only_once_the_tools_are_listed(
 
     state = ServerState(semantic_shelf)
     server = build_server(semantic_shelf, state=state, background=False)
-    first_message = defer_background(server, state, add_default=False)
+    starter = defer_background(server, state, add_default=False)
     async with Client(server) as client:
-        first_message()
-        assert state.starter is not None and not state.starter.ran
+        starter.first_message()
+        assert not starter.ran
         assert semantic_shelf.semantic.busy() is None  # no model load, no build yet
         early = await client.call_tool("search_docs", {"query": OTHER_WORDS, "library": "demo"})
         assert "being built in the background" in (early.structured_content or {})["note"]
         await client.list_tools()
-        assert await anyio.to_thread.run_sync(state.starter.wait, 30)
+        assert await anyio.to_thread.run_sync(starter.wait, 30)
         builder = semantic_shelf.semantic.busy()
         if builder is not None:
             await anyio.to_thread.run_sync(builder.join, 30)

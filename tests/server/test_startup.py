@@ -56,3 +56,13 @@ def test_a_server_that_stops_first_never_starts_the_work(monkeypatch):
     starter.soon(0.0)
     assert not starter.wait(0.0)
     assert runs == []
+
+
+def test_the_first_message_runs_its_own_work_at_once_and_only_once(monkeypatch):
+    monkeypatch.setattr(startup, "IDLE_SECONDS", 600.0)
+    firsts: list[int] = []
+    starter = DeferredStart(lambda: None, lambda: firsts.append(1))
+    starter.first_message()
+    starter.first_message()
+    assert firsts == [1] and not starter.ran
+    starter.cancel()

@@ -179,8 +179,8 @@ def serve(
         from docshelf.server.startup import defer_background
         from docshelf.server.stdio import run_stdio
 
-        first_line = defer_background(server, state, add_default=add_default)
-        anyio.run(lambda: run_stdio(server, on_first_line=first_line))
+        starter = defer_background(server, state, add_default=add_default)
+        anyio.run(lambda: run_stdio(server, on_first_line=starter.first_message))
         return
     from docshelf.server.http import HttpOptions, serve_http
 

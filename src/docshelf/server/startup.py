@@ -28,8 +28,9 @@ class DeferredStart:
     """Runs `start` once, at the earliest deadline it is given (`soon`), in a timer
     thread; `cancel` (the server stopping) means it never runs."""
 
-    def __init__(self, start: Callable[[], None]) -> None:
+    def __init__(self, start: Callable[[], None], first: Callable[[], None] | None = None) -> None:
         self._start = start
+        self._first = first  # run once, at once, on the client's first message
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._deadline = float("inf")
@@ -37,6 +38,9 @@ class DeferredStart:
         self._ran = threading.Event()
 
     def first_message(self) -> None:
+        if self._first is not None:
+            first, self._first = self._first, None
+            first()
         self.soon(IDLE_SECONDS)
 
     def tools_listed(self) -> None:
@@ -81,20 +85,18 @@ class DeferredStart:
         return self._ran.wait(timeout)
 
 
-def defer_background(
-    server: MCPServer, state: ServerState, *, add_default: bool
-) -> Callable[[], None]:
-    """Wire `server` so that the model and the vectors wait for its first answers;
-    returns what to call on the client's first message (which starts the first-run
+def defer_background(server: MCPServer, state: ServerState, *, add_default: bool) -> DeferredStart:
+    """Wire `server` so that the model and the vectors wait for its first answers; the
+    answer's `first_message` is for the client's first message (it starts the first-run
     library at once: the tools say it is being added)."""
-    state.starter = starter = DeferredStart(lambda: start_semantic(state))
-    if isinstance(server, DocshelfServer):
-        server.tools_listed = starter.tools_listed
 
-    def first_message() -> None:
+    def first() -> None:
         state.shelf.semantic.load_in_background = True  # a search never waits for the model
         if add_default:
             start_default_library(state)
-        starter.first_message()
 
-    return first_message
+    starter = DeferredStart(lambda: start_semantic(state), first)
+    state.on_stop.append(starter.cancel)
+    if isinstance(server, DocshelfServer):
+        server.tools_listed = starter.tools_listed
+    return starter

@@ -32,7 +32,6 @@ from docshelf.wording import Tool, ToolVoice, Voice, speaking
 
 if TYPE_CHECKING:
     from docshelf.server.jobs import Jobs
-    from docshelf.server.startup import DeferredStart
 
 # How messages name operations for an agent of the default profile: these tools, with the
 # parameters they take; anything else is a `docshelf` command for its shell.
@@ -160,7 +159,7 @@ class ServerState:
         self.jobs: Jobs | None = None  # add_library's background adds, when allowed
         self.pending: str | None = None  # what is being indexed, said to agents meanwhile
         self.thread: threading.Thread | None = None  # the default library's indexer
-        self.starter: DeferredStart | None = None  # starts the vectors' work after start-up
+        self.on_stop: list[Callable[[], None]] = []  # told first when the server stops
         self.voice: Voice = TOOLS_VOICE  # how messages name tools (a profile may change it)
         self._stopping = threading.Event()
 
@@ -174,8 +173,8 @@ class ServerState:
         transaction never commits), so its connection stays open, not closed under it; the
         adds of add_library are cancelled and waited for (briefly) first."""
         self._stopping.set()
-        if self.starter is not None:
-            self.starter.cancel()
+        for told in self.on_stop:
+            told()
         jobs_done = self.jobs.stop() if self.jobs is not None else True
         self.shelf.semantic.shutdown()
         if (self.thread is None or not self.thread.is_alive()) and jobs_done:
