@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -47,9 +48,17 @@ def docshelf_spec(home: Path, library: str, profile: str | None = None) -> Serve
         command=find_docshelf(),
         args=tuple(args),
         style="mastraDocs" if profile == "mastra" else "search_docs",
-        env={"DOCSHELF_HOME": str(home)},
+        env={"DOCSHELF_HOME": str(home), **code_path()},
         library=library,
     )
+
+
+def code_path() -> dict[str, str]:
+    """PYTHONPATH, when set, for a server process: the SDK's stdio client passes a server
+    only a few variables, so without it a run with PYTHONPATH=<worktree>/src would time
+    the installed docshelf, not the code it names."""
+    path = os.environ.get("PYTHONPATH")
+    return {"PYTHONPATH": path} if path else {}
 
 
 def reference_spec(reference_dir: Path, node: str) -> ServerSpec:

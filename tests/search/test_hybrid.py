@@ -259,3 +259,92 @@ def test_kind_filters_vector_hits_too(semantic_shelf: Shelf):
     for mode in ("semantic", "hybrid"):
         hits = semantic_shelf.search(OTHER_WORDS, kind="reference", mode=mode)
         assert hits and all(h.kind == "reference" for h in hits)
+
+
+def test_a_new_query_is_embedded_while_full_text_ranks(
+    semantic_shelf: Shelf, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+):
+    import threading
+
+    semantic_shelf.build_vectors()
+    ranking = threading.Event()
+    ranked = hybrid.page_rankings
+
+    def page_rankings(*args, **kwargs):
+        ranking.set()
+        return ranked(*args, **kwargs)
+
+    seen: list[tuple[str, bool]] = []
+
+    def embed_once_full_text_ranks() -> None:
+        # Embedded before full text ranked, in the searching thread, this would time out.
+        seen.append((threading.current_thread().name, ranking.wait(timeout=30)))
+
+    monkeypatch.setattr(hybrid, "page_rankings", page_rankings)
+    fake.before_embed = embed_once_full_text_ranks
+    result = semantic_shelf.search_results(OTHER_WORDS, mode="hybrid")
+    assert result.hits[0].path == "docs/workspace/sandbox"
+    ((thread, waited),) = seen
+    assert waited and thread != threading.current_thread().name
+
+
+def test_a_search_answers_while_the_model_embeds_another_library(
+    semantic_shelf: Shelf, fake: FakeEmbedder, tmp_path: Path
+):
+    import threading
+
+    from corpus import write_tree
+
+    semantic_shelf.build_vectors()
+    other = write_tree(tmp_path / "other-src", {"docs/index.md": "# Other\n\nCaching.\n"})
+    semantic_shelf.add_library(str(other), name="other")
+    busy, release = threading.Event(), threading.Event()
+
+    def hold_the_build() -> None:
+        if threading.current_thread().name == "builder":
+            busy.set()
+            release.wait(timeout=30)
+
+    fake.before_embed = hold_the_build
+    builder = threading.Thread(
+        target=lambda: semantic_shelf.build_vectors(library="other"), name="builder"
+    )
+    builder.start()
+    try:
+        assert busy.wait(timeout=30)
+        result = semantic_shelf.search_results(OTHER_WORDS, library="demo")
+    finally:
+        release.set()
+        builder.join(timeout=30)
+    assert result.mode == "hybrid"
+    assert result.hits[0].path == "docs/workspace/sandbox"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_stdio_server_builds_vectors_only_once_the_tools_are_listed(
+    semantic_shelf: Shelf, anyio_backend: str
+):
+    import anyio
+    from mcp import Client
+
+    from docshelf.server import build_server
+    from docshelf.server.startup import defer_background
+    from docshelf.server.tooling import ServerState
+
+    state = ServerState(semantic_shelf)
+    server = build_server(semantic_shelf, state=state, background=False)
+    starter = defer_background(server, state, add_default=False)
+    async with Client(server) as client:
+        starter.first_message()
+        assert not starter.ran
+        assert semantic_shelf.semantic.busy() is None  # no model load, no build yet
+        early = await client.call_tool("search_docs", {"query": OTHER_WORDS, "library": "demo"})
+        assert "being built in the background" in (early.structured_content or {})["note"]
+        await client.list_tools()
+        assert await anyio.to_thread.run_sync(starter.wait, 30)
+        builder = semantic_shelf.semantic.busy()
+        if builder is not None:
+            await anyio.to_thread.run_sync(builder.join, 30)
+        result = await client.call_tool("search_docs", {"query": OTHER_WORDS, "library": "demo"})
+    assert (result.structured_content or {})["mode"] == "hybrid"

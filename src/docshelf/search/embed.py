@@ -13,6 +13,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from docshelf.errors import MissingPackagesError
@@ -27,6 +28,7 @@ PAGE_TOKENS = 96  # a page: its title and lead
 SECTION_TOKENS = 128  # a section: its title, heading path and opening
 MAX_CHARS = 1500  # the tokenizer never needs more text than this to fill those
 QUERY_CACHE = 512
+QUERY_WORKERS = 2  # queries embedded at once beside full text (this machine class: 2 cores)
 MODULES = ("numpy", "onnxruntime", "tokenizers")  # imported by the model
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) -> text; images keep their alt
@@ -86,19 +88,20 @@ def missing_packages() -> list[str]:
 
 
 class QueryCache:
-    """Recent query vectors, so an agent's repeated or paged query is embedded once."""
+    """Recent query vectors, so an agent's repeated or paged query is embedded once; a new
+    one can be embedded in a worker thread while the caller ranks full text."""
 
     def __init__(self, embedder: Embedder, size: int = QUERY_CACHE) -> None:
         self.embedder = embedder
         self._size = size
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._workers: ThreadPoolExecutor | None = None
 
     def vector(self, query: str) -> np.ndarray:
-        with self._lock:
-            if query in self._vectors:
-                self._vectors.move_to_end(query)
-                return self._vectors[query]
+        found = self._cached(query)
+        if found is not None:
+            return found
         vector = self.embedder.embed([query], max_tokens=SECTION_TOKENS)[0]
         vector.setflags(write=False)
         with self._lock:
@@ -106,6 +109,35 @@ class QueryCache:
             while len(self._vectors) > self._size:
                 self._vectors.popitem(last=False)
         return vector
+
+    def vector_soon(self, query: str) -> Future[np.ndarray]:
+        """The query's vector, done at once when it is cached, else being embedded in a
+        worker thread: onnxruntime and SQLite both release the GIL, so a hybrid search
+        costs about the longer of embedding and full-text ranking, not their sum."""
+        found = self._cached(query)
+        if found is not None:
+            done: Future[np.ndarray] = Future()
+            done.set_result(found)
+            return done
+        with self._lock:
+            if self._workers is None:
+                self._workers = ThreadPoolExecutor(QUERY_WORKERS, "docshelf-query")
+            workers = self._workers
+        return workers.submit(self.vector, query)
+
+    def close(self) -> None:
+        """Wait for the queries being embedded (none may be inside onnxruntime at exit)."""
+        with self._lock:
+            workers, self._workers = self._workers, None
+        if workers is not None:
+            workers.shutdown(wait=True)
+
+    def _cached(self, query: str) -> np.ndarray | None:
+        with self._lock:
+            if query in self._vectors:
+                self._vectors.move_to_end(query)
+                return self._vectors[query]
+        return None
 
 
 def load_embedder() -> Embedder:

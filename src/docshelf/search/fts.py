@@ -201,38 +201,50 @@ def reciprocal_rank_fusion(
     return scores
 
 
-def section_snippet(
-    conn: sqlite3.Connection, query: str, version_id: int, section_id: int, tokens: int = 28
-) -> str:
-    """A short excerpt of the section around the query words."""
+def section_snippets(
+    conn: sqlite3.Connection,
+    query: str,
+    version_id: int,
+    section_ids: Sequence[int],
+    tokens: int = 28,
+) -> dict[int, str]:
+    """A short excerpt of each section around the query words (one statement for all:
+    a hit list costs one FTS lookup, not one per hit); a section without the words
+    starts its excerpt at its beginning."""
+    if not section_ids:
+        return {}
     terms = query_terms(query)
+    marks = ",".join("?" * len(section_ids))
+    out: dict[int, str] = {}
     if terms:
         table = section_table(version_id)
-        row = (
-            _plain(conn)
-            .execute(
-                f"SELECT snippet({table}, 3, '', '', '…', {int(tokens)}) FROM {table} "
-                f"WHERE {table} MATCH ? AND rowid = ?",
-                (fts_match(terms), section_id),
-            )
-            .fetchone()
+        rows = _plain(conn).execute(
+            f"SELECT rowid, snippet({table}, 3, '', '', '…', {int(tokens)}) FROM {table} "
+            f"WHERE {table} MATCH ? AND rowid IN ({marks})",
+            (fts_match(terms), *section_ids),
         )
-        if row and row[0] and row[0].strip():
-            return " ".join(row[0].split())
-    row = _plain(conn).execute("SELECT text FROM sections WHERE id = ?", (section_id,)).fetchone()
-    return " ".join((row[0] if row else "").split())[: tokens * 7]
+        out = {r[0]: " ".join(r[1].split()) for r in rows if r[1] and r[1].strip()}
+    rest = [sid for sid in section_ids if sid not in out]
+    if rest:
+        rows = _plain(conn).execute(
+            f"SELECT id, text FROM sections WHERE id IN ({','.join('?' * len(rest))})", rest
+        )
+        out.update((r[0], " ".join(r[1].split())[: tokens * 7]) for r in rows)
+    return out
 
 
-def section_heading(conn: sqlite3.Connection, section_id: int) -> tuple[str, str]:
-    """(heading path joined by ' > ', anchor) of a section."""
-    row = (
-        _plain(conn)
-        .execute("SELECT heading_path, anchor FROM sections WHERE id = ?", (section_id,))
-        .fetchone()
+def section_headings(
+    conn: sqlite3.Connection, section_ids: Sequence[int]
+) -> dict[int, tuple[str, str]]:
+    """(heading path joined by ' > ', anchor) of each section."""
+    if not section_ids:
+        return {}
+    rows = _plain(conn).execute(
+        "SELECT id, heading_path, anchor FROM sections "
+        f"WHERE id IN ({','.join('?' * len(section_ids))})",
+        list(section_ids),
     )
-    if row is None:
-        return "", ""
-    return " > ".join(json.loads(row[0])), row[1]
+    return {r[0]: (" > ".join(json.loads(r[1])), r[2]) for r in rows}
 
 
 def _plain(conn: sqlite3.Connection) -> sqlite3.Cursor:

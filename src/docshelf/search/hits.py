@@ -8,11 +8,9 @@ from docshelf.constants import SearchMode
 from docshelf.models import Hit, SearchResult
 from docshelf.search import hybrid
 from docshelf.search.filters import EVERY_PAGE, PageFilter
-from docshelf.search.fts import section_heading, section_snippet
+from docshelf.search.fts import section_headings, section_snippets
 from docshelf.search.semantic import SemanticSearch
 from docshelf.store.catalog import VersionRef
-
-_PAGE = "SELECT path, title, kind FROM pages WHERE id = ?"
 
 
 def search_hits(
@@ -33,27 +31,45 @@ def search_hits(
     """
     by_id = {v.id: v.record for v in versions}
     ranking = hybrid.rank(conn, semantic, query, versions, within=within, limit=limit, mode=mode)
+    # One statement per kind of lookup for the whole hit list, not one per hit.
+    matches = ranking.pages
+    marks = ",".join("?" * len(matches))
+    pages = {
+        r[0]: (r[1], r[2], r[3])
+        for r in conn.execute(
+            f"SELECT id, path, title, kind FROM pages WHERE id IN ({marks})",
+            [m.page_id for m in matches],
+        )
+    }
+    by_version: dict[int, list[int]] = {}
+    for m in matches:
+        if m.section_id is not None:
+            by_version.setdefault(m.version_id, []).append(m.section_id)
+    headings = section_headings(conn, [sid for ids in by_version.values() for sid in ids])
+    snippets: dict[int, str] = {}
+    for version_id, section_ids in by_version.items():
+        snippets.update(section_snippets(conn, query, version_id, section_ids))
     hits = []
-    for match in ranking.pages:
-        row = conn.execute(_PAGE, (match.page_id,)).fetchone()
-        if row is None:  # vectors cached in memory for a page just re-indexed away
+    for match in matches:
+        page = pages.get(match.page_id)
+        if page is None:  # vectors cached in memory for a page just re-indexed away
             continue
-        heading, anchor, snippet = "", "", ""
-        if match.section_id is not None:
-            heading, anchor = section_heading(conn, match.section_id)
-            snippet = section_snippet(conn, query, match.version_id, match.section_id)
+        sid = match.section_id
+        heading, anchor = headings.get(sid, ("", "")) if sid is not None else ("", "")
+        snippet = snippets.get(sid, "") if sid is not None else ""
         record = by_id[match.version_id]
+        path, title, kind = page
         hits.append(
             Hit(
                 record.name,
                 record.version,
-                row[0],
-                row[1],
+                path,
+                title,
                 heading,
                 anchor,
                 match.score,
                 snippet,
-                row[2] or "guide",
+                kind or "guide",
             )
         )
     return SearchResult(query, tuple(hits), ranking.mode, ranking.note)

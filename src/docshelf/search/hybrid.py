@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -95,15 +96,19 @@ def rank(
                 Param("mode", "fulltext"),
                 ".",
             )
-    vector = queries.vector(query)
     if mode == "semantic":  # the vectors alone choose; the words would bias them
+        vector = queries.vector(query)
         versions = routing.route(conn, "", versions, cards=[], indexes=indexes, vector=vector)
         kept = {v.id for v in versions}
         indexes = [i for i in indexes if i.version_id in kept]
         pages = rank_semantic(conn, indexes, vector, within=within, limit=limit)
         return Ranking(pages, "semantic")
+    # The query is embedded in a worker thread while full text ranks here.
+    pending = queries.vector_soon(query)
     cards = _cards(conn, query, versions, within)
-    versions = routing.route(conn, query, versions, cards=cards, indexes=indexes, vector=vector)
+    if routing.needs_routing(versions):
+        vector = pending.result()
+        versions = routing.route(conn, query, versions, cards=cards, indexes=indexes, vector=vector)
     kept = {v.id for v in versions}
     indexes = [i for i in indexes if i.version_id in kept]
     pages = rank_hybrid(
@@ -111,7 +116,7 @@ def rank(
         query,
         versions,
         indexes,
-        vector,
+        pending,
         within=within,
         limit=limit,
         shelf_wide=[page for page, version in cards if version in kept],
@@ -157,15 +162,19 @@ def rank_hybrid(
     query: str,
     versions: list[VersionRef],
     indexes: list[VectorIndex],
-    vector: np.ndarray,
+    vector: np.ndarray | Future[np.ndarray],
     *,
     within: PageFilter = EVERY_PAGE,
     limit: int = 10,
     shelf_wide: Sequence[int] = (),
 ) -> list[PageMatch]:
     """Full text's rankings plus the vector ranking, fused; the snippet's section is full
-    text's best when it found the page, else the section closest to the query."""
+    text's best when it found the page, else the section closest to the query.
+
+    `vector` may still be being computed (a Future): full text ranks first, meanwhile."""
     found = page_rankings(conn, query, versions, within=within, shelf_wide=shelf_wide)
+    if isinstance(vector, Future):
+        vector = vector.result()
     near = semantic_pages(conn, indexes, vector, within, SEMANTIC_POOL)
     rankings = [*found.rankings, [m.page_id for m in near]]
     weights = [1.0] * len(found.rankings) + [VECTOR_WEIGHT]

@@ -10,6 +10,8 @@ ready; a one-shot command loads it when it first needs it. Page vectors are buil
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -29,9 +31,24 @@ if TYPE_CHECKING:
     from docshelf.search.vectors import VectorIndex
 
 RECHECK_SECONDS = 1.0  # how often a search re-checks a version whose vectors are incomplete
+BACKGROUND_NICE = 10  # how much lower a server's model load and vector builds run
 
 log = logging.getLogger("docshelf.semantic")
 Progress = Callable[[int, int], None]
+
+
+def lower_priority() -> None:
+    """Let the calling thread (and the threads it starts) yield the CPU to the server's
+    answers: on Linux a nice value belongs to one thread, and new threads inherit it.
+    Elsewhere, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        now = os.getpriority(os.PRIO_PROCESS, tid)
+        os.setpriority(os.PRIO_PROCESS, tid, min(now + BACKGROUND_NICE, 19))
+    except OSError as exc:  # a sandbox may forbid it; the work runs all the same
+        log.debug("Could not lower the priority of %s: %s", threading.current_thread().name, exc)
 
 
 @dataclass(frozen=True)
@@ -169,6 +186,7 @@ class SemanticSearch:
                 return
 
             def load() -> None:
+                lower_priority()
                 try:
                     self.embedder(wait=True)
                 except SemanticUnavailableError as exc:
@@ -204,6 +222,8 @@ class SemanticSearch:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(deadline - time.monotonic(), 0.0))
+        if self._queries is not None:
+            self._queries.close()
 
     # -- indexes -----------------------------------------------------------------------
 

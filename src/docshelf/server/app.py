@@ -12,17 +12,11 @@ from mcp.server.mcpserver import MCPServer
 
 from docshelf.constants import PROFILES, VERSION
 from docshelf.errors import UsageError
-from docshelf.packages.sync import use_project
 from docshelf.server.background import start_background, start_vector_builder
 from docshelf.server.completion import register_completion
-from docshelf.server.core_tools import register_core_tools
-from docshelf.server.jobs import Jobs
-from docshelf.server.library_tools import register_library_tools
 from docshelf.server.middleware import register_input_hygiene, register_logging
-from docshelf.server.package_tools import ProjectAccess, register_package_tools
 from docshelf.server.resources import register_resources
 from docshelf.server.tooling import READ_ONLY_VOICE, DocshelfServer, ServerState
-from docshelf.server.version_tools import register_changes_tools
 from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
 
@@ -70,6 +64,8 @@ def build_server(
     if state.project is None:
         state.project = project
     if project is not None:
+        from docshelf.packages.sync import use_project
+
         for note in use_project(shelf, project):  # search/read default to locked versions
             log.info("project %s: %s", project, note)
 
@@ -94,25 +90,46 @@ def build_server(
 
         register_mastra_profile(server, state, library or get_setting("default_name"))
     else:
-        if allow_add:
-            state.jobs = Jobs(  # an added library gets its vectors as one added at start
-                shelf,
-                state.project,
-                on_added=lambda: start_vector_builder(shelf, after=shelf.semantic.busy()),
-            )
-        else:
-            state.voice = READ_ONLY_VOICE
-        register_core_tools(server, state)
-        register_library_tools(server, state, allow_add=allow_add)
-        register_changes_tools(server, state)
-        if package_tools:
-            access = ProjectAccess(project, project if confine else None)
-            register_package_tools(server, state, access)
+        _register_default_tools(server, state, allow_add, package_tools, project, confine)
     register_resources(server, shelf)
     register_completion(server, shelf)
     register_logging(server)
     register_input_hygiene(server)
     return server
+
+
+def _register_default_tools(
+    server: MCPServer,
+    state: ServerState,
+    allow_add: bool,
+    package_tools: bool,
+    project: Path | None,
+    confine: bool,
+) -> None:
+    """The default profile's tools; imported here, so that a server of another profile
+    never loads them (start-up time)."""
+    from docshelf.server.core_tools import register_core_tools
+    from docshelf.server.library_tools import register_library_tools
+    from docshelf.server.version_tools import register_changes_tools
+
+    shelf = state.shelf
+    if allow_add:
+        from docshelf.server.jobs import Jobs
+
+        state.jobs = Jobs(  # an added library gets its vectors as one added at start
+            shelf,
+            state.project,
+            on_added=lambda: start_vector_builder(shelf, after=shelf.semantic.busy()),
+        )
+    else:
+        state.voice = READ_ONLY_VOICE
+    register_core_tools(server, state)
+    register_library_tools(server, state, allow_add=allow_add)
+    register_changes_tools(server, state)
+    if package_tools:
+        from docshelf.server.package_tools import ProjectAccess, register_package_tools
+
+        register_package_tools(server, state, ProjectAccess(project, project if confine else None))
 
 
 def serve(
@@ -131,8 +148,9 @@ def serve(
 ) -> None:
     """Serve `shelf` over stdio, or over Streamable HTTP with `http`, until stopped.
 
-    Over stdio, the background work starts with the client's first message: a stdin that
-    closes at once ends the server quietly, with nothing started. Ctrl-C stops it at once
+    Over stdio, the first-run library starts with the client's first message (a stdin
+    that closes at once ends the server quietly, with nothing started), and the model and
+    vectors once the first tools/list is answered (server/startup.py). Ctrl-C stops it at once
     (KeyboardInterrupt); an unfinished first-run add is rolled back.
     `allow_add` None means on over stdio and off over HTTP (add_library lets any client
     make the server fetch). `token` None means DOCSHELF_TOKEN; `say` reports the HTTP
@@ -158,12 +176,11 @@ def serve(
     if not http:
         import anyio
 
+        from docshelf.server.startup import defer_background
         from docshelf.server.stdio import run_stdio
 
-        def first_line() -> None:
-            start_background(state, add_default=add_default)
-
-        anyio.run(lambda: run_stdio(server, on_first_line=first_line))
+        starter = defer_background(server, state, add_default=add_default)
+        anyio.run(lambda: run_stdio(server, on_first_line=starter.first_message))
         return
     from docshelf.server.http import HttpOptions, serve_http
 

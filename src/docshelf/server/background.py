@@ -11,6 +11,7 @@ import threading
 
 from docshelf.errors import DocshelfError, SemanticUnavailableError
 from docshelf.progress import LogReporter
+from docshelf.search.semantic import lower_priority
 from docshelf.server.tooling import ServerState
 from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
@@ -85,6 +86,7 @@ def start_vector_builder(
         return None
 
     def work() -> None:
+        lower_priority()  # the server's answers come first
         try:
             # Wait for the indexer, but never past a stop (shutdown waits for this thread).
             while after is not None and after.is_alive():

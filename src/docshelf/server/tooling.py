@@ -21,6 +21,7 @@ from mcp.types import (
     TextContent,
     ToolAnnotations,
 )
+from mcp.types import Tool as MCPTool
 from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
@@ -91,6 +92,16 @@ class DocshelfServer(MCPServer):
     they pass, they become what went wrong with which argument and how to call again.
     """
 
+    # Told once, when a client first lists the tools (the server's start-up is over).
+    tools_listed: Callable[[], None] | None = None
+
+    async def list_tools(self) -> list[MCPTool]:
+        tools = await super().list_tools()
+        if self.tools_listed is not None:
+            told, self.tools_listed = self.tools_listed, None
+            told()
+        return tools
+
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
         try:
             return await super().call_tool(name, arguments, context)
@@ -150,6 +161,7 @@ class ServerState:
         self.jobs: Jobs | None = None  # add_library's background adds, when allowed
         self.pending: str | None = None  # what is being indexed, said to agents meanwhile
         self.thread: threading.Thread | None = None  # the default library's indexer
+        self.on_stop: list[Callable[[], None]] = []  # told first when the server stops
         self.voice: Voice = TOOLS_VOICE  # how messages name tools (a profile may change it)
         self._stopping = threading.Event()
 
@@ -163,6 +175,8 @@ class ServerState:
         transaction never commits), so its connection stays open, not closed under it; the
         adds of add_library are cancelled and waited for (briefly) first."""
         self._stopping.set()
+        for told in self.on_stop:
+            told()
         jobs_done = self.jobs.stop() if self.jobs is not None else True
         self.shelf.semantic.shutdown()
         if (self.thread is None or not self.thread.is_alive()) and jobs_done:
