@@ -41,10 +41,12 @@ CREATE TABLE IF NOT EXISTS pages (
     path TEXT NOT NULL,
     title TEXT NOT NULL,
     metadata TEXT NOT NULL DEFAULT '{}',
+    -- before content: a column after it is read by walking the content's overflow pages,
+    -- and search reads the kinds of a few hundred pages per query
+    kind TEXT NOT NULL DEFAULT '',
     content TEXT NOT NULL,
     file TEXT NOT NULL DEFAULT '',
     sort_key TEXT NOT NULL DEFAULT '',
-    kind TEXT NOT NULL DEFAULT '',
     fts_title TEXT NOT NULL DEFAULT '',
     fts_headings TEXT NOT NULL DEFAULT '',
     fts_path TEXT NOT NULL DEFAULT '',
