@@ -33,6 +33,7 @@ def test_an_index_written_before_page_kinds_gets_every_page_s_kind_on_open(tmp_p
     conn = db.connect(path)
     conn.close()
     old = sqlite3.connect(path)
+    old.execute("DROP INDEX pages_kind")
     old.execute("ALTER TABLE pages DROP COLUMN kind")
     old.execute(
         "INSERT INTO versions (id, library, version, source, indexed_at) "
@@ -52,6 +53,8 @@ def test_an_index_written_before_page_kinds_gets_every_page_s_kind_on_open(tmp_p
     old.close()
     conn = db.connect(path)
     kinds = dict(conn.execute("SELECT path, kind FROM pages").fetchall())
+    index = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'pages_kind'"
+    assert conn.execute(index).fetchone() is not None
     assert kinds == {
         "docs/memory": "guide",
         "course/01-intro/02-memory": "course",

@@ -37,14 +37,24 @@ def lowered_pages(conn: sqlite3.Connection, query: str, page_ids: Iterable[int])
         return set()
     cursor = conn.cursor()
     cursor.row_factory = None
-    rows = cursor.execute(
-        f"SELECT id FROM pages p WHERE id IN ({','.join('?' * len(page_ids))}) "
-        f"AND (kind IN ({','.join('?' * len(kinds))}) OR EXISTS (SELECT 1 FROM pages o "
-        "WHERE o.version_id = p.version_id AND o.id != p.id "
-        "AND o.path = json_extract(p.metadata, '$.source')))",
-        (*page_ids, *kinds),
+    ids = ",".join("?" * len(page_ids))
+    # By the kind index alone (no page row is read), then the copies by their front matter.
+    lowered = (
+        cursor.execute(
+            f"SELECT id FROM pages INDEXED BY pages_kind "
+            f"WHERE kind IN ({','.join('?' * len(kinds))}) AND id IN ({ids})",
+            (*kinds, *page_ids),
+        ).fetchall()
+        if kinds
+        else []
     )
-    return {r[0] for r in rows}
+    copies = cursor.execute(
+        f"SELECT id FROM pages p WHERE id IN ({ids}) AND EXISTS (SELECT 1 FROM pages o "
+        "WHERE o.version_id = p.version_id AND o.id != p.id "
+        "AND o.path = json_extract(p.metadata, '$.source'))",
+        page_ids,
+    ).fetchall()
+    return {r[0] for r in (*lowered, *copies)}
 
 
 def reweigh(conn: sqlite3.Connection, query: str, scores: dict[int, float]) -> None:

@@ -41,9 +41,7 @@ CREATE TABLE IF NOT EXISTS pages (
     path TEXT NOT NULL,
     title TEXT NOT NULL,
     metadata TEXT NOT NULL DEFAULT '{}',
-    -- before content: a column after it is read by walking the content's overflow pages,
-    -- and search reads the kinds of a few hundred pages per query
-    kind TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT '',  -- before content: cheaper to read (see pages_kind)
     content TEXT NOT NULL,
     file TEXT NOT NULL DEFAULT '',
     sort_key TEXT NOT NULL DEFAULT '',
@@ -66,6 +64,10 @@ CREATE TABLE IF NOT EXISTS sections (
     fts_headings TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sections_page ON sections (page_id, position);
+-- search asks which of a few hundred pages are of some kinds (search/kinds.py): answered
+-- from this index, without reading the rows (an index upgraded in place has its kind
+-- column after the content, whose overflow pages a row read would walk)
+CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind);
 """
 
 _TABLES = {"meta", "versions", "pages", "sections", CARDS_TABLE}
@@ -170,7 +172,7 @@ _ADDED_COLUMNS = (
 
 
 def _add_columns(conn: sqlite3.Connection) -> None:
-    if not _missing_columns(conn):
+    if not _missing_columns(conn) and _has_kind_index(conn):
         return
     conn.execute("BEGIN IMMEDIATE")  # one upgrade, even with two processes opening at once
     try:
@@ -178,11 +180,17 @@ def _add_columns(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
             if (table, column) == ("pages", "kind"):
                 _fill_page_kinds(conn)
+        conn.execute("CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind)")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+def _has_kind_index(conn: sqlite3.Connection) -> bool:
+    found = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'pages_kind'"
+    return conn.execute(found).fetchone() is not None
 
 
 def _missing_columns(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
