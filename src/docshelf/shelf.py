@@ -275,6 +275,11 @@ class Shelf:
         return catalog.list_libraries(self.conn)
 
     @_snapshot
+    def page_kinds(self) -> dict[tuple[str, str], dict[str, int]]:
+        """(library, version) -> how many of its pages are of each kind, most first."""
+        return catalog.kind_counts(self.conn)
+
+    @_snapshot
     def resolve_version(self, library: str | None = None) -> VersionRef:
         """The one version `LIB`, `LIB@VERSION` or None (when one library is indexed) names."""
         return catalog.resolve_version(self.conn, library, self.pins())

@@ -10,6 +10,8 @@ def test_add_list_search_read_round_trip(run, corpus):
 
     listed = run("list", "--json")
     assert json.loads(listed.output)[0]["name"] == "demo"
+    assert json.loads(listed.output)[0]["versions"][0]["kinds"] == {"guide": 5, "reference": 3}
+    assert "5 guide, 3 reference" in run("list").output
 
     found = run("search", "tenant sandbox", "--library", "demo", "--json")
     answer = json.loads(found.output)

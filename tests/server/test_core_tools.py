@@ -98,6 +98,8 @@ async def test_list_libraries_reports_versions(shelf: Shelf):
         result = await client.call_tool("list_libraries", {})
     lib = result.structured_content["libraries"][0]
     assert lib["name"] == "demo" and lib["versions"][0]["pages"] == 8
+    assert lib["versions"][0]["kinds"] == {"guide": 5, "reference": 3}
+    assert "(8 pages: 5 guide, 3 reference; " in result.content[0].text
     search = result.structured_content["search"]
     assert search.startswith("Search is full text only: semantic search is off")
     assert search in result.content[0].text

@@ -135,9 +135,10 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     """List indexed libraries and their versions, and how they are searched."""
     shelf = open_shelf(ctx)
     libraries = shelf.list_libraries()
+    kinds = shelf.page_kinds() if libraries else {}
     if as_json:
         data = [
-            {"name": lib.name, "versions": [_version_json(v) for v in lib.versions]}
+            {"name": lib.name, "versions": [_version_json(v, kinds) for v in lib.versions]}
             for lib in libraries
         ]
         click.echo(json.dumps(data, indent=2))
@@ -147,19 +148,26 @@ def list_(ctx: click.Context, as_json: bool) -> None:
             "No libraries yet. Add one: docshelf add npm:@mastra/mcp-docs-server --name mastra"
         )
         return
+    from docshelf.reading.answers import kind_summary
+
     for lib in libraries:
         for i, v in enumerate(lib.versions):
             label = lib.name if i == 0 else ""
             origin = f"  ({v.origin})" if v.origin else ""
             click.echo(f"{label:<16} {v.version:<14} {v.pages:>5} pages  {v.source}{origin}")
+            if (lib.name, v.version) in kinds:
+                click.echo(f"{'':<16} {'':<14} {kind_summary(kinds[(lib.name, v.version)])}")
     search = shelf.search_status()
     if search:
         click.echo(search)
 
 
-def _version_json(version: LibraryVersion) -> dict[str, object]:
+def _version_json(
+    version: LibraryVersion, kinds: dict[tuple[str, str], dict[str, int]]
+) -> dict[str, object]:
     data = asdict(version)
     del data["skipped"]  # only indexing knows what it skipped; the index does not keep it
+    data["kinds"] = kinds.get((version.name, version.version), {})
     return data
 
 

@@ -6,7 +6,7 @@ and the CLI prints it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from docshelf.models import Answer, Excerpt, Hit, Library, ReadResult
 from docshelf.wording import Blank, Call, say
@@ -45,9 +45,15 @@ def format_reads(results: list[ReadResult]) -> str:
     return "\n\n---\n\n".join(blocks)
 
 
-def format_libraries(libraries: list[Library], status: str = "", search: str = "") -> str:
+def format_libraries(
+    libraries: list[Library],
+    status: str = "",
+    search: str = "",
+    kinds: Mapping[tuple[str, str], Mapping[str, int]] | None = None,
+) -> str:
     """The indexed libraries, newest version first; `status` when nothing is indexed yet;
-    `search` says how they are searched (hybrid, or full text only and why)."""
+    `search` says how they are searched (hybrid, or full text only and why); `kinds`, the
+    pages per kind of each (library, version), what search's `kind` can keep."""
     if not libraries:
         return status or "No libraries indexed. Add one with `docshelf add SOURCE --name NAME`."
     lines = ["Indexed libraries (newest version first):"]
@@ -55,10 +61,18 @@ def format_libraries(libraries: list[Library], status: str = "", search: str = "
         versions = ", ".join(v.version for v in lib.versions)
         latest = lib.latest
         origin = f"; {latest.origin}" if latest.origin else ""
-        lines.append(f"- {lib.name}: {versions} ({latest.pages} pages, {latest.source}{origin})")
+        pages = f"{latest.pages} pages"
+        if kinds and kinds.get((lib.name, latest.version)):
+            pages += ": " + kind_summary(kinds[(lib.name, latest.version)])
+        lines.append(f"- {lib.name}: {versions} ({pages}; {latest.source}{origin})")
     if search:
         lines.append(search)
     return "\n".join(lines)
+
+
+def kind_summary(kinds: Mapping[str, int]) -> str:
+    """`363 reference, 350 guide, 101 course`: pages per kind, most first."""
+    return ", ".join(f"{n} {kind}" for kind, n in kinds.items())
 
 
 def format_answer(answer: Answer, library: str | None = None) -> str:

@@ -3,6 +3,7 @@ search_docs, ask_docs, read_docs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Annotated
 
@@ -67,6 +68,9 @@ class VersionOut(BaseModel):
     sections: int
     indexed_at: str
     origin: str = ""  # where the docs came from, e.g. "VitePress site in docs/"
+    kinds: dict[str, int] = Field(
+        default_factory=dict, description="Pages per kind, what search_docs' kind can keep."
+    )
 
 
 class LibraryOut(BaseModel):
@@ -116,11 +120,12 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         Use it first when you do not know the library name to pass to search_docs/read_docs.
         """
         libraries = shelf.list_libraries()
+        kinds = shelf.page_kinds() if libraries else {}
         status = (state.pending or "") if not libraries else ""
         search = shelf.search_status() if libraries else ""
         jobs = state.jobs.all() if state.jobs is not None else []
         out = LibrariesOut(
-            libraries=[library_out(lib) for lib in libraries],
+            libraries=[library_out(lib, kinds) for lib in libraries],
             status=status,
             search=search,
             jobs=[
@@ -135,7 +140,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
                 for j in jobs
             ],
         )
-        text = format_libraries(libraries, status, search) if libraries or not jobs else ""
+        text = format_libraries(libraries, status, search, kinds) if libraries or not jobs else ""
         if jobs:
             text += ("\n" if text else "") + "Adding (add_library):\n"
             text += "\n".join(f"- {job.describe()}" for job in jobs)
@@ -239,7 +244,9 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         return tool_result(format_reads(results), out, is_error=any(r.is_error for r in results))
 
 
-def library_out(lib: Library) -> LibraryOut:
+def library_out(
+    lib: Library, kinds: Mapping[tuple[str, str], dict[str, int]] | None = None
+) -> LibraryOut:
     return LibraryOut(
         name=lib.name,
         versions=[
@@ -250,6 +257,7 @@ def library_out(lib: Library) -> LibraryOut:
                 sections=v.sections,
                 indexed_at=v.indexed_at,
                 origin=v.origin,
+                kinds=(kinds or {}).get((lib.name, v.version), {}),
             )
             for v in lib.versions
         ],

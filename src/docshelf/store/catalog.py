@@ -66,6 +66,20 @@ def list_libraries(conn: sqlite3.Connection) -> list[Library]:
     ]
 
 
+def kind_counts(conn: sqlite3.Connection) -> dict[tuple[str, str], dict[str, int]]:
+    """(library, version) -> its pages per kind, most first (from the pages_kind index)."""
+    rows = conn.execute(
+        "SELECT v.library, v.version, k.kind, k.n FROM (SELECT version_id, kind, count(*) AS n "
+        "FROM pages INDEXED BY pages_kind GROUP BY kind, version_id) k "
+        "JOIN versions v ON v.id = k.version_id ORDER BY k.n DESC, k.kind"
+    )
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for row in rows:
+        kinds = counts.setdefault((row[0], row[1]), {})
+        kinds[row[2] or "guide"] = kinds.get(row[2] or "guide", 0) + row[3]
+    return counts
+
+
 def resolve_version(
     conn: sqlite3.Connection, ref: str | None, pins: Mapping[str, str] | None = None
 ) -> VersionRef:

@@ -64,10 +64,11 @@ CREATE TABLE IF NOT EXISTS sections (
     fts_headings TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sections_page ON sections (page_id, position);
--- search asks which of a few hundred pages are of some kinds (search/kinds.py): answered
--- from this index, without reading the rows (an index upgraded in place has its kind
--- column after the content, whose overflow pages a row read would walk)
-CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind);
+-- search asks which of a few hundred pages are of some kinds (search/kinds.py), and
+-- list_libraries counts each version's pages by kind: both answered from this index,
+-- without reading the rows (an index upgraded in place has its kind column after the
+-- content, whose overflow pages a row read would walk)
+CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind, version_id);
 """
 
 _TABLES = {"meta", "versions", "pages", "sections", CARDS_TABLE}
@@ -180,7 +181,7 @@ def _add_columns(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
             if (table, column) == ("pages", "kind"):
                 _fill_page_kinds(conn)
-        conn.execute("CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind)")
+        conn.execute("CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind, version_id)")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
