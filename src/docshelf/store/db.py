@@ -64,8 +64,8 @@ CREATE TABLE IF NOT EXISTS sections (
     fts_headings TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sections_page ON sections (page_id, position);
--- search asks which of a few hundred pages are of some kinds (search/kinds.py), and
--- list_libraries counts each version's pages by kind: both answered from this index,
+-- search asks which of a few hundred pages are of some kinds (search/kinds.py), and a
+-- listing of libraries counts each version's pages by kind: both answered from this index,
 -- without reading the rows (an index upgraded in place has its kind column after the
 -- content, whose overflow pages a row read would walk)
 CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind, version_id);
