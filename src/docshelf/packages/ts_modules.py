@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from docshelf.sources.errors import UnreadableFileError
 
 MAX_HOPS = 8  # re-export chains seen in @mastra packages take 2-3 hops
 MAX_FILES = 400  # files one lookup may open, so a cycle or a huge tree cannot stall it
+# Follows an import to its declaration: (importing file, module spec, name, line).
+_Follow = Callable[[str, str, str, int], "Declaration | None"]
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,7 @@ class PackageModules:
                     decl = (
                         self._follow_all(file, source, local, line)
                         if source is not None
-                        else self._local_all(file, module, local, line)
+                        else self._local(file, module, local, line, self._follow_all)
                     )
                     if decl is not None:
                         found[name] = decl
@@ -179,19 +182,6 @@ class PackageModules:
             return self.declarations_of(target.file).get(name)
         return Declaration(name, file, line, "re-export", external=target)
 
-    def _local_all(
-        self, file: str, module: ParsedModule, local: str, line: int
-    ) -> Declaration | None:
-        if local in module.locals:
-            kind, decl_line = module.locals[local]
-            return Declaration(local, file, decl_line, kind)
-        if local in module.imports:
-            imported, spec, import_line = module.imports[local]
-            if imported == "*":
-                return Declaration(local, file, import_line, "namespace re-export")
-            return self._follow_all(file, spec, imported, import_line)
-        return Declaration(local, file, line, "re-export")
-
     def _declaration(
         self, file: str, name: str, hops: int, seen: set[tuple[str, str]]
     ) -> Declaration | None:
@@ -208,7 +198,9 @@ class PackageModules:
             local, source, line = module.named[name]
             if source is not None:
                 return self._follow(file, source, local, line, hops, seen)
-            return self._local(file, module, local, line, hops, seen)
+            return self._local(
+                file, module, local, line, functools.partial(self._follow, hops=hops, seen=seen)
+            )
         for spec, _line in module.stars:
             target = self.resolve(file, spec, types=True)
             if isinstance(target, _Resolved):
@@ -218,14 +210,10 @@ class PackageModules:
         return None
 
     def _local(
-        self,
-        file: str,
-        module: ParsedModule,
-        local: str,
-        line: int,
-        hops: int,
-        seen: set[tuple[str, str]],
+        self, file: str, module: ParsedModule, local: str, line: int, follow: _Follow
     ) -> Declaration | None:
+        """Where `file`'s exported local binding `local` is declared: here, or where the
+        module it imports it from says (`follow(file, spec, name, line)`)."""
         if local in module.locals:
             kind, decl_line = module.locals[local]
             return Declaration(local, file, decl_line, kind)
@@ -233,7 +221,7 @@ class PackageModules:
             imported, spec, import_line = module.imports[local]
             if imported == "*":
                 return Declaration(local, file, import_line, "namespace re-export")
-            return self._follow(file, spec, imported, import_line, hops, seen)
+            return follow(file, spec, imported, import_line)
         return Declaration(local, file, line, "re-export")
 
     def _follow(
