@@ -24,6 +24,7 @@ LAYERS = (
         "docshelf.errors",
         "docshelf.settings",
         "docshelf.models",
+        "docshelf.files",
     ),
     ("docshelf.semver", "docshelf.progress", "docshelf.locks"),
     ("docshelf.parsing", "docshelf.sources"),

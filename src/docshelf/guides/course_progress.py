@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from docshelf.errors import StoreError
+from docshelf.files import write_atomically
 
 StepStatus = Literal["todo", "started", "done"]
 Progress = dict[str, dict[str, StepStatus]]  # lesson name -> step name -> status
@@ -109,13 +109,4 @@ def _validate(data: Any) -> dict[str, Any]:
 
 
 def _write(file: Path, data: dict[str, Any]) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2)
-            out.write("\n")
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(file, json.dumps(data, indent=2) + "\n")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from docshelf.constants import VERSION
+from docshelf.files import write_atomically
 from docshelf.packages.api_records import (
     DocSection,
     ExportDetail,
@@ -110,14 +111,5 @@ class ApiCache:
         path = self._path(kind, key)
         if path is None:
             return
-        import tempfile
-
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".api.", suffix=".part", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump({**data, "key": key}, file, ensure_ascii=False)
-            os.replace(tmp, path)
-        except OSError:  # a cache that cannot be written only costs time
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            write_atomically(path, json.dumps({**data, "key": key}, ensure_ascii=False))

@@ -11,9 +11,8 @@ again asks no registry. A lookup that fails says so in the line; it never raises
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from docshelf.errors import DocshelfError
+from docshelf.files import write_atomically
 from docshelf.sources.provenance import Provenance, provenance_from_pypi
 from docshelf.sources.repo_docs import allowed_hosts, plan_from_provenance
 
@@ -218,14 +218,8 @@ def _read_cache(file: Path) -> dict[str, Release]:
 
 def _write_cache(file: Path, answers: dict[str, Release]) -> None:
     kept = dict(list(answers.items())[-MAX_CACHED:])
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".lookups.", suffix=".part", dir=file.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({k: asdict(v) for k, v in kept.items()}, out)
-        os.replace(name, file)
-    except OSError:
-        pass  # a cache that cannot be written only costs requests next time
+    with contextlib.suppress(OSError):  # a cache not written only costs requests next time
+        write_atomically(file, json.dumps({k: asdict(v) for k, v in kept.items()}))
 
 
 def _first_sentence(text: str) -> str:

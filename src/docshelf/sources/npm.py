@@ -10,13 +10,12 @@ folder's `.lock` while it works, so the half-written files of a fetch that was k
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from docshelf.errors import SourceError
+from docshelf.files import write_atomically
 from docshelf.locks import hold_lock, remove_stale
 from docshelf.progress import Reporter
 from docshelf.semver import find_version
@@ -70,10 +69,7 @@ def _load_cached(version_dir: Path, name: str, version: str) -> FetchedPackage |
 
 
 def _write_release(version_dir: Path, release: NpmRelease) -> None:
-    fd, name = tempfile.mkstemp(prefix=".release.", suffix=".part", dir=version_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(asdict(release), out, indent=2)
-    os.replace(name, version_dir / _RELEASE_FILE)
+    write_atomically(version_dir / _RELEASE_FILE, json.dumps(asdict(release), indent=2))
 
 
 def fetch_npm_package(

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docshelf.errors import SourceError
+from docshelf.files import write_atomically
 from docshelf.locks import hold_lock, remove_stale
 from docshelf.settings import get_float
 from docshelf.sources.archive import extract_archive, max_archive_bytes
@@ -71,10 +70,8 @@ def _load_cached(version_dir: Path, name: str, version: str) -> FetchedPypiPacka
 def _write_release(version_dir: Path, release: PypiRelease, info: dict[str, Any]) -> None:
     wanted = ("name", "version", "summary", "project_urls", "home_page")
     kept = {k: info[k] for k in wanted if k in info}
-    fd, name = tempfile.mkstemp(prefix=".release.", suffix=".part", dir=version_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump({"release": release.to_json(), "info": kept}, out, indent=2)
-    os.replace(name, version_dir / _RELEASE_FILE)
+    data = {"release": release.to_json(), "info": kept}
+    write_atomically(version_dir / _RELEASE_FILE, json.dumps(data, indent=2))
 
 
 def fetch_pypi_package(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docshelf.files import write_atomically
 from docshelf.sources.web_client import Validators
 from docshelf.sources.web_scope import SiteScope
 
@@ -115,10 +116,8 @@ class SnapshotWriter:
         if self.cache.pages_dir.exists():
             os.replace(self.cache.pages_dir, old)
         os.replace(self.folder, self.cache.pages_dir)
-        fd, name = tempfile.mkstemp(prefix=".state-", suffix=".part", dir=self.cache.root)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({"version": _STATE_VERSION, "pages": self._state}, out, indent=1)
-        os.replace(name, self.cache.root / STATE_FILE)
+        state = {"version": _STATE_VERSION, "pages": self._state}
+        write_atomically(self.cache.root / STATE_FILE, json.dumps(state, indent=1))
         shutil.rmtree(old, ignore_errors=True)
         return self.cache.pages_dir
 

@@ -7,13 +7,12 @@ outlives a damaged index, which `docshelf reindex` rebuilds from it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from docshelf.errors import DocshelfError, StoreError
+from docshelf.files import write_atomically
 
 MANIFEST = "libraries.json"
 
@@ -79,12 +78,4 @@ def _write(home: Path, entries: list[SourceEntry]) -> None:
         if e.docs_from:
             row["docs_from"] = e.docs_from
         rows.append(row)
-    text = json.dumps({"libraries": rows}, indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=home, prefix=".manifest-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, home / MANIFEST)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(home / MANIFEST, json.dumps({"libraries": rows}, indent=2) + "\n")

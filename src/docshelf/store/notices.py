@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from docshelf.files import write_atomically
 
 NOTICES = "notices.json"
 
@@ -33,13 +33,4 @@ def first_in_state(home: Path, notice: str, state: str) -> bool:
 
 
 def _write(home: Path, seen: dict[str, object]) -> None:
-    home.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=home, prefix=".notices-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(seen, out, indent=2, sort_keys=True)
-            out.write("\n")
-        os.replace(tmp, home / NOTICES)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(home / NOTICES, json.dumps(seen, indent=2, sort_keys=True) + "\n")
