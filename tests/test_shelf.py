@@ -16,3 +16,17 @@ def test_connections_of_threads_that_ended_are_closed_not_kept(shelf: Shelf):
             worker.join(30)
     shelf.search("agent")  # a thread that opens a connection tidies up the dead ones
     assert shelf.open_connections() <= 1 + 8
+
+
+def test_a_project_s_locked_versions_are_read_once_when_first_needed(shelf: Shelf):
+    reads: list[int] = []
+
+    def read_lockfiles() -> list[str]:
+        reads.append(1)
+        return ["npm:zod@3.23.8"]
+
+    shelf.lock_versions(read_lockfiles)
+    assert reads == []
+    assert shelf.pins() == {}  # zod is not indexed: nothing pinned, the reader ran
+    assert shelf.pins() == {}
+    assert reads == [1]

@@ -85,16 +85,33 @@ class Shelf:
             enabled=get_bool("semantic"), sections=get_bool("section_vectors")
         )
         self._project: dict[str, str] = {}  # locked dependency specs by source key
+        self._project_lock: Callable[[], Iterable[str]] | None = None  # read when first needed
+        self._pins_lock = threading.Lock()
 
-    def lock_versions(self, sources: Iterable[str]) -> None:
+    def lock_versions(self, sources: Iterable[str] | Callable[[], Iterable[str]]) -> None:
         """Default to the versions a project locks: `sources` are its pinned dependencies
         as specs (`npm:zod@3.23.8`, `pypi:httpx==0.28.1`; see
-        `docshelf.packages.sync.use_project`). A library name without a version then means
-        the version added from one of them, when indexed (else the newest)."""
-        self._project = {catalog.source_key(source): source for source in sources}
+        `docshelf.packages.sync.locked_specs`), or a function that reads them, called when
+        a version is first resolved (a server reads the lockfiles after its start-up). A
+        library name without a version then means the version added from one of them, when
+        indexed (else the newest)."""
+        with self._pins_lock:
+            if callable(sources):
+                self._project, self._project_lock = {}, sources
+            else:
+                self._project, self._project_lock = self._keyed(sources), None
+
+    @staticmethod
+    def _keyed(sources: Iterable[str]) -> dict[str, str]:
+        return {catalog.source_key(source): source for source in sources}
 
     def pins(self) -> dict[str, str]:
         """The version of each library the project in use locks (see lock_versions)."""
+        if self._project_lock is not None:
+            with self._pins_lock:
+                if self._project_lock is not None:
+                    self._project = self._keyed(self._project_lock())
+                    self._project_lock = None
         if not self._project:
             return {}
         return {

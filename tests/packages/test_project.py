@@ -8,7 +8,8 @@ import pytest
 from fake_python import make_venv
 
 from docshelf.packages.errors import NotAProjectError, ProjectOutsideError
-from docshelf.packages.project import find_project_root, open_project
+from docshelf.packages.project import open_project
+from docshelf.packages.project_root import find_project_root
 
 
 def test_a_project_folder_finds_its_virtualenv_site_packages(tmp_path: Path) -> None:

@@ -179,13 +179,17 @@ async def test_without_allow_add_there_is_no_add_tool_and_messages_say_the_comma
     assert "`docshelf add" in missing.content[0].text
 
 
-async def test_in_a_project_search_and_read_default_to_the_version_it_locks(tmp_path, npm):
+@pytest.mark.parametrize("deferred", [False, True], ids=["registered", "deferred"])
+async def test_in_a_project_search_and_read_default_to_the_version_it_locks(
+    tmp_path, npm, deferred
+):
     npm.publish("zod", "3.23.8", {"docs/index.md": "# Home\n\nThe old zod.\n"}, tags={})
     with Shelf(tmp_path / "home") as shelf:
         shelf.add_library("npm:zod@3.23.8")
         shelf.add_library("npm:zod@3.25.0")
         app = app_locking_zod(tmp_path / "app")
-        async with Client(build_server(shelf, project=app)) as client:
+        kept = tmp_path / "tools.json" if deferred else None  # as a stdio server starts
+        async with Client(build_server(shelf, project=app, tool_list=kept)) as client:
             hits = await client.call_tool("search_docs", {"query": "home", "library": "zod"})
             read = await client.call_tool("read_docs", {"paths": ["index"], "library": "zod"})
         assert hits.structured_content["hits"][0]["version"] == "3.23.8"

@@ -23,10 +23,8 @@ from pathlib import Path
 
 from docshelf.packages.errors import NotAProjectError, ProjectOutsideError
 from docshelf.packages.installed import read_json_object, real_path
+from docshelf.packages.project_root import PROJECT_FILES, PYTHON_PROJECT_FILES, VENV_NAMES
 
-VENV_NAMES = (".venv", "venv", "env")
-PYTHON_PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
-PROJECT_FILES = ("package.json", *PYTHON_PROJECT_FILES, "requirements.txt")
 INTERPRETER_TIMEOUT = 10.0  # seconds for `python -I -S -c ...` to print its paths
 
 _QUERY = (
@@ -144,19 +142,6 @@ def open_project(
 def normalize_dist_name(name: str) -> str:
     """A Python distribution name as PyPI compares them (PEP 503): 'Foo_Bar' -> 'foo-bar'."""
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def find_project_root(folder: Path) -> Path | None:
-    """`folder` when it looks like a project (package.json, pyproject.toml or a virtualenv
-    in it): what `serve` offers as the default project path."""
-    try:
-        if any((folder / name).is_file() for name in PROJECT_FILES):
-            return folder.resolve()
-        if any((folder / name / "pyvenv.cfg").is_file() for name in VENV_NAMES):
-            return folder.resolve()
-    except OSError:
-        return None
-    return None
 
 
 # --- finding the Python environment -------------------------------------------------

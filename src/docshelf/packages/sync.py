@@ -55,17 +55,16 @@ def library_name_for(dep: Dependency) -> str:
     return name[:64] or "docs"
 
 
-def use_project(shelf: Shelf, project_dir: str | Path) -> tuple[str, ...]:
-    """Make search and read on `shelf` default to the versions the project locks (see
-    `Shelf.lock_versions`). Returns what could not be read, as notes: a lockfile that
-    does not parse leaves the newest versions as the defaults."""
+def locked_specs(project_dir: str | Path) -> tuple[list[str], tuple[str, ...]]:
+    """The dependencies the project in `project_dir` pins, as specs for
+    `Shelf.lock_versions` (search and read then default to those versions), and notes on
+    what could not be read: a lockfile that does not parse pins nothing (the newest
+    versions stay the defaults)."""
     try:
         found = read_dependencies(project_dir)
     except DocshelfError as exc:
-        shelf.lock_versions(())
-        return (str(exc),)
-    shelf.lock_versions(dep.spec for dep in found.dependencies if dep.pinned)
-    return found.notes
+        return [], (str(exc),)
+    return [dep.spec for dep in found.dependencies if dep.pinned], found.notes
 
 
 def plan_project(

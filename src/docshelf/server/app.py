@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +22,7 @@ from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
 
 log = logging.getLogger("docshelf.server")
+TOOL_LIST = "tools.json"  # in the home's cache folder: the tools a stdio server lists first
 INSTRUCTIONS = (
     "docshelf serves the real, version-matched documentation of libraries. Use search_docs "
     "to find pages by topic in plain words, read_docs to read a page (or a directory listing) "
@@ -44,6 +46,7 @@ def build_server(
     allow_add: bool = True,
     project: Path | None = None,
     confine: bool = False,
+    tool_list: Path | None = None,
 ) -> MCPServer:
     """An MCP server over `shelf`; with `add_default`, index the default docs if none exist.
 
@@ -57,17 +60,16 @@ def build_server(
     (the working directory without one), and it is the default project of the package
     tools (list_packages, ...); with `confine` they read nothing outside it, and without a
     project they are left out.
+    With `tool_list` (a file), the default profile's tools are registered after the first
+    tools/list, which the list kept there answers (server/deferred_tools.py).
     """
     if profile not in PROFILES:
         raise UsageError(f"Unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}.")
     state = state or ServerState(shelf, project)
     if state.project is None:
         state.project = project
-    if project is not None:
-        from docshelf.packages.sync import use_project
-
-        for note in use_project(shelf, project):  # search/read default to locked versions
-            log.info("project %s: %s", project, note)
+    if project is not None:  # search/read default to the versions it locks, read when needed
+        shelf.lock_versions(functools.partial(_project_pins, project))
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[ServerState]:
@@ -90,12 +92,23 @@ def build_server(
 
         register_mastra_profile(server, state, library or get_setting("default_name"))
     else:
-        _register_default_tools(server, state, allow_add, package_tools, project, confine)
+        _register_default_tools(
+            server, state, allow_add, package_tools, project, confine, tool_list
+        )
     register_resources(server, shelf)
     register_completion(server, shelf)
     register_logging(server)
     register_input_hygiene(server)
     return server
+
+
+def _project_pins(project: Path) -> list[str]:
+    from docshelf.packages.sync import locked_specs
+
+    specs, notes = locked_specs(project)
+    for note in notes:
+        log.info("project %s: %s", project, note)
+    return specs
 
 
 def _register_default_tools(
@@ -105,13 +118,10 @@ def _register_default_tools(
     package_tools: bool,
     project: Path | None,
     confine: bool,
+    tool_list: Path | None,
 ) -> None:
-    """The default profile's tools; imported here, so that a server of another profile
-    never loads them (start-up time)."""
-    from docshelf.server.core_tools import register_core_tools
-    from docshelf.server.library_tools import register_library_tools
-    from docshelf.server.version_tools import register_changes_tools
-
+    """The default profile's tools, now or (with `tool_list`) when first needed; imported
+    then, so that a server of another profile never loads them (start-up time)."""
     shelf = state.shelf
     if allow_add:
         from docshelf.server.jobs import Jobs
@@ -123,13 +133,30 @@ def _register_default_tools(
         )
     else:
         state.voice = READ_ONLY_VOICE
-    register_core_tools(server, state)
-    register_library_tools(server, state, allow_add=allow_add)
-    register_changes_tools(server, state)
-    if package_tools:
-        from docshelf.server.package_tools import ProjectAccess, register_package_tools
 
-        register_package_tools(server, state, ProjectAccess(project, project if confine else None))
+    def register() -> None:
+        from docshelf.server.core_tools import register_core_tools
+        from docshelf.server.library_tools import register_library_tools
+        from docshelf.server.version_tools import register_changes_tools
+
+        register_core_tools(server, state)
+        register_library_tools(server, state, allow_add=allow_add)
+        register_changes_tools(server, state)
+        if package_tools:
+            from docshelf.server.package_tools import ProjectAccess, register_package_tools
+
+            access = ProjectAccess(project, project if confine else None)
+            register_package_tools(server, state, access)
+        shelf.pins()  # the project's lockfiles: read now, not by the first call
+
+    if tool_list is None or not isinstance(server, DocshelfServer):
+        register()
+        return
+    from docshelf.server.deferred_tools import DeferredTools
+
+    options = {"profile": "default", "allow_add": allow_add, "package_tools": package_tools}
+    listed = functools.partial(MCPServer.list_tools, server)
+    server.deferred = DeferredTools(register, listed, tool_list, options)
 
 
 def serve(
@@ -158,7 +185,7 @@ def serve(
     transport). `project` (else the working folder, when it is a project) is the project
     served; over HTTP, the only one the package tools read.
     """
-    from docshelf.packages.project import find_project_root
+    from docshelf.packages.project_root import find_project_root
 
     project = project.resolve() if project is not None else find_project_root(Path.cwd())
     state = ServerState(shelf, project)
@@ -172,6 +199,7 @@ def serve(
         allow_add=(not http) if allow_add is None else allow_add,
         project=project,
         confine=http,
+        tool_list=None if http else shelf.cache_dir / TOOL_LIST,
     )
     if not http:
         import anyio

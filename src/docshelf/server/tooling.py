@@ -31,6 +31,7 @@ from docshelf.shelf import Shelf
 from docshelf.wording import Tool, ToolVoice, Voice, speaking
 
 if TYPE_CHECKING:
+    from docshelf.server.deferred_tools import DeferredTools
     from docshelf.server.jobs import Jobs
 
 # How messages name operations for an agent of the default profile: these tools, with the
@@ -94,15 +95,22 @@ class DocshelfServer(MCPServer):
 
     # Told once, when a client first lists the tools (the server's start-up is over).
     tools_listed: Callable[[], None] | None = None
+    # Tools registered after the first tools/list (stdio's start-up, deferred_tools.py).
+    deferred: DeferredTools | None = None
 
     async def list_tools(self) -> list[MCPTool]:
-        tools = await super().list_tools()
+        if self.deferred is not None and not self.deferred.ready:
+            tools = await self.deferred.first_list()
+        else:
+            tools = await super().list_tools()
         if self.tools_listed is not None:
             told, self.tools_listed = self.tools_listed, None
             told()
         return tools
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        if self.deferred is not None:
+            self.deferred.ensure()
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
