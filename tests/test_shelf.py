@@ -27,6 +27,9 @@ def test_a_project_s_locked_versions_are_read_once_when_first_needed(shelf: Shel
 
     shelf.lock_versions(read_lockfiles)
     assert reads == []
+    shelf.search("tenant sandbox", library="demo")
+    assert shelf.resolve_version("demo").record.name == "demo"
+    assert reads == []  # demo is indexed in one version: what the project locks is moot
     assert shelf.pins() == {}  # zod is not indexed: nothing pinned, the reader ran
     assert shelf.pins() == {}
     assert reads == [1]

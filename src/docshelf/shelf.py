@@ -12,7 +12,7 @@ import functools
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
@@ -64,6 +64,26 @@ def _snapshot(method: Callable[Concatenate[Shelf, _P], _R]) -> Callable[Concaten
             return method(self, *args, **kwargs)
 
     return wrapper
+
+
+class _LazyPins(Mapping[str, str]):
+    def __init__(self, work_out: Callable[[], dict[str, str]]) -> None:
+        self._work_out = work_out
+        self._pins: dict[str, str] | None = None
+
+    def _worked_out(self) -> dict[str, str]:
+        if self._pins is None:
+            self._pins = self._work_out()
+        return self._pins
+
+    def __getitem__(self, name: str) -> str:
+        return self._worked_out()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._worked_out())
+
+    def __len__(self) -> int:
+        return len(self._worked_out())
 
 
 class Shelf:
@@ -120,6 +140,11 @@ class Shelf:
             for record in lib.versions
             if catalog.source_key(record.source) in self._project
         }
+
+    def _pins(self) -> Mapping[str, str]:
+        """`pins()`, worked out when first looked at (resolving a library indexed in one
+        version never does)."""
+        return _LazyPins(self.pins)
 
     @property
     def write_lock(self) -> threading.Lock:
@@ -299,7 +324,7 @@ class Shelf:
     @_snapshot
     def resolve_version(self, library: str | None = None) -> VersionRef:
         """The one version `LIB`, `LIB@VERSION` or None (when one library is indexed) names."""
-        return catalog.resolve_version(self.conn, library, self.pins())
+        return catalog.resolve_version(self.conn, library, self._pins())
 
     @_snapshot
     def version_refs(self) -> list[VersionRef]:
@@ -378,7 +403,7 @@ class Shelf:
         self, directory: str = "", *, library: str | None = None
     ) -> Listing[PageEntry]:
         """Subdirectories and pages directly under `directory` ('' for the top)."""
-        ref = catalog.resolve_version(self.conn, library, self.pins())
+        ref = catalog.resolve_version(self.conn, library, self._pins())
         return list_directory(self.conn, ref, directory)
 
     @_snapshot
@@ -386,7 +411,7 @@ class Shelf:
         self, library: str | None = None, prefix: str = "", limit: int = 100
     ) -> list[str]:
         """Page paths of a library version that start with `prefix` (for completion)."""
-        ref = catalog.resolve_version(self.conn, library, self.pins())
+        ref = catalog.resolve_version(self.conn, library, self._pins())
         return pages.page_paths(self.conn, ref.id, prefix, limit)
 
     # -- search and read ---------------------------------------------------------------
@@ -432,7 +457,7 @@ class Shelf:
         limit = max(1, min(int(limit), MAX_LIMIT))
         within = page_filter(path_prefix, kind)
         wanted = library if isinstance(library, list) else [library]
-        pins = self.pins()
+        pins = self._pins()
         refs = [ref for name in wanted for ref in catalog.resolve_versions(self.conn, name, pins)]
         if not refs and library is None:
             raise NothingIndexedError()
@@ -497,7 +522,7 @@ class Shelf:
                 Param("paths", ["reference/agents/agent"]),
                 " with the offset its note named.",
             )
-        ref = catalog.resolve_version(self.conn, library, self.pins())
+        ref = catalog.resolve_version(self.conn, library, self._pins())
         results = []
         budget = max_tokens
         for i, path in enumerate(paths):

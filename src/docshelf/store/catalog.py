@@ -114,8 +114,11 @@ def resolve_version(
 
 
 def default_version(library: Library, pins: Mapping[str, str] | None) -> LibraryVersion:
-    """The version `pins` names for the library, when indexed; else its newest."""
-    wanted = (pins or {}).get(library.name)
+    """The version `pins` names for the library, when indexed; else its newest. `pins` is
+    not looked at for a library indexed in one version (it may be costly to work out)."""
+    if pins is None or len(library.versions) == 1:
+        return library.latest
+    wanted = pins.get(library.name)
     for record in library.versions:
         if record.version == wanted:
             return record
