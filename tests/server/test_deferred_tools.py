@@ -107,3 +107,19 @@ def test_the_fingerprint_changes_with_the_options_and_a_source_file(tmp_path: Pa
     stat = source.stat()
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert fingerprint({"profile": "default"}, roots) != first
+
+
+async def test_the_mastra_profile_keeps_its_list_keyed_by_the_paths_it_describes(
+    shelf: Shelf, tmp_path: Path, corpus: Path
+):
+    kept = tmp_path / "tools.json"
+    listed = await _listed(build_server(shelf, profile="mastra", library="demo", tool_list=kept))
+    assert listed == await _listed(build_server(shelf, profile="mastra", library="demo"))
+    key = json.loads(kept.read_text())["key"]
+    (corpus / "newtopic").mkdir()
+    (corpus / "newtopic" / "intro.md").write_text("# New topic\n\nA new top-level folder.\n")
+    shelf.add_library(str(corpus), name="demo")  # indexed again, with a new folder
+    again = await _listed(build_server(shelf, profile="mastra", library="demo", tool_list=kept))
+    assert json.loads(kept.read_text())["key"] != key
+    docs = next(t for t in again if t["name"] == "mastraDocs")
+    assert "newtopic" in docs["inputSchema"]["properties"]["paths"]["description"]

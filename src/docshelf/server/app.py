@@ -60,8 +60,8 @@ def build_server(
     (the working directory without one), and it is the default project of the package
     tools (list_packages, ...); with `confine` they read nothing outside it, and without a
     project they are left out.
-    With `tool_list` (a file), the default profile's tools are registered after the first
-    tools/list, which the list kept there answers (server/deferred_tools.py).
+    With `tool_list` (a file), the tools are registered after the first tools/list, which
+    the list kept there answers (server/deferred_tools.py).
     """
     if profile not in PROFILES:
         raise UsageError(f"Unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}.")
@@ -88,9 +88,13 @@ def build_server(
         lifespan=lifespan,
     )
     if profile == "mastra":
-        from docshelf.server.profiles.mastra import register_mastra_profile
+        from docshelf.server.profiles import mastra
 
-        register_mastra_profile(server, state, library or get_setting("default_name"))
+        name = library or get_setting("default_name")
+        mastra.register_mastra_prompts(server, state, name)
+        register = functools.partial(mastra.register_mastra_tools, server, state, name)
+        options = mastra.tool_list_options(shelf, name) if tool_list is not None else {}
+        _register_tools(server, register, tool_list, options)
     else:
         _register_default_tools(
             server, state, allow_add, package_tools, project, confine, tool_list
@@ -149,12 +153,22 @@ def _register_default_tools(
             register_package_tools(server, state, access)
         shelf.pins()  # the project's lockfiles: read now, not by the first call
 
+    options = {"profile": "default", "allow_add": allow_add, "package_tools": package_tools}
+    _register_tools(server, register, tool_list, options)
+
+
+def _register_tools(
+    server: MCPServer,
+    register: Callable[[], None],
+    tool_list: Path | None,
+    options: dict[str, object],
+) -> None:
+    """`register` the tools now, or with `tool_list` when first needed (deferred_tools.py)."""
     if tool_list is None or not isinstance(server, DocshelfServer):
         register()
         return
     from docshelf.server.deferred_tools import DeferredTools
 
-    options = {"profile": "default", "allow_add": allow_add, "package_tools": package_tools}
     listed = functools.partial(MCPServer.list_tools, server)
     server.deferred = DeferredTools(register, listed, tool_list, options)
 

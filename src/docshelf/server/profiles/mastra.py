@@ -25,6 +25,7 @@ from docshelf.wording import Tool, ToolVoice
 if TYPE_CHECKING:
     from docshelf.guides.prompts import PromptMessage
     from docshelf.packages.docs_index import PackageDocsIndex
+    from docshelf.shelf import Shelf
 
 # What the tools act on (guides, packages, version answers and the npm client under them)
 # is imported when a tool is first called: the first tools/list waits for none of it.
@@ -47,10 +48,22 @@ MASTRA_VOICE = ToolVoice(
 )
 
 
-def register_mastra_profile(server: MCPServer, state: ServerState, library: str) -> None:
-    """Register the reference's tools and prompts over `library` (e.g. 'mastra')."""
-    shelf = state.shelf
+def register_mastra_prompts(server: MCPServer, state: ServerState, library: str) -> None:
+    """Register the reference's prompts over `library` (e.g. 'mastra'); messages name this
+    profile's tools from now on."""
     state.voice = MASTRA_VOICE
+    _register_prompts(server, state, library)
+
+
+def tool_list_options(shelf: "Shelf", library: str) -> dict[str, object]:
+    """What the tools' list depends on besides docshelf's code: the library, and the
+    top-level paths its description lists."""
+    return {"profile": "mastra", "library": library, "paths": top_level_paths(shelf, library)}
+
+
+def register_mastra_tools(server: MCPServer, state: ServerState, library: str) -> None:
+    """Register the reference's tools over `library` (e.g. 'mastra')."""
+    shelf = state.shelf
 
     @functools.cache
     def package_index() -> "PackageDocsIndex":
@@ -154,7 +167,6 @@ def register_mastra_profile(server: MCPServer, state: ServerState, library: str)
 
     _register_package_tools(server, state, library, package_index)
     _register_course_tools(server, state, library)
-    _register_prompts(server, state, library)
 
 
 def _register_package_tools(
