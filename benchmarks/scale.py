@@ -351,7 +351,8 @@ def vector_probe(home: Path, query_file: Path, rounds: int, route: str) -> None:
         arrays = {  # by identity: the page route's centroids are its section matrix
             id(a): a.nbytes
             for i in indexes
-            for a in (i.sections, i.centroids, i.section_ids, i.page_ids, i.starts)
+            for a in (i.sections, i.centroids, i.section_ids, i.page_ids, i.starts, i.rough)
+            if a is not None
         }
         in_memory = sum(arrays.values())
 

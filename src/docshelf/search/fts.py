@@ -21,6 +21,9 @@ SECTION_POOL = 200  # best sections considered before grouping to pages
 PAGE_POOL = 100
 FUSION_K = 20.0  # reciprocal rank fusion constant: small k trusts the top ranks more
 NEAR_DISTANCE = 4  # tokens allowed between two consecutive query words
+# Sections a version scores at most in a search past the routing budget (search/routing.py):
+# BM25 costs per matching row, and a common word is in a good share of a version's sections.
+SECTION_MATCHES = 600
 
 Scored = list[tuple[int, float]]  # (row id, BM25 score: lower is better), best first
 
@@ -61,10 +64,14 @@ def rank_pages(
     within: PageFilter = EVERY_PAGE,
     limit: int = 10,
     shelf_wide: Sequence[int] = (),
+    rare_words: bool = False,
 ) -> list[PageMatch]:
     """Pages ranked by reciprocal rank fusion of section-level and page-level BM25 (and
-    `shelf_wide`, a ranking of pages by shelf-wide statistics, when given)."""
-    found = page_rankings(conn, query, versions, within=within, shelf_wide=shelf_wide)
+    `shelf_wide`, a ranking of pages by shelf-wide statistics, when given; `rare_words`
+    as in page_rankings)."""
+    found = page_rankings(
+        conn, query, versions, within=within, shelf_wide=shelf_wide, rare_words=rare_words
+    )
     scores = reciprocal_rank_fusion(found.rankings)
     kinds.reweigh(conn, query, scores)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
@@ -82,6 +89,7 @@ def page_rankings(
     *,
     within: PageFilter = EVERY_PAGE,
     shelf_wide: Sequence[int] = (),
+    rare_words: bool = False,
 ) -> PageRankings:
     """Section BM25, page BM25 and word-proximity rankings of the pages matching `query`.
 
@@ -90,14 +98,20 @@ def page_rankings(
     their scores come from different statistics, so a ranking by shelf-wide ones
     (`shelf_wide`, the page cards') joins them as a vote, in place of the versions' page
     BM25: fewer statements per version, and better all-library results on the judged sets
-    of eight real libraries (benchmarks/all_libraries.py).
+    of eight real libraries (benchmarks/all_libraries.py). With `rare_words` (versions
+    routed from a shelf past the budget), each of several versions scores only its
+    sections holding the query's rarer words (version_lists).
     """
     terms = query_terms(query)
     if not terms or not versions:
         return PageRankings([], {})
     one = len(versions) == 1
+    rare = rare_words and not one
     found = merge_lists(
-        [version_lists(conn, terms, v.id, within, page_bm25=one) for v in versions],
+        [
+            version_lists(conn, terms, v.id, within, page_bm25=one, rare_words=rare)
+            for v in versions
+        ],
         [(_rarest(v.record.sections), _rarest(v.record.pages)) for v in versions],
     )
     page_of = _pages_of(conn, [row[0] for row in found.sections])
@@ -117,9 +131,16 @@ def version_lists(
     within: PageFilter = EVERY_PAGE,
     *,
     page_bm25: bool = True,
+    rare_words: bool = False,
 ) -> VersionLists:
     """The three BM25 lists of one version (from its own FTS tables) for query words
-    (the page list left empty when not `page_bm25`)."""
+    (the page list left empty when not `page_bm25`).
+
+    With `rare_words`, the section list scores only the sections holding one of the
+    query's rarer words in this version (rare_terms, at most SECTION_MATCHES sections),
+    still by all of its words and this version's statistics: a section holding only
+    common words rarely makes the pool, and scoring them is most of a ranking's time.
+    """
     sections, pages = section_table(version_id), page_table(version_id)
     pages_under, params = within.subquery([version_id])
     sections_under = (
@@ -130,10 +151,17 @@ def version_lists(
     pages_under = f"AND rowid IN ({pages_under})" if pages_under else ""
     match = fts_match(terms)
     cursor = _plain(conn)
+    section_params = [match, *params]
+    rare = rare_terms(cursor, sections, terms, SECTION_MATCHES) if rare_words else terms
+    if rare and len(rare) < len(terms):
+        # `+rowid`: a filter on the rows FTS5 finds (bm25() is computed only for those
+        # kept), not a lookup per row id; the scores are the full query's.
+        sections_under += f" AND +rowid IN (SELECT rowid FROM {sections} WHERE {sections} MATCH ?)"
+        section_params.append(fts_match(rare))
     section_rows = cursor.execute(
         f"SELECT rowid, bm25({sections}, {_w(SECTION_WEIGHTS)}) AS r FROM {sections} "
         f"WHERE {sections} MATCH ? {sections_under} ORDER BY r LIMIT ?",
-        (match, *params, SECTION_POOL),
+        (*section_params, SECTION_POOL),
     ).fetchall()
     page_sql = (
         f"SELECT rowid, bm25({pages}, {_w(PAGE_WEIGHTS)}) AS r FROM {pages} "
@@ -151,6 +179,26 @@ def version_lists(
         )
         near_rows = cursor.execute(page_sql, (near, *params, PAGE_POOL)).fetchall()
     return VersionLists(section_rows, page_rows, near_rows)
+
+
+def rare_terms(cursor: sqlite3.Cursor, table: str, terms: list[str], most: int) -> list[str]:
+    """The rarest of `terms` in FTS table `table`, as many as are in at most `most` rows
+    together (always the rarest one in any row), in query order; words in no row are
+    left out. Counting a word's rows reads its index entries; it scores nothing."""
+    counts = {
+        term: cursor.execute(
+            f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (fts_match([term]),)
+        ).fetchone()[0]
+        for term in terms
+    }
+    kept: set[str] = set()
+    total = 0
+    for term in sorted((t for t in terms if counts[t]), key=lambda t: counts[t]):  # stable
+        if kept and total + counts[term] > most:
+            break
+        kept.add(term)
+        total += counts[term]
+    return [term for term in terms if term in kept]
 
 
 def merge_lists(

@@ -106,7 +106,8 @@ def rank(
     # The query is embedded in a worker thread while full text ranks here.
     pending = queries.vector_soon(query)
     cards = _cards(conn, query, versions, within)
-    if routing.needs_routing(versions):
+    routed = routing.needs_routing(versions)
+    if routed:
         vector = pending.result()
         versions = routing.route(conn, query, versions, cards=cards, indexes=indexes, vector=vector)
     kept = {v.id for v in versions}
@@ -120,6 +121,7 @@ def rank(
         within=within,
         limit=limit,
         shelf_wide=[page for page, version in cards if version in kept],
+        rare_words=routed,
     )
     return Ranking(pages, "hybrid")
 
@@ -132,6 +134,7 @@ def _rank_text(
     limit: int,
 ) -> list[PageMatch]:
     cards = _cards(conn, query, versions, within)
+    routed = routing.needs_routing(versions)
     versions = routing.route(conn, query, versions, cards=cards)
     kept = {v.id for v in versions}
     return rank_pages(
@@ -141,6 +144,7 @@ def _rank_text(
         within=within,
         limit=limit,
         shelf_wide=[page for page, version in cards if version in kept],
+        rare_words=routed,
     )
 
 
@@ -167,12 +171,16 @@ def rank_hybrid(
     within: PageFilter = EVERY_PAGE,
     limit: int = 10,
     shelf_wide: Sequence[int] = (),
+    rare_words: bool = False,
 ) -> list[PageMatch]:
     """Full text's rankings plus the vector ranking, fused; the snippet's section is full
     text's best when it found the page, else the section closest to the query.
 
-    `vector` may still be being computed (a Future): full text ranks first, meanwhile."""
-    found = page_rankings(conn, query, versions, within=within, shelf_wide=shelf_wide)
+    `vector` may still be being computed (a Future): full text ranks first, meanwhile.
+    `rare_words`: as in fts.page_rankings."""
+    found = page_rankings(
+        conn, query, versions, within=within, shelf_wide=shelf_wide, rare_words=rare_words
+    )
     if isinstance(vector, Future):
         vector = vector.result()
     near = semantic_pages(conn, indexes, vector, within, SEMANTIC_POOL)

@@ -6,8 +6,9 @@ text it covers. Above FULL_SECTIONS sections or FULL_VERSIONS versions, a cheap
 shelf-wide stage routes first: the query is run against the page cards (title, headings,
 path words, the lead's first sentence: a few percent of the text, in one FTS5 table;
 only the cards holding one of the query's rarer words are scored, see rare_terms),
-and, when vectors are loaded, against every searched page's centroid (one exact matrix
-product). A version's best card and its closest page vote for it by reciprocal rank
+and, when vectors are loaded, against every searched page's centroid (one matrix product;
+over many pages, first with rough copies of the centroids, then exactly for the closest
+thousand). A version's best card and its closest page vote for it by reciprocal rank
 (only its best, so a big library does not outvote a small one by its size alone), and
 the versions with the most votes are ranked in full, as many as fit in the same budget,
 exactly as a one-library search ranks them, and merged.
@@ -19,9 +20,10 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from docshelf.search.fts import rare_terms as fts_rare_terms
 from docshelf.search.query import fts_match, query_terms
 from docshelf.store.catalog import VersionRef
-from docshelf.store.fts_tables import CARDS_TABLE
+from docshelf.store.fts_tables import CARDS_TABLE, section_table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,6 +34,10 @@ FULL_SECTIONS = 24_000  # sections ranked in full per search: about three Mastra
 FULL_VERSIONS = 16  # versions ranked in full per search (each costs a few statements)
 CARD_POOL = 100  # best cards that vote
 CENTROID_POOL = 100  # closest page centroids that vote
+# From this many centroids, routing first scores their rough copies (search/vectors.py)
+# and only the ROUGH_POOL closest of those exactly.
+ROUGH_FROM = 10_000
+ROUGH_POOL = 1_000
 VOTES_PER_VERSION = 1  # a version's best hits that vote (its best page speaks for it)
 VOTE_K = 20.0  # reciprocal rank constant of a vote
 CARD_WEIGHTS = "6.0, 3.0, 3.0, 2.0"  # title, headings, path words, lead
@@ -63,8 +69,11 @@ def route(
     when that is within budget, else the best voted that fit (at least one, at most
     `at_most`). `cards` is rank_cards' answer, when the caller has it.
 
-    Every version too when neither the cards nor the vectors point anywhere (a query no
-    card matches is rare, and then only a full search can tell).
+    When neither the cards nor the vectors point anywhere (the query's words are in no
+    title, heading, path or lead: a word of code, or a typo), the versions holding the most
+    sections with one of its words are chosen; only the first when no section holds any
+    (nothing will be found, and ranking every version to find that out is the slowest
+    search there is).
     """
     if not needs_routing(versions):
         return versions
@@ -76,7 +85,11 @@ def route(
         for version_id, vote in centroid_votes(indexes, vector, wanted).items():
             votes[version_id] = votes.get(version_id, 0.0) + vote
     if not votes:
-        return versions
+        if not query_terms(query):
+            return versions
+        votes = section_counts(conn, query, versions)
+        if not votes:
+            return versions[:1]
     by_id = {v.id: v for v in versions}
     chosen: list[VersionRef] = []
     for version_id in sorted(votes, key=lambda v: (-votes[v], v))[:at_most]:
@@ -85,6 +98,26 @@ def route(
         chosen.append(by_id[version_id])
     kept = {v.id for v in chosen}
     return [v for v in versions if v.id in kept]
+
+
+def section_counts(
+    conn: sqlite3.Connection, query: str, versions: Sequence[VersionRef]
+) -> dict[int, float]:
+    """Version id -> how many of its sections hold one of `query`'s words (versions with
+    none left out): counting reads the words' entries in each version's index, it scores
+    nothing."""
+    match = fts_match(query_terms(query))
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    counts = {}
+    for version in versions:
+        table = section_table(version.id)
+        found = cursor.execute(
+            f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (match,)
+        ).fetchone()[0]
+        if found:
+            counts[version.id] = float(found)
+    return counts
 
 
 def rank_cards(
@@ -135,23 +168,9 @@ def rare_terms(cursor: sqlite3.Cursor, terms: list[str]) -> list[str]:
     left out.
 
     A word on a large share of the cards says little about which library answers, and
-    scoring its cards is what routing spent its time on; counting a word's cards (no
-    scoring) is cheap.
+    scoring its cards is what routing spent its time on.
     """
-    counts = {
-        term: cursor.execute(
-            f"SELECT count(*) FROM {CARDS_TABLE} WHERE {CARDS_TABLE} MATCH ?", (fts_match([term]),)
-        ).fetchone()[0]
-        for term in terms
-    }
-    kept: set[str] = set()
-    total = 0
-    for term in sorted((t for t in terms if counts[t]), key=lambda t: counts[t]):  # stable
-        if kept and total + counts[term] > CARD_MATCHES:
-            break
-        kept.add(term)
-        total += counts[term]
-    return [term for term in terms if term in kept]
+    return fts_rare_terms(cursor, CARDS_TABLE, terms, CARD_MATCHES)
 
 
 def centroid_votes(
@@ -163,15 +182,45 @@ def centroid_votes(
     searched = [index for index in indexes if index.version_id in wanted and len(index.page_ids)]
     if not searched:
         return {}
-    scores = np.concatenate([index.centroids @ vector for index in searched])
-    owner = np.repeat(
-        np.array([index.version_id for index in searched], np.int64),
-        [len(index.page_ids) for index in searched],
-    )
+    sizes = [len(index.page_ids) for index in searched]
+    owner = np.repeat(np.array([index.version_id for index in searched], np.int64), sizes)
+    if sum(sizes) >= ROUGH_FROM and all(index.rough is not None for index in searched):
+        rows, scores = _closest_roughly(searched, sizes, vector)
+    else:
+        rows = np.arange(len(owner))
+        scores = np.concatenate([index.centroids @ vector for index in searched])
     k = min(CENTROID_POOL, len(scores))
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.argsort(-scores[top], kind="stable")]
-    return _votes(owner[top].tolist())
+    return _votes(owner[rows[top]].tolist())
+
+
+def _closest_roughly(
+    searched: Sequence[VectorIndex], sizes: list[int], vector: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, exact cosines) of the ROUGH_POOL centroids closest to `vector` by their rough
+    copies (search/vectors.py), rows numbered across `searched` in order.
+
+    The product over every centroid reads all of them from memory, which is what a
+    routed semantic search spent most of its time on at 50 versions; the rough copies are
+    a quarter of the size, and the exact cosines of the few they keep pick the pool.
+    """
+    import numpy as np
+
+    from docshelf.search.vectors import rough_projection
+
+    projection = rough_projection(len(vector))
+    assert projection is not None  # every index has a rough copy, so the vectors are wide
+    rough = np.concatenate([index.rough @ (vector @ projection) for index in searched])  # type: ignore[operator]
+    keep = min(ROUGH_POOL, len(rough))
+    rows = np.sort(np.argpartition(-rough, keep - 1)[:keep])  # in row order: ties as exact
+    starts = np.cumsum([0, *sizes])
+    which = np.searchsorted(starts, rows, side="right") - 1
+    scores = np.empty(len(rows), np.float32)
+    for i in np.unique(which).tolist():
+        at = which == i
+        scores[at] = searched[i].centroids[rows[at] - starts[i]] @ vector
+    return rows, scores
 
 
 def _votes(ranked: Iterable[int]) -> dict[int, float]:
