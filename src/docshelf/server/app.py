@@ -22,7 +22,9 @@ from docshelf.settings import get_setting
 from docshelf.shelf import Shelf
 
 log = logging.getLogger("docshelf.server")
-TOOL_LIST = "tools.json"  # in the home's cache folder: the tools a stdio server lists first
+# In the home's cache folder: the tools a stdio server of a profile lists first (one file
+# per profile, so that servers of both profiles on one home do not replace each other's).
+TOOL_LIST = "tools-{profile}.json"
 INSTRUCTIONS = (
     "docshelf serves the real, version-matched documentation of libraries. Use search_docs "
     "to find pages by topic in plain words, read_docs to read a page (or a directory listing) "
@@ -213,7 +215,7 @@ def serve(
         allow_add=(not http) if allow_add is None else allow_add,
         project=project,
         confine=http,
-        tool_list=None if http else shelf.cache_dir / TOOL_LIST,
+        tool_list=None if http else shelf.cache_dir / TOOL_LIST.format(profile=profile),
     )
     if not http:
         import anyio
