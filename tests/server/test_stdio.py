@@ -83,6 +83,25 @@ async def test_the_first_session_adds_the_default_library_in_the_background(tmp_
     assert result.structured_content["libraries"][0]["name"] == "mastra"
 
 
+@pytest.mark.anyio
+async def test_a_second_start_lists_the_tools_the_first_kept_and_calls_them(tmp_path, shelf):
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "docshelf", "--home", str(shelf.home), "serve", "--no-default"],
+        env={**os.environ, "DOCSHELF_LOG_LEVEL": "none"},
+        cwd=str(tmp_path),
+    )
+    listed = []
+    for _ in range(2):
+        async with Client(params, read_timeout_seconds=60) as client:
+            listed.append([t.name for t in (await client.list_tools()).tools])
+            hits = await client.call_tool("search_docs", {"query": "tenant sandbox"})
+        assert hits.structured_content["hits"][0]["path"] == "docs/workspace/sandbox"
+    kept = json.loads((shelf.home / "cache" / "tools-default.json").read_text())
+    assert listed[0] == listed[1] == [t["name"] for t in kept["tools"]]
+    assert "search_docs" in listed[0]
+
+
 INITIALIZE = {
     "jsonrpc": "2.0",
     "id": 1,
