@@ -7,11 +7,13 @@ import json
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
 
 from docshelf.search import kinds
 from docshelf.search.filters import EVERY_PAGE, PageFilter
 from docshelf.search.query import fts_match, query_terms
+from docshelf.store import catalog, db
 from docshelf.store.catalog import VersionRef
 from docshelf.store.fts_tables import page_table, section_table
 
@@ -61,10 +63,14 @@ def rank_pages(
     within: PageFilter = EVERY_PAGE,
     limit: int = 10,
     shelf_wide: Sequence[int] = (),
+    beside: db.Beside | None = None,
 ) -> list[PageMatch]:
     """Pages ranked by reciprocal rank fusion of section-level and page-level BM25 (and
     `shelf_wide`, a ranking of pages by shelf-wide statistics, when given)."""
-    found = page_rankings(conn, query, versions, within=within, shelf_wide=shelf_wide)
+    sections = sections_beside(beside, conn, query, versions, within) if beside else None
+    found = page_rankings(
+        conn, query, versions, within=within, shelf_wide=shelf_wide, sections=sections
+    )
     scores = reciprocal_rank_fusion(found.rankings)
     kinds.reweigh(conn, query, scores)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
@@ -82,6 +88,7 @@ def page_rankings(
     *,
     within: PageFilter = EVERY_PAGE,
     shelf_wide: Sequence[int] = (),
+    sections: Future[list[Scored] | None] | None = None,
 ) -> PageRankings:
     """Section BM25, page BM25 and word-proximity rankings of the pages matching `query`.
 
@@ -91,14 +98,24 @@ def page_rankings(
     (`shelf_wide`, the page cards') joins them as a vote, in place of the versions' page
     BM25: fewer statements per version, and better all-library results on the judged sets
     of eight real libraries (benchmarks/all_libraries.py).
+
+    `sections`, from sections_beside, are the section lists (the costliest) being ranked
+    on a second connection while this one ranks the pages.
     """
     terms = query_terms(query)
     if not terms or not versions:
         return PageRankings([], {})
     one = len(versions) == 1
+    lists = [
+        version_lists(conn, terms, v.id, within, page_bm25=one, section_bm25=sections is None)
+        for v in versions
+    ]
+    if sections is not None:
+        # None: the other connection saw another index (a re-index between): rank here.
+        ranked = sections.result() or [section_list(conn, terms, v.id, within) for v in versions]
+        lists = [replace(found, sections=s) for found, s in zip(lists, ranked, strict=True)]
     found = merge_lists(
-        [version_lists(conn, terms, v.id, within, page_bm25=one) for v in versions],
-        [(_rarest(v.record.sections), _rarest(v.record.pages)) for v in versions],
+        lists, [(_rarest(v.record.sections), _rarest(v.record.pages)) for v in versions]
     )
     page_of = _pages_of(conn, [row[0] for row in found.sections])
     best_section: dict[int, int] = {}
@@ -117,31 +134,23 @@ def version_lists(
     within: PageFilter = EVERY_PAGE,
     *,
     page_bm25: bool = True,
+    section_bm25: bool = True,
 ) -> VersionLists:
     """The three BM25 lists of one version (from its own FTS tables) for query words
-    (the page list left empty when not `page_bm25`)."""
-    sections, pages = section_table(version_id), page_table(version_id)
+    (the page list left empty when not `page_bm25`, the section list when not
+    `section_bm25`)."""
+    section_rows = section_list(conn, terms, version_id, within) if section_bm25 else []
+    pages = page_table(version_id)
     pages_under, params = within.subquery([version_id])
-    sections_under = (
-        f"AND rowid IN (SELECT id FROM sections WHERE page_id IN ({pages_under}))"
-        if pages_under
-        else ""
-    )
     pages_under = f"AND rowid IN ({pages_under})" if pages_under else ""
-    match = fts_match(terms)
     cursor = _plain(conn)
-    section_rows = cursor.execute(
-        f"SELECT rowid, bm25({sections}, {_w(SECTION_WEIGHTS)}) AS r FROM {sections} "
-        f"WHERE {sections} MATCH ? {sections_under} ORDER BY r LIMIT ?",
-        (match, *params, SECTION_POOL),
-    ).fetchall()
     page_sql = (
         f"SELECT rowid, bm25({pages}, {_w(PAGE_WEIGHTS)}) AS r FROM {pages} "
         f"WHERE {pages} MATCH ? {pages_under} ORDER BY r LIMIT ?"
     )
     page_rows: Scored = []
     if page_bm25:
-        page_rows = cursor.execute(page_sql, (match, *params, PAGE_POOL)).fetchall()
+        page_rows = cursor.execute(page_sql, (fts_match(terms), *params, PAGE_POOL)).fetchall()
     near_rows: Scored = []
     if len(terms) > 1:
         # Sequential dependence: pages where consecutive query words stand close together.
@@ -151,6 +160,54 @@ def version_lists(
         )
         near_rows = cursor.execute(page_sql, (near, *params, PAGE_POOL)).fetchall()
     return VersionLists(section_rows, page_rows, near_rows)
+
+
+def section_list(
+    conn: sqlite3.Connection, terms: list[str], version_id: int, within: PageFilter = EVERY_PAGE
+) -> Scored:
+    """One version's sections by BM25 for query words, best first, cut to the pool."""
+    sections = section_table(version_id)
+    pages_under, params = within.subquery([version_id])
+    sections_under = (
+        f"AND rowid IN (SELECT id FROM sections WHERE page_id IN ({pages_under}))"
+        if pages_under
+        else ""
+    )
+    rows: Scored = (
+        _plain(conn)
+        .execute(
+            f"SELECT rowid, bm25({sections}, {_w(SECTION_WEIGHTS)}) AS r FROM {sections} "
+            f"WHERE {sections} MATCH ? {sections_under} ORDER BY r LIMIT ?",
+            (fts_match(terms), *params, SECTION_POOL),
+        )
+        .fetchall()
+    )
+    return rows
+
+
+def sections_beside(
+    beside: db.Beside,
+    conn: sqlite3.Connection,
+    query: str,
+    versions: list[VersionRef],
+    within: PageFilter = EVERY_PAGE,
+) -> Future[list[Scored] | None] | None:
+    """Each version's section list for page_rankings, ranked by `beside` on a second
+    connection (None when there is nothing to rank). The future gives None (rank them on
+    `conn`) when that connection's snapshot may not be `conn`'s, a re-index committed
+    between the two: both must see the same schema and the same version rows."""
+    terms = query_terms(query)
+    if not terms or not versions:
+        return None
+    schema = db.schema_cookie(conn)
+
+    def rank(other: sqlite3.Connection) -> list[Scored] | None:
+        with db.snapshot(other):
+            if db.schema_cookie(other) != schema or not catalog.sees_versions(other, versions):
+                return None
+            return [section_list(other, terms, v.id, within) for v in versions]
+
+    return beside(rank)
 
 
 def merge_lists(
