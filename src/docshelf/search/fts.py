@@ -72,7 +72,7 @@ def rank_pages(
         conn, query, versions, within=within, shelf_wide=shelf_wide, sections=sections
     )
     scores = reciprocal_rank_fusion(found.rankings)
-    kinds.reweigh(conn, query, scores)
+    kinds.reweigh(conn, query, scores, limit)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     version_of = page_versions(conn, ranked)
     return [

@@ -193,7 +193,7 @@ def rank_hybrid(
     rankings = [*found.rankings, [m.page_id for m in near]]
     weights = [1.0] * len(found.rankings) + [VECTOR_WEIGHT]
     scores = reciprocal_rank_fusion(rankings, weights=weights)
-    kinds.reweigh(conn, query, scores)
+    kinds.reweigh(conn, query, scores, limit)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     by_page = {m.page_id: m for m in near}
     version_of = page_versions(conn, [pid for pid in ranked if pid not in by_page])
