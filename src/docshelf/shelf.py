@@ -13,6 +13,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
@@ -101,6 +102,7 @@ class Shelf:
         self._write_lock = threading.Lock()
         self._local = threading.local()
         self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._helper: ThreadPoolExecutor | None = None  # see beside()
         self.semantic = SemanticSearch(
             enabled=get_bool("semantic"), sections=get_bool("section_vectors")
         )
@@ -176,7 +178,21 @@ class Shelf:
         with self._lock:
             return len(self._conns)
 
+    def beside(self, work: Callable[[sqlite3.Connection], _R]) -> Future[_R]:
+        """Run `work` on this shelf's helper thread, with that thread's own connection: a
+        search ranks on two connections at once (SQLite lets go of the GIL as it steps).
+        `work` opens its own read transaction and must check it sees what the caller sees."""
+        with self._lock:
+            if self._helper is None:
+                self._helper = ThreadPoolExecutor(1, thread_name_prefix="docshelf-beside")
+            helper = self._helper
+        return helper.submit(lambda: work(self.conn))
+
     def close(self) -> None:
+        with self._lock:
+            helper, self._helper = self._helper, None
+        if helper is not None:
+            helper.shutdown()  # its work done first: its connection is closed below
         with self._lock:
             conns, self._conns = self._conns, []
         for _, conn in conns:
@@ -462,7 +478,14 @@ class Shelf:
         if not refs and library is None:
             raise NothingIndexedError()
         return search_hits(
-            self.conn, self.semantic, query, refs, within=within, limit=limit, mode=mode
+            self.conn,
+            self.semantic,
+            query,
+            refs,
+            within=within,
+            limit=limit,
+            mode=mode,
+            beside=self.beside,
         )
 
     @_snapshot

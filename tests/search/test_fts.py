@@ -1,3 +1,6 @@
+import threading
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -116,3 +119,53 @@ def test_merged_lists_weigh_each_library_by_its_own_rarest_word():
     assert [r[0] for r in merged.sections] == [2, 1]
     assert [r[0] for r in merged.pages] == [20, 10]
     assert [r[0] for r in merge_lists([big, small]).sections] == [1, 2]  # raw scores
+
+
+SECTION_QUERIES = ["give each tenant its own sandbox", "agent tools memory", "get agent by id"]
+
+
+def test_sections_ranked_beside_are_the_sections_ranked_on_the_one_connection(shelf: Shelf):
+    from docshelf.search.fts import page_rankings, sections_beside
+    from docshelf.store import catalog, db
+
+    for query in SECTION_QUERIES:
+        with db.snapshot(shelf.conn):
+            refs = catalog.resolve_versions(shelf.conn, None)
+            alone = page_rankings(shelf.conn, query, refs)
+            pending = sections_beside(shelf.beside, shelf.conn, query, refs)
+            assert pending is not None
+            beside = page_rankings(shelf.conn, query, refs, sections=pending)
+            assert pending.result() is not None  # ranked on the other connection
+        assert beside == alone
+
+
+def test_sections_beside_a_changed_index_are_ranked_on_the_callers_connection(
+    shelf: Shelf, tmp_path: Path
+):
+    # The helper's snapshot starts after another library was added: it may not rank
+    # what the caller's snapshot holds, so the caller ranks the sections itself.
+    from docshelf.search.fts import page_rankings, sections_beside
+    from docshelf.store import catalog, db
+
+    query = SECTION_QUERIES[0]
+    with db.snapshot(shelf.conn):
+        refs = catalog.resolve_versions(shelf.conn, "demo")
+        alone = page_rankings(shelf.conn, query, refs)
+        with Shelf(shelf.home) as other:
+            other.add_library(str(write_tree(tmp_path / "more", {"a.md": "# A\n\nsandbox"})))
+        pending = sections_beside(shelf.beside, shelf.conn, query, refs)
+        assert pending is not None
+        found = page_rankings(shelf.conn, query, refs, sections=pending)
+        assert pending.result() is None
+    assert found == alone
+
+
+def test_closing_a_shelf_ends_its_helper_thread(tmp_path: Path, corpus: Path):
+    before = set(threading.enumerate())
+    with Shelf(tmp_path / "home") as shelf:
+        shelf.add_library(str(corpus), name="demo")
+        shelf.search("sandbox")
+        helper = [t for t in set(threading.enumerate()) - before if "beside" in t.name]
+        assert len(helper) == 1
+    assert not helper[0].is_alive()
+    assert shelf.open_connections() == 0

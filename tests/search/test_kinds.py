@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,22 @@ def test_a_page_naming_another_as_its_source_ranks_below_it(tmp_path: Path):
     # the copy goes below its source; a `source` that is no page of the library is no copy
     assert paths.index("docs/memory/overview") < paths.index("pages/memory")
     assert paths[0] == "misc/memory-source"
+
+
+def test_reweighing_the_pages_that_can_reach_the_top_ranks_it_as_reweighing_all(
+    kinds_shelf: Shelf,
+):
+    ids = [r[0] for r in kinds_shelf.conn.execute("SELECT id FROM pages")]
+    rng = random.Random(12)
+
+    def top(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
+        return [(p, scores[p]) for p in sorted(scores, key=lambda p: (-scores[p], p))[:limit]]
+
+    for _ in range(300):
+        # Scores that meet exactly where a lowered page and the limit-th best cross.
+        scores = {p: rng.choice([0.1, 0.07, 0.05, 0.035, rng.random()]) for p in ids}
+        limit = rng.randint(1, len(ids))
+        every, some = dict(scores), dict(scores)
+        kinds.reweigh(kinds_shelf.conn, "add memory to an agent", every, len(every))
+        kinds.reweigh(kinds_shelf.conn, "add memory to an agent", some, limit)
+        assert top(some, limit) == top(every, limit)

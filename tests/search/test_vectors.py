@@ -291,3 +291,13 @@ def test_reindex_of_an_index_without_vectors_copies_none(tmp_path: Path, corpus:
         shelf.add_library(str(corpus), name="demo")
         shelf.reindex()
         assert not has_tables(shelf.conn)
+
+
+def test_searching_by_vectors_keeps_blas_to_one_thread():
+    # numpy's BLAS threads spin after each product, on the cores full-text ranking needs.
+    from threadpoolctl import threadpool_info
+
+    import docshelf.search.vectors  # noqa: F401
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)

@@ -7,11 +7,13 @@ import json
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
 
 from docshelf.search import kinds
 from docshelf.search.filters import EVERY_PAGE, PageFilter
 from docshelf.search.query import fts_match, query_terms
+from docshelf.store import catalog, db
 from docshelf.store.catalog import VersionRef
 from docshelf.store.fts_tables import page_table, section_table
 
@@ -65,15 +67,27 @@ def rank_pages(
     limit: int = 10,
     shelf_wide: Sequence[int] = (),
     rare_words: bool = False,
+    beside: db.Beside | None = None,
 ) -> list[PageMatch]:
     """Pages ranked by reciprocal rank fusion of section-level and page-level BM25 (and
     `shelf_wide`, a ranking of pages by shelf-wide statistics, when given; `rare_words`
-    as in page_rankings)."""
+    as in page_rankings; `beside` as in sections_beside)."""
+    sections = (
+        sections_beside(beside, conn, query, versions, within, rare_words=rare_words)
+        if beside
+        else None
+    )
     found = page_rankings(
-        conn, query, versions, within=within, shelf_wide=shelf_wide, rare_words=rare_words
+        conn,
+        query,
+        versions,
+        within=within,
+        shelf_wide=shelf_wide,
+        rare_words=rare_words,
+        sections=sections,
     )
     scores = reciprocal_rank_fusion(found.rankings)
-    kinds.reweigh(conn, query, scores)
+    kinds.reweigh(conn, query, scores, limit)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     version_of = page_versions(conn, ranked)
     return [
@@ -90,6 +104,7 @@ def page_rankings(
     within: PageFilter = EVERY_PAGE,
     shelf_wide: Sequence[int] = (),
     rare_words: bool = False,
+    sections: Future[list[Scored] | None] | None = None,
 ) -> PageRankings:
     """Section BM25, page BM25 and word-proximity rankings of the pages matching `query`.
 
@@ -100,19 +115,30 @@ def page_rankings(
     BM25: fewer statements per version, and better all-library results on the judged sets
     of eight real libraries (benchmarks/all_libraries.py). With `rare_words` (versions
     routed from a shelf past the budget), each of several versions scores only its
-    sections holding the query's rarer words (version_lists).
+    sections holding the query's rarer words (section_list).
+
+    `sections`, from sections_beside, are the section lists (the costliest) being ranked
+    on a second connection while this one ranks the pages.
     """
     terms = query_terms(query)
     if not terms or not versions:
         return PageRankings([], {})
     one = len(versions) == 1
     rare = rare_words and not one
+    lists = [
+        version_lists(
+            conn, terms, v.id, within, page_bm25=one, section_bm25=sections is None, rare_words=rare
+        )
+        for v in versions
+    ]
+    if sections is not None:
+        # None: the other connection saw another index (a re-index between): rank here.
+        ranked = sections.result() or [
+            section_list(conn, terms, v.id, within, rare_words=rare) for v in versions
+        ]
+        lists = [replace(found, sections=s) for found, s in zip(lists, ranked, strict=True)]
     found = merge_lists(
-        [
-            version_lists(conn, terms, v.id, within, page_bm25=one, rare_words=rare)
-            for v in versions
-        ],
-        [(_rarest(v.record.sections), _rarest(v.record.pages)) for v in versions],
+        lists, [(_rarest(v.record.sections), _rarest(v.record.pages)) for v in versions]
     )
     page_of = _pages_of(conn, [row[0] for row in found.sections])
     best_section: dict[int, int] = {}
@@ -131,45 +157,26 @@ def version_lists(
     within: PageFilter = EVERY_PAGE,
     *,
     page_bm25: bool = True,
+    section_bm25: bool = True,
     rare_words: bool = False,
 ) -> VersionLists:
     """The three BM25 lists of one version (from its own FTS tables) for query words
-    (the page list left empty when not `page_bm25`).
-
-    With `rare_words`, the section list scores only the sections holding one of the
-    query's rarer words in this version (rare_terms, at most SECTION_MATCHES sections),
-    still by all of its words and this version's statistics: a section holding only
-    common words rarely makes the pool, and scoring them is most of a ranking's time.
-    """
-    sections, pages = section_table(version_id), page_table(version_id)
-    pages_under, params = within.subquery([version_id])
-    sections_under = (
-        f"AND rowid IN (SELECT id FROM sections WHERE page_id IN ({pages_under}))"
-        if pages_under
-        else ""
+    (the page list left empty when not `page_bm25`, the section list when not
+    `section_bm25`; `rare_words` as in section_list)."""
+    section_rows = (
+        section_list(conn, terms, version_id, within, rare_words=rare_words) if section_bm25 else []
     )
+    pages = page_table(version_id)
+    pages_under, params = within.subquery([version_id])
     pages_under = f"AND rowid IN ({pages_under})" if pages_under else ""
-    match = fts_match(terms)
     cursor = _plain(conn)
-    section_params = [match, *params]
-    rare = rare_terms(cursor, sections, terms, SECTION_MATCHES) if rare_words else terms
-    if rare and len(rare) < len(terms):
-        # `+rowid`: a filter on the rows FTS5 finds (bm25() is computed only for those
-        # kept), not a lookup per row id; the scores are the full query's.
-        sections_under += f" AND +rowid IN (SELECT rowid FROM {sections} WHERE {sections} MATCH ?)"
-        section_params.append(fts_match(rare))
-    section_rows = cursor.execute(
-        f"SELECT rowid, bm25({sections}, {_w(SECTION_WEIGHTS)}) AS r FROM {sections} "
-        f"WHERE {sections} MATCH ? {sections_under} ORDER BY r LIMIT ?",
-        (*section_params, SECTION_POOL),
-    ).fetchall()
     page_sql = (
         f"SELECT rowid, bm25({pages}, {_w(PAGE_WEIGHTS)}) AS r FROM {pages} "
         f"WHERE {pages} MATCH ? {pages_under} ORDER BY r LIMIT ?"
     )
     page_rows: Scored = []
     if page_bm25:
-        page_rows = cursor.execute(page_sql, (match, *params, PAGE_POOL)).fetchall()
+        page_rows = cursor.execute(page_sql, (fts_match(terms), *params, PAGE_POOL)).fetchall()
     near_rows: Scored = []
     if len(terms) > 1:
         # Sequential dependence: pages where consecutive query words stand close together.
@@ -181,24 +188,71 @@ def version_lists(
     return VersionLists(section_rows, page_rows, near_rows)
 
 
-def rare_terms(cursor: sqlite3.Cursor, table: str, terms: list[str], most: int) -> list[str]:
-    """The rarest of `terms` in FTS table `table`, as many as are in at most `most` rows
-    together (always the rarest one in any row), in query order; words in no row are
-    left out. Counting a word's rows reads its index entries; it scores nothing."""
-    counts = {
-        term: cursor.execute(
-            f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (fts_match([term]),)
-        ).fetchone()[0]
-        for term in terms
-    }
-    kept: set[str] = set()
-    total = 0
-    for term in sorted((t for t in terms if counts[t]), key=lambda t: counts[t]):  # stable
-        if kept and total + counts[term] > most:
-            break
-        kept.add(term)
-        total += counts[term]
-    return [term for term in terms if term in kept]
+def section_list(
+    conn: sqlite3.Connection,
+    terms: list[str],
+    version_id: int,
+    within: PageFilter = EVERY_PAGE,
+    *,
+    rare_words: bool = False,
+) -> Scored:
+    """One version's sections by BM25 for query words, best first, cut to the pool.
+
+    With `rare_words`, only the sections holding one of the query's rarer words in this
+    version are scored (rare_terms, at most SECTION_MATCHES sections), still by all of
+    its words and this version's statistics: a section holding only common words rarely
+    makes the pool, and scoring them is most of a ranking's time.
+    """
+    sections = section_table(version_id)
+    pages_under, params = within.subquery([version_id])
+    sections_under = (
+        f"AND rowid IN (SELECT id FROM sections WHERE page_id IN ({pages_under}))"
+        if pages_under
+        else ""
+    )
+    cursor = _plain(conn)
+    section_params = [fts_match(terms), *params]
+    rare = rare_terms(cursor, sections, terms, SECTION_MATCHES) if rare_words else terms
+    if rare and len(rare) < len(terms):
+        # `+rowid`: a filter on the rows FTS5 finds (bm25() is computed only for those
+        # kept), not a lookup per row id; the scores are the full query's.
+        sections_under += f" AND +rowid IN (SELECT rowid FROM {sections} WHERE {sections} MATCH ?)"
+        section_params.append(fts_match(rare))
+    rows: Scored = cursor.execute(
+        f"SELECT rowid, bm25({sections}, {_w(SECTION_WEIGHTS)}) AS r FROM {sections} "
+        f"WHERE {sections} MATCH ? {sections_under} ORDER BY r LIMIT ?",
+        (*section_params, SECTION_POOL),
+    ).fetchall()
+    return rows
+
+
+def sections_beside(
+    beside: db.Beside,
+    conn: sqlite3.Connection,
+    query: str,
+    versions: list[VersionRef],
+    within: PageFilter = EVERY_PAGE,
+    *,
+    rare_words: bool = False,
+) -> Future[list[Scored] | None] | None:
+    """Each version's section list for page_rankings, ranked by `beside` on a second
+    connection (None when there is nothing to rank; `rare_words` as in page_rankings).
+    The future gives None (rank them on `conn`) when that connection's snapshot may not
+    be `conn`'s, a re-index committed between the two: both must see the same schema and
+    the same version rows."""
+    terms = query_terms(query)
+    if not terms or not versions:
+        return None
+    schema = db.schema_cookie(conn)
+    rare = rare_words and len(versions) > 1
+
+    def rank(other: sqlite3.Connection) -> list[Scored] | None:
+        with db.snapshot(other):
+            if db.schema_cookie(other) != schema or not catalog.sees_versions(other, versions):
+                return None
+            return [section_list(other, terms, v.id, within, rare_words=rare) for v in versions]
+
+    return beside(rank)
 
 
 def merge_lists(
@@ -327,3 +381,23 @@ def page_versions(conn: sqlite3.Connection, page_ids: Iterable[int]) -> dict[int
 
 def _w(weights: tuple[float, ...]) -> str:
     return ", ".join(f"{w:.2f}" for w in weights)
+
+
+def rare_terms(cursor: sqlite3.Cursor, table: str, terms: list[str], most: int) -> list[str]:
+    """The rarest of `terms` in FTS table `table`, as many as are in at most `most` rows
+    together (always the rarest one in any row), in query order; words in no row are
+    left out. Counting a word's rows reads its index entries; it scores nothing."""
+    counts = {
+        term: cursor.execute(
+            f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (fts_match([term]),)
+        ).fetchone()[0]
+        for term in terms
+    }
+    kept: set[str] = set()
+    total = 0
+    for term in sorted((t for t in terms if counts[t]), key=lambda t: counts[t]):  # stable
+        if kept and total + counts[term] > most:
+            break
+        kept.add(term)
+        total += counts[term]
+    return [term for term in terms if term in kept]

@@ -11,6 +11,7 @@ from docshelf.search.filters import EVERY_PAGE, PageFilter
 from docshelf.search.fts import section_headings, section_snippets
 from docshelf.search.semantic import SemanticSearch
 from docshelf.store.catalog import VersionRef
+from docshelf.store.db import Beside
 
 
 def search_hits(
@@ -22,6 +23,7 @@ def search_hits(
     within: PageFilter = EVERY_PAGE,
     limit: int = 10,
     mode: SearchMode = "auto",
+    beside: Beside | None = None,
 ) -> SearchResult:
     """Pages ranked for `query` in `versions` by `mode`, best first, as hits, with the
     mode that ranked them.
@@ -30,7 +32,9 @@ def search_hits(
     same index, or a re-index committed between them would mix two versions' ids.
     """
     by_id = {v.id: v.record for v in versions}
-    ranking = hybrid.rank(conn, semantic, query, versions, within=within, limit=limit, mode=mode)
+    ranking = hybrid.rank(
+        conn, semantic, query, versions, within=within, limit=limit, mode=mode, beside=beside
+    )
     # One statement per kind of lookup for the whole hit list, not one per hit.
     matches = ranking.pages
     marks = ",".join("?" * len(matches))

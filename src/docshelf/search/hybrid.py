@@ -24,9 +24,11 @@ from docshelf.search.fts import (
     page_versions,
     rank_pages,
     reciprocal_rank_fusion,
+    sections_beside,
 )
 from docshelf.search.query import query_terms
 from docshelf.store.catalog import VersionRef
+from docshelf.store.db import Beside
 from docshelf.wording import Call, Param
 
 if TYPE_CHECKING:
@@ -59,17 +61,19 @@ def rank(
     within: PageFilter = EVERY_PAGE,
     limit: int = 10,
     mode: str = "auto",
+    beside: Beside | None = None,
 ) -> Ranking:
     """Pages for `query` by `mode`: fulltext, semantic, hybrid, or auto (hybrid when ready).
 
     auto never waits: while the model loads or vectors are being built, it is full text,
     and the ranking's note says so. Over many versions, the ones ranked in full are routed
-    first (search/routing.py).
+    first (search/routing.py). With `beside`, full text ranks sections on a second
+    connection meanwhile (fts.page_rankings).
     """
     if mode not in SEARCH_MODES:
         raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
     if mode == "fulltext" or (mode == "auto" and not semantic.available):
-        pages = _rank_text(conn, query, versions, within, limit)
+        pages = _rank_text(conn, query, versions, within, limit, beside)
         note = semantic.fallback_note(conn, versions) if mode == "auto" else ""
         return Ranking(pages, "fulltext", note)
     if not query_terms(query) or not versions:
@@ -82,7 +86,7 @@ def rank(
             semantic.embedder(wait=not semantic.load_in_background) if indexes is not None else None
         )
         if indexes is None or queries is None:
-            pages = _rank_text(conn, query, versions, within, limit)
+            pages = _rank_text(conn, query, versions, within, limit, beside)
             return Ranking(pages, "fulltext", semantic.fallback_note(conn, versions))
     else:
         queries = semantic.require()
@@ -122,6 +126,7 @@ def rank(
         limit=limit,
         shelf_wide=[page for page, version in cards if version in kept],
         rare_words=routed,
+        beside=beside,
     )
     return Ranking(pages, "hybrid")
 
@@ -132,6 +137,7 @@ def _rank_text(
     versions: list[VersionRef],
     within: PageFilter,
     limit: int,
+    beside: Beside | None = None,
 ) -> list[PageMatch]:
     cards = _cards(conn, query, versions, within)
     routed = routing.needs_routing(versions)
@@ -145,6 +151,7 @@ def _rank_text(
         limit=limit,
         shelf_wide=[page for page, version in cards if version in kept],
         rare_words=routed,
+        beside=beside,
     )
 
 
@@ -172,22 +179,37 @@ def rank_hybrid(
     limit: int = 10,
     shelf_wide: Sequence[int] = (),
     rare_words: bool = False,
+    beside: Beside | None = None,
 ) -> list[PageMatch]:
     """Full text's rankings plus the vector ranking, fused; the snippet's section is full
     text's best when it found the page, else the section closest to the query.
 
     `vector` may still be being computed (a Future): full text ranks first, meanwhile.
-    `rare_words`: as in fts.page_rankings."""
-    found = page_rankings(
-        conn, query, versions, within=within, shelf_wide=shelf_wide, rare_words=rare_words
+    `rare_words`: as in fts.page_rankings. With `beside`, the sections are ranked on a
+    second connection while this one ranks by the vector (when it is at hand) and the
+    pages."""
+    sections = (
+        sections_beside(beside, conn, query, versions, within, rare_words=rare_words)
+        if beside
+        else None
     )
-    if isinstance(vector, Future):
-        vector = vector.result()
-    near = semantic_pages(conn, indexes, vector, within, SEMANTIC_POOL)
+    at_hand = not isinstance(vector, Future) or vector.done()
+    near = _vector_pages(conn, indexes, vector, within) if at_hand else None
+    found = page_rankings(
+        conn,
+        query,
+        versions,
+        within=within,
+        shelf_wide=shelf_wide,
+        rare_words=rare_words,
+        sections=sections,
+    )
+    if near is None:
+        near = _vector_pages(conn, indexes, vector, within)
     rankings = [*found.rankings, [m.page_id for m in near]]
     weights = [1.0] * len(found.rankings) + [VECTOR_WEIGHT]
     scores = reciprocal_rank_fusion(rankings, weights=weights)
-    kinds.reweigh(conn, query, scores)
+    kinds.reweigh(conn, query, scores, limit)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     by_page = {m.page_id: m for m in near}
     version_of = page_versions(conn, [pid for pid in ranked if pid not in by_page])
@@ -203,6 +225,17 @@ def rank_hybrid(
         )
         for pid in ranked
     ]
+
+
+def _vector_pages(
+    conn: sqlite3.Connection,
+    indexes: list[VectorIndex],
+    vector: np.ndarray | Future[np.ndarray],
+    within: PageFilter,
+) -> list[SectionVector]:
+    """The vector ranking's pool, once the query's vector is computed."""
+    vector = vector.result() if isinstance(vector, Future) else vector
+    return semantic_pages(conn, indexes, vector, within, SEMANTIC_POOL)
 
 
 def rank_semantic(

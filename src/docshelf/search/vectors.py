@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from docshelf.search.embed import Embedder, text_hash
 from docshelf.search.vector_tables import (  # noqa: F401  (re-exported: the vectors' API)
@@ -40,6 +41,12 @@ ROUGH_DIMS = 96
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 
 Progress = Callable[[int, int], None]
+
+# One BLAS thread for the process: a search multiplies the query by every section vector
+# (a few milliseconds at most), and OpenBLAS's other threads then spin, waiting for more,
+# on the cores that full text ranks on (on 2 busy cores, hybrid search_docs took 2-3x as
+# long with them; benchmarks/semantic.py).
+threadpool_limits(1, user_api="blas")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ search_docs, ask_docs, read_docs."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Annotated
 
 from mcp.server.mcpserver import MCPServer
@@ -168,7 +167,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         )
         out = SearchOut(
             query=query,
-            hits=[HitOut(**asdict(h)) for h in found.hits],
+            hits=[HitOut.model_validate(h, from_attributes=True) for h in found.hits],
             mode=found.mode,
             note=found.note,
         )
@@ -200,7 +199,7 @@ def register_core_tools(server: MCPServer, state: ServerState) -> None:
         found = shelf.ask(query, library=library, max_tokens=max_tokens, cursor=cursor, kind=kind)
         out = AskOut(
             query=query,
-            excerpts=[ExcerptOut(**asdict(e)) for e in found.excerpts],
+            excerpts=[ExcerptOut.model_validate(e, from_attributes=True) for e in found.excerpts],
             tokens=found.tokens,
             cursor=found.cursor,
             mode=found.mode,

@@ -155,6 +155,18 @@ def resolve_versions(
     return [VersionRef(ids[(record.name, record.version)], record) for record in chosen]
 
 
+def sees_versions(conn: sqlite3.Connection, refs: list[VersionRef]) -> bool:
+    """Whether `conn` sees each version as `refs` were resolved: the same rows, indexed at
+    the same time. A version's pages, sections and FTS tables are written once, with its
+    row (store/indexing.py)."""
+    rows = conn.execute(
+        f"SELECT id, indexed_at, sections FROM versions WHERE id IN ({','.join('?' * len(refs))})",
+        [ref.id for ref in refs],
+    )
+    seen = {r[0]: (r[1], r[2]) for r in rows}
+    return all(seen.get(ref.id) == (ref.record.indexed_at, ref.record.sections) for ref in refs)
+
+
 def _ref(conn: sqlite3.Connection, record: LibraryVersion) -> VersionRef:
     row = conn.execute(
         "SELECT id FROM versions WHERE library = ? AND version = ?",

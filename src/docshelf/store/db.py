@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from docshelf.errors import StoreError
 from docshelf.parsing.page_kinds import page_kind
@@ -18,6 +20,8 @@ DB_NAME = "docshelf.db"
 # text, so a shelf of 50 versions needs a few hundred to search them all without
 # preparing any statement twice.
 CACHED_STATEMENTS = 512
+
+_T = TypeVar("_T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -127,6 +131,19 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
     finally:
         if conn.in_transaction:
             conn.execute("COMMIT")
+
+
+class Beside(Protocol):
+    """Runs `work` on a second connection to the same index, in another thread (see
+    Shelf.beside); `work` opens its own read transaction."""
+
+    def __call__(self, work: Callable[[sqlite3.Connection], _T]) -> Future[_T]: ...
+
+
+def schema_cookie(conn: sqlite3.Connection) -> int:
+    """The schema's change counter as `conn` sees it: SQLite bumps it with every change of
+    tables or indexes (a version added or dropped, an upgrade in place, a copied-in rebuild)."""
+    return int(conn.execute("PRAGMA schema_version").fetchone()[0])
 
 
 def _check_or_create(conn: sqlite3.Connection, path: Path) -> None:
