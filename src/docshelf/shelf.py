@@ -30,24 +30,22 @@ from docshelf.models import (
     Section,
     SkippedFile,
 )
-from docshelf.parsing.formats import DocFile, parse_document
 from docshelf.progress import Reporter, SilentReporter
-from docshelf.reading.read import Listing, check_paths, list_directory, not_read, read_path
-from docshelf.reading.tokens import approx_tokens
-from docshelf.search.excerpts import select_excerpts
-from docshelf.search.filters import page_filter
-from docshelf.search.hits import search_hits
 from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_bool
-from docshelf.sources import FetchedDocs, ensure_files, fetch_source
-from docshelf.store import catalog, db, manifest, notices, pages, rebuild
+from docshelf.store import catalog, db, manifest, notices, pages
 from docshelf.store.catalog import VersionRef
-from docshelf.store.indexing import delete_versions, write_version
 from docshelf.store.pages import PageEntry, StoredPage
 from docshelf.wording import Param
 
 if TYPE_CHECKING:
+    from docshelf.parsing.formats import DocFile
+    from docshelf.reading.read import Listing
     from docshelf.search.vector_tables import Unit
+    from docshelf.sources import FetchedDocs
+
+# What adding, reading and searching use is imported when first used: a server starts
+# (and answers its first tools/list) without the parsers, the sources or the rankers.
 
 MAX_LIMIT = 50
 _MIN_PART_TOKENS = 50  # less left of a read's budget than this: the next paths are not read
@@ -232,6 +230,8 @@ class Shelf:
         default its own docs folder, else its repository at the release's tag. With "site",
         the docs website its metadata names, which `check_site` (given the URL) may refuse
         by raising; None fetches whatever site the metadata names."""
+        from docshelf.sources import ensure_files, fetch_source
+
         reporter = reporter or SilentReporter()
         fetched = fetch_source(
             source, self.cache_dir, docs_root, reporter, docs_from=docs_from, check_site=check_site
@@ -279,6 +279,9 @@ class Shelf:
         A page whose path is longer than MAX_PATH_CHARS is left out (no read could name
         it); the record returned lists it in `skipped`.
         """
+        from docshelf.parsing.formats import parse_document
+        from docshelf.store.indexing import write_version
+
         reporter = reporter or SilentReporter()
         docs = [_doc_file(item) for item in files]
         skipped = tuple(
@@ -315,6 +318,8 @@ class Shelf:
 
     def remove_library(self, ref: str) -> list[LibraryVersion]:
         """Remove `LIB` (every version) or `LIB@VERSION`; returns what was removed."""
+        from docshelf.store.indexing import delete_versions
+
         name, version = catalog.split_library_ref(ref)
         libraries = {lib.name: lib for lib in self.list_libraries()}
         if name not in libraries:
@@ -358,6 +363,9 @@ class Shelf:
         """Rebuild the index from the source manifest into a new database, then swap it in
         whole (store/rebuild.py): until then, and if the rebuild fails or is killed, the
         current index keeps serving. A damaged index is kept as the one backup."""
+        from docshelf.sources import fetch_source
+        from docshelf.store import rebuild
+
         reporter = reporter or SilentReporter()
         entries = manifest.read_manifest(self.home)
         if not entries:
@@ -419,6 +427,8 @@ class Shelf:
         self, directory: str = "", *, library: str | None = None
     ) -> Listing[PageEntry]:
         """Subdirectories and pages directly under `directory` ('' for the top)."""
+        from docshelf.reading.read import list_directory
+
         ref = catalog.resolve_version(self.conn, library, self._pins())
         return list_directory(self.conn, ref, directory)
 
@@ -468,6 +478,9 @@ class Shelf:
     ) -> SearchResult:
         """`search`'s hits with the mode that ranked them and, when an automatic search
         used full text only, a note saying why and what to do."""
+        from docshelf.search.filters import page_filter
+        from docshelf.search.hits import search_hits
+
         if not isinstance(query, str):
             raise UsageError("query must be a string, e.g. 'configure memory for an agent'.")
         limit = max(1, min(int(limit), MAX_LIMIT))
@@ -502,6 +515,9 @@ class Shelf:
         """The text of the sections that best answer `query`, packed to about `max_tokens`,
         each with its page path, heading and version; `cursor` (from a previous answer)
         gives the next ones. `kind` keeps pages of these kinds, as in `search`."""
+        from docshelf.search.excerpts import select_excerpts
+        from docshelf.search.filters import page_filter
+
         if not isinstance(query, str) or not query.strip():
             raise UsageError("query must be a question in words, e.g. 'add memory to an agent'.")
         within = page_filter(path_prefix, kind)
@@ -530,6 +546,9 @@ class Shelf:
         """Read each path (at most MAX_READ_PATHS); `max_tokens` caps the whole answer,
         shared out in order (paths it does not reach are named, not read). `offset`
         continues one cut page from where its note said."""
+        from docshelf.reading.read import check_paths, not_read, read_path
+        from docshelf.reading.tokens import approx_tokens
+
         paths = check_paths(paths)
         if max_tokens is not None and max_tokens < 1:
             raise UsageError(
@@ -623,6 +642,8 @@ class Shelf:
 
 
 def _doc_file(item: DocFile | tuple[str, str] | tuple[str, str, str]) -> DocFile:
+    from docshelf.parsing.formats import DocFile
+
     if isinstance(item, DocFile):
         return item
     page_id, text, *fmt = item
