@@ -109,7 +109,7 @@ def test_the_fingerprint_changes_with_the_options_and_a_source_file(tmp_path: Pa
     assert fingerprint({"profile": "default"}, roots) != first
 
 
-async def test_the_mastra_profile_keeps_its_list_keyed_by_the_paths_it_describes(
+async def test_the_mastra_profile_keeps_its_list_keyed_by_the_version_it_describes(
     shelf: Shelf, tmp_path: Path, corpus: Path
 ):
     kept = tmp_path / "tools.json"

@@ -18,7 +18,7 @@ from mcp.server.mcpserver.prompts.base import AssistantMessage, Message, UserMes
 from mcp.types import CallToolResult
 from pydantic import Field
 
-from docshelf.server.profiles.mastra_docs import browse_docs, top_level_paths
+from docshelf.errors import DocshelfError
 from docshelf.server.tooling import READ_ONLY, ServerState, prompt, tool, tool_result
 from docshelf.wording import Tool, ToolVoice
 
@@ -57,12 +57,20 @@ def register_mastra_prompts(server: MCPServer, state: ServerState, library: str)
 
 def tool_list_options(shelf: "Shelf", library: str) -> dict[str, object]:
     """What the tools' list depends on besides docshelf's code: the library, and the
-    top-level paths its description lists."""
-    return {"profile": "mastra", "library": library, "paths": top_level_paths(shelf, library)}
+    indexed version whose top-level paths the mastraDocs description lists (None before
+    one is indexed)."""
+    try:
+        ref = shelf.resolve_version(library)
+    except DocshelfError:
+        return {"profile": "mastra", "library": library, "version": None}
+    indexed = [ref.id, ref.record.ref, ref.record.indexed_at, ref.record.pages]
+    return {"profile": "mastra", "library": library, "version": indexed}
 
 
 def register_mastra_tools(server: MCPServer, state: ServerState, library: str) -> None:
     """Register the reference's tools over `library` (e.g. 'mastra')."""
+    from docshelf.server.profiles.mastra_docs import browse_docs, top_level_paths
+
     shelf = state.shelf
 
     @functools.cache
