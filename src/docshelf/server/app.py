@@ -96,7 +96,7 @@ def build_server(
         mastra.register_mastra_prompts(server, state, name)
         register = functools.partial(mastra.register_mastra_tools, server, state, name)
         options = mastra.tool_list_options(shelf, name) if tool_list is not None else {}
-        _register_tools(server, register, tool_list, options)
+        _register_tools(server, shelf, register, tool_list, options)
     else:
         _register_default_tools(
             server, state, allow_add, package_tools, project, confine, tool_list
@@ -153,26 +153,31 @@ def _register_default_tools(
 
             access = ProjectAccess(project, project if confine else None)
             register_package_tools(server, state, access)
-        shelf.pins()  # the project's lockfiles: read now, not by the first call
 
     options = {"profile": "default", "allow_add": allow_add, "package_tools": package_tools}
-    _register_tools(server, register, tool_list, options)
+    _register_tools(server, shelf, register, tool_list, options)
 
 
 def _register_tools(
     server: MCPServer,
+    shelf: Shelf,
     register: Callable[[], None],
     tool_list: Path | None,
     options: dict[str, object],
 ) -> None:
-    """`register` the tools now, or with `tool_list` when first needed (deferred_tools.py)."""
+    """`register` the tools now, or with `tool_list` when first needed (deferred_tools.py),
+    in the thread that then also reads what the project locks (else the first call would)."""
     if tool_list is None or not isinstance(server, DocshelfServer):
         register()
         return
     from docshelf.server.deferred_tools import DeferredTools
 
+    def register_then_read_pins() -> None:
+        register()
+        shelf.pins()
+
     listed = functools.partial(MCPServer.list_tools, server)
-    server.deferred = DeferredTools(register, listed, tool_list, options)
+    server.deferred = DeferredTools(register_then_read_pins, listed, tool_list, options)
 
 
 def serve(
