@@ -16,7 +16,7 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from docshelf.server.stdio import StdinLines
+from docshelf.server.stdio import StdinLines, StdoutWriter
 from docshelf.shelf import Shelf
 
 
@@ -65,6 +65,49 @@ async def test_input_that_ends_at_once_never_runs_the_first_line_hook():
     finally:
         os.close(fd)
     assert calls == []
+
+
+@pytest.mark.anyio
+async def test_an_answer_larger_than_the_pipe_goes_out_whole_while_the_client_reads_slowly():
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)  # as the claim leaves a pipe
+    received = bytearray()
+
+    def drain() -> None:
+        while chunk := os.read(read_fd, 4096):
+            received.extend(chunk)
+
+    answers = StdoutWriter(write_fd)
+    payload = "".join(f'{{"id": {i}, "text": "é{i}"}}\n' for i in range(40_000))  # ~1 MB
+    async with anyio.create_task_group() as group:
+        group.start_soon(anyio.to_thread.run_sync, drain)
+        try:
+            with anyio.fail_after(30):
+                await answers.write(payload)
+                await answers.flush()
+        finally:
+            os.close(write_fd)  # the reader sees the end either way
+    os.close(read_fd)
+    assert received.decode("utf-8") == payload
+
+
+STRAY_OUTPUT = """
+import os, sys
+from docshelf.server.stdio import _claimed_stdout
+with _claimed_stdout() as out:
+    print("stray print", flush=True)
+    os.write(1, b"stray write\\n")
+    os.write(out, b"answer\\n")
+print("blocking" if os.get_blocking(1) else "non-blocking", flush=True)
+"""
+
+
+def test_output_that_is_not_an_answer_goes_to_stderr_while_serving():
+    done = subprocess.run(
+        [sys.executable, "-c", STRAY_OUTPUT], capture_output=True, timeout=60, check=True
+    )
+    assert done.stdout == b"answer\nblocking\n"  # and the pipe is handed back as it was
+    assert done.stderr == b"stray print\nstray write\n"
 
 
 @pytest.mark.anyio

@@ -13,6 +13,7 @@ def test_an_index_written_before_origin_file_and_sort_key_gains_them_in_place(tm
     conn = db.connect(path)
     conn.close()
     old = sqlite3.connect(path)
+    old.execute("DROP INDEX pages_files")  # an index older than the column had none
     for table, column in (("versions", "origin"), ("pages", "file"), ("pages", "sort_key")):
         old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     old.execute(
@@ -28,12 +29,15 @@ def test_an_index_written_before_origin_file_and_sort_key_gains_them_in_place(tm
     conn.close()
 
 
-def test_an_index_written_before_page_kinds_gets_every_page_s_kind_on_open(tmp_path: Path):
+def test_an_index_written_before_page_kinds_gets_every_page_s_kind_and_indexes_on_open(
+    tmp_path: Path,
+):
     path = tmp_path / "docshelf.db"
     conn = db.connect(path)
     conn.close()
     old = sqlite3.connect(path)
     old.execute("DROP INDEX pages_kind")
+    old.execute("DROP INDEX pages_files")
     old.execute("ALTER TABLE pages DROP COLUMN kind")
     old.execute(
         "INSERT INTO versions (id, library, version, source, indexed_at) "
@@ -53,8 +57,8 @@ def test_an_index_written_before_page_kinds_gets_every_page_s_kind_on_open(tmp_p
     old.close()
     conn = db.connect(path)
     kinds = dict(conn.execute("SELECT path, kind FROM pages").fetchall())
-    index = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'pages_kind'"
-    assert conn.execute(index).fetchone() is not None
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'pages_%'"
+    assert {r[0] for r in conn.execute(indexes)} == {"pages_kind", "pages_files"}
     assert kinds == {
         "docs/memory": "guide",
         "course/01-intro/02-memory": "course",

@@ -5,8 +5,11 @@ Ctrl-C waited for the next line a client (or a person) sent. Here a pipe, socket
 terminal is read only once it is readable, so cancelling the read is immediate; a regular
 file or /dev/null, which never blocks, is read in a thread. As in the SDK, fd 0 points at
 the null device while serving (a child process reads EOF, not the client's messages) and
-is restored afterwards. Everything past reading lines is the SDK's own `stdio_server`,
-with a guard on its read stream (`AnsweringReader`).
+is restored afterwards. Answers go out the same way (`StdoutWriter`): written straight
+to a pipe or socket when it can take them, with fd 1 pointing at stderr while serving (a
+child's or a stray print's output misses the wire), instead of the SDK's two worker-thread
+hops per message (write, then flush). Everything between is the SDK's own
+`stdio_server`, with a guard on its read stream (`AnsweringReader`).
 
 That guard: the SDK's reader parses each line with pydantic and, when that fails, hands
 the server an exception that it only logs: the client waits forever. pydantic's JSON
@@ -83,15 +86,41 @@ class StdinLines:
         return await anyio.to_thread.run_sync(os.read, self.fd, _CHUNK)
 
 
+class StdoutWriter:
+    """Text written to a file descriptor as the SDK's stdout writer asks (`write`, then
+    `flush`), without a thread: a pipe or socket is made non-blocking and written when it
+    can take more (a client that stops reading stalls only its own answers); a regular
+    file or terminal, which does not block for long, is written directly."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        mode = os.fstat(fd).st_mode
+        self._pollable = stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+        self._pending = bytearray()
+
+    async def write(self, text: str) -> None:
+        self._pending += text.encode("utf-8")
+
+    async def flush(self) -> None:
+        while self._pending:
+            try:
+                written = os.write(self.fd, self._pending)
+            except BlockingIOError:
+                await anyio.wait_writable(self.fd)
+                continue
+            del self._pending[:written]
+
+
 async def run_stdio(server: MCPServer, *, on_first_line: Callable[[], None] | None = None) -> None:
     """Serve `server` on this process's stdin and stdout until stdin closes or the task is
     cancelled (Ctrl-C)."""
     if sys.platform == "win32":  # no readiness for console handles: the SDK's transport
         await server.run_stdio_async()
         return
-    with _claimed_stdin() as fd:
+    with _claimed_stdin() as fd, _claimed_stdout() as out:
         lines = cast(Any, StdinLines(fd, on_first_line))
-        async with stdio_server(stdin=lines) as (read_stream, write_stream):
+        answers = cast(Any, StdoutWriter(out))
+        async with stdio_server(stdin=lines, stdout=answers) as (read_stream, write_stream):
             lowlevel = server._lowlevel_server
             options = lowlevel.create_initialization_options()
             reader = AnsweringReader(read_stream, write_stream)
@@ -113,6 +142,32 @@ def _claimed_stdin() -> Iterator[int]:
         yield private
     finally:
         os.dup2(private, 0)
+        os.close(private)
+
+
+@contextmanager
+def _claimed_stdout() -> Iterator[int]:
+    """A private duplicate of fd 1 to write answers to (non-blocking when it is a pipe or a
+    socket), with fd 1 itself pointing at stderr; both restored afterwards."""
+    import fcntl
+
+    sys.stdout.flush()
+    private = fcntl.fcntl(1, fcntl.F_DUPFD_CLOEXEC, 3)
+    flags = fcntl.fcntl(private, fcntl.F_GETFL)
+    mode = os.fstat(private).st_mode
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        fcntl.fcntl(private, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+    try:
+        os.dup2(2, 1)
+    except OSError:  # no stderr: stray output goes nowhere rather than onto the wire
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    try:
+        yield private
+    finally:
+        fcntl.fcntl(private, fcntl.F_SETFL, flags)
+        os.dup2(private, 1)
         os.close(private)
 
 

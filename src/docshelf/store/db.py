@@ -73,6 +73,9 @@ CREATE INDEX IF NOT EXISTS sections_page ON sections (page_id, position);
 -- without reading the rows (an index upgraded in place has its kind column after the
 -- content, whose overflow pages a row read would walk)
 CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind, version_id);
+-- reading a page resolves its links through every page's path and file: from this index,
+-- not from rows whose content comes before the file (about 3 ms a read for 1,000 pages)
+CREATE INDEX IF NOT EXISTS pages_files ON pages (version_id, path, file);
 """
 
 _TABLES = {"meta", "versions", "pages", "sections", CARDS_TABLE}
@@ -190,7 +193,7 @@ _ADDED_COLUMNS = (
 
 
 def _add_columns(conn: sqlite3.Connection) -> None:
-    if not _missing_columns(conn) and _has_kind_index(conn):
+    if not _missing_columns(conn) and _has_indexes(conn):
         return
     conn.execute("BEGIN IMMEDIATE")  # one upgrade, even with two processes opening at once
     try:
@@ -199,6 +202,7 @@ def _add_columns(conn: sqlite3.Connection) -> None:
             if (table, column) == ("pages", "kind"):
                 _fill_page_kinds(conn)
         conn.execute("CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind, version_id)")
+        conn.execute("CREATE INDEX IF NOT EXISTS pages_files ON pages (version_id, path, file)")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -206,9 +210,9 @@ def _add_columns(conn: sqlite3.Connection) -> None:
         raise
 
 
-def _has_kind_index(conn: sqlite3.Connection) -> bool:
-    found = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'pages_kind'"
-    return conn.execute(found).fetchone() is not None
+def _has_indexes(conn: sqlite3.Connection) -> bool:
+    found = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (?, ?)"
+    return bool(conn.execute(found, ("pages_kind", "pages_files")).fetchone()[0] == 2)
 
 
 def _missing_columns(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
