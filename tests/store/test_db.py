@@ -13,7 +13,7 @@ def test_an_index_written_before_origin_file_and_sort_key_gains_them_in_place(tm
     conn = db.connect(path)
     conn.close()
     old = sqlite3.connect(path)
-    old.execute("DROP INDEX pages_files")  # an index older than the column had none
+    old.execute("DROP INDEX pages_listing")  # an index older than the column had none
     for table, column in (("versions", "origin"), ("pages", "file"), ("pages", "sort_key")):
         old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     old.execute(
@@ -37,7 +37,7 @@ def test_an_index_written_before_page_kinds_gets_every_page_s_kind_and_indexes_o
     conn.close()
     old = sqlite3.connect(path)
     old.execute("DROP INDEX pages_kind")
-    old.execute("DROP INDEX pages_files")
+    old.execute("DROP INDEX pages_listing")
     old.execute("ALTER TABLE pages DROP COLUMN kind")
     old.execute(
         "INSERT INTO versions (id, library, version, source, indexed_at) "
@@ -58,7 +58,7 @@ def test_an_index_written_before_page_kinds_gets_every_page_s_kind_and_indexes_o
     conn = db.connect(path)
     kinds = dict(conn.execute("SELECT path, kind FROM pages").fetchall())
     indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'pages_%'"
-    assert {r[0] for r in conn.execute(indexes)} == {"pages_kind", "pages_files"}
+    assert {r[0] for r in conn.execute(indexes)} == {"pages_kind", "pages_listing"}
     assert kinds == {
         "docs/memory": "guide",
         "course/01-intro/02-memory": "course",

@@ -25,7 +25,7 @@ from docshelf.reading.answers import excerpt_header
 from docshelf.reading.tokens import approx_tokens, cut_to_tokens
 from docshelf.search import hybrid
 from docshelf.search.filters import EVERY_PAGE, PageFilter
-from docshelf.search.fts import FUSION_K, page_rankings
+from docshelf.search.fts import FUSION_K
 from docshelf.store.catalog import VersionRef
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def select_excerpts(
     if not pages:
         return Answer(query, (), 0, None, ranking.mode, ranking.note)
     sections = _sections(conn, list(pages))
-    order = _candidates(conn, semantic, query, versions, ranking, sections, within)
+    order = _candidates(conn, semantic, query, versions, ranking, sections)
     units = _excerpts(order, sections, pages, max(MIN_EXCERPT_TOKENS, max_tokens // EXCERPT_SHARE))
     if start > len(units):
         raise UsageError(
@@ -124,7 +124,6 @@ def _candidates(
     versions: list[VersionRef],
     ranking: hybrid.Ranking,
     sections: dict[int, list[_Section]],
-    within: PageFilter,
 ) -> list[int]:
     """Section ids in the order they are offered: each top page's best section, page by
     page, then the other sections with evidence, best first."""
@@ -138,11 +137,8 @@ def _candidates(
             known = {s.id for s in own}
             first.append(match.section_id if match.section_id in known else own[0].id)
     page_of = {s.id: s.page_id for own in sections.values() for s in own}
-    # Only the versions of the ranked pages: on a big shelf, all of them would cost what
-    # an unrouted search does.
-    ranked = {m.version_id for m in ranking.pages}
-    found = page_rankings(conn, query, [v for v in versions if v.id in ranked], within=within)
-    rankings = [[sid for sid in found.sections if sid in page_of]]
+    # The section list the pages were ranked by (on a big shelf, of the versions routed).
+    rankings = [[sid for sid in ranking.sections if sid in page_of]]
     if ranking.mode != "fulltext":
         rankings.append(_vector_order(conn, semantic, query, versions, page_of))
     fused: dict[int, float] = {}

@@ -50,6 +50,15 @@ class PageRankings:
 
 
 @dataclass(frozen=True)
+class FusedPages:
+    """Pages ranked by fusion, and the sections full text ranked them by (ids by BM25, best
+    first): the evidence other choices of sections reuse (search/excerpts.py)."""
+
+    pages: list[PageMatch]
+    sections: list[int]
+
+
+@dataclass(frozen=True)
 class VersionLists:
     """One version's three BM25 lists, best first, each cut to its pool."""
 
@@ -68,7 +77,7 @@ def rank_pages(
     shelf_wide: Sequence[int] = (),
     rare_words: bool = False,
     beside: db.Beside | None = None,
-) -> list[PageMatch]:
+) -> FusedPages:
     """Pages ranked by reciprocal rank fusion of section-level and page-level BM25 (and
     `shelf_wide`, a ranking of pages by shelf-wide statistics, when given; `rare_words`
     as in page_rankings; `beside` as in sections_beside)."""
@@ -90,10 +99,11 @@ def rank_pages(
     kinds.reweigh(conn, query, scores, limit)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     version_of = page_versions(conn, ranked)
-    return [
+    pages = [
         PageMatch(pid, version_of[pid], found.best_section.get(pid), round(scores[pid] * 100, 4))
         for pid in ranked
     ]
+    return FusedPages(pages, found.sections)
 
 
 def page_rankings(

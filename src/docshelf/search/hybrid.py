@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from docshelf.constants import SEARCH_MODES, SearchMode
@@ -19,6 +19,7 @@ from docshelf.errors import UsageError
 from docshelf.search import kinds, routing
 from docshelf.search.filters import EVERY_PAGE, PageFilter
 from docshelf.search.fts import (
+    FusedPages,
     PageMatch,
     page_rankings,
     page_versions,
@@ -50,6 +51,8 @@ class Ranking:
     pages: list[PageMatch]
     mode: SearchMode  # fulltext, semantic or hybrid: what actually ranked the pages
     note: str = ""  # why an automatic search used full text only, and what to do about it
+    # the section ids full text ranked the pages by (BM25, best first; none by vectors alone)
+    sections: list[int] = field(default_factory=list)
 
 
 def rank(
@@ -73,9 +76,9 @@ def rank(
     if mode not in SEARCH_MODES:
         raise UsageError(f"Unknown search mode {mode!r}; use auto, fulltext, semantic or hybrid.")
     if mode == "fulltext" or (mode == "auto" and not semantic.available):
-        pages = _rank_text(conn, query, versions, within, limit, beside)
+        fused = _rank_text(conn, query, versions, within, limit, beside)
         note = semantic.fallback_note(conn, versions) if mode == "auto" else ""
-        return Ranking(pages, "fulltext", note)
+        return Ranking(fused.pages, "fulltext", note, fused.sections)
     if not query_terms(query) or not versions:
         return Ranking([], "semantic" if mode == "semantic" else "hybrid")
     if mode == "auto":
@@ -86,8 +89,9 @@ def rank(
             semantic.embedder(wait=not semantic.load_in_background) if indexes is not None else None
         )
         if indexes is None or queries is None:
-            pages = _rank_text(conn, query, versions, within, limit, beside)
-            return Ranking(pages, "fulltext", semantic.fallback_note(conn, versions))
+            fused = _rank_text(conn, query, versions, within, limit, beside)
+            note = semantic.fallback_note(conn, versions)
+            return Ranking(fused.pages, "fulltext", note, fused.sections)
     else:
         queries = semantic.require()
         indexes = semantic.indexes(conn, versions, queries.embedder.model_id)
@@ -116,7 +120,7 @@ def rank(
         versions = routing.route(conn, query, versions, cards=cards, indexes=indexes, vector=vector)
     kept = {v.id for v in versions}
     indexes = [i for i in indexes if i.version_id in kept]
-    pages = rank_hybrid(
+    fused = rank_hybrid(
         conn,
         query,
         versions,
@@ -128,7 +132,7 @@ def rank(
         rare_words=routed,
         beside=beside,
     )
-    return Ranking(pages, "hybrid")
+    return Ranking(fused.pages, "hybrid", sections=fused.sections)
 
 
 def _rank_text(
@@ -138,7 +142,7 @@ def _rank_text(
     within: PageFilter,
     limit: int,
     beside: Beside | None = None,
-) -> list[PageMatch]:
+) -> FusedPages:
     cards = _cards(conn, query, versions, within)
     routed = routing.needs_routing(versions)
     versions = routing.route(conn, query, versions, cards=cards)
@@ -180,7 +184,7 @@ def rank_hybrid(
     shelf_wide: Sequence[int] = (),
     rare_words: bool = False,
     beside: Beside | None = None,
-) -> list[PageMatch]:
+) -> FusedPages:
     """Full text's rankings plus the vector ranking, fused; the snippet's section is full
     text's best when it found the page, else the section closest to the query.
 
@@ -214,7 +218,7 @@ def rank_hybrid(
     by_page = {m.page_id: m for m in near}
     version_of = page_versions(conn, [pid for pid in ranked if pid not in by_page])
     version_of.update((m.page_id, m.version_id) for m in near)
-    return [
+    pages = [
         PageMatch(
             pid,
             version_of[pid],
@@ -225,6 +229,7 @@ def rank_hybrid(
         )
         for pid in ranked
     ]
+    return FusedPages(pages, found.sections)
 
 
 def _vector_pages(

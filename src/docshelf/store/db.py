@@ -73,9 +73,10 @@ CREATE INDEX IF NOT EXISTS sections_page ON sections (page_id, position);
 -- without reading the rows (an index upgraded in place has its kind column after the
 -- content, whose overflow pages a row read would walk)
 CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind, version_id);
--- reading a page resolves its links through every page's path and file: from this index,
--- not from rows whose content comes before the file (about 3 ms a read for 1,000 pages)
-CREATE INDEX IF NOT EXISTS pages_files ON pages (version_id, path, file);
+-- reading a page resolves its links through every page's path and file, and a folder
+-- lists its pages' titles in their order: both from this index, not from rows whose
+-- content comes before the file and the order (about 3 ms a read for 1,000 pages)
+CREATE INDEX IF NOT EXISTS pages_listing ON pages (version_id, path, title, sort_key, file);
 """
 
 _TABLES = {"meta", "versions", "pages", "sections", CARDS_TABLE}
@@ -202,7 +203,10 @@ def _add_columns(conn: sqlite3.Connection) -> None:
             if (table, column) == ("pages", "kind"):
                 _fill_page_kinds(conn)
         conn.execute("CREATE INDEX IF NOT EXISTS pages_kind ON pages (kind, version_id)")
-        conn.execute("CREATE INDEX IF NOT EXISTS pages_files ON pages (version_id, path, file)")
+        conn.execute(
+            "CREATE INDEX IF NOT EXISTS pages_listing "
+            "ON pages (version_id, path, title, sort_key, file)"
+        )
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -212,7 +216,7 @@ def _add_columns(conn: sqlite3.Connection) -> None:
 
 def _has_indexes(conn: sqlite3.Connection) -> bool:
     found = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (?, ?)"
-    return bool(conn.execute(found, ("pages_kind", "pages_files")).fetchone()[0] == 2)
+    return bool(conn.execute(found, ("pages_kind", "pages_listing")).fetchone()[0] == 2)
 
 
 def _missing_columns(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
