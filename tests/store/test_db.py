@@ -65,3 +65,16 @@ def test_an_index_written_before_page_kinds_gets_every_page_s_kind_and_indexes_o
         "news/launch": "blog",
     }
     conn.close()
+
+
+def test_a_read_only_index_without_the_listing_index_is_read_as_it_is(tmp_path: Path):
+    path = tmp_path / "docshelf.db"
+    db.connect(path).close()
+    old = sqlite3.connect(path)
+    old.execute("DROP INDEX pages_listing")
+    old.commit()
+    old.close()
+    read_only = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    db._add_columns(read_only)  # as connect() does: no write, no error
+    assert read_only.execute("SELECT count(*) FROM pages").fetchone()[0] == 0
+    read_only.close()

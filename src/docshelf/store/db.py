@@ -194,10 +194,14 @@ _ADDED_COLUMNS = (
 
 
 def _add_columns(conn: sqlite3.Connection) -> None:
-    if not _missing_columns(conn) and _has_indexes(conn):
+    missing = _missing_columns(conn)
+    if not missing and _has_indexes(conn):
         return
-    conn.execute("BEGIN IMMEDIATE")  # one upgrade, even with two processes opening at once
+    # pages_listing only makes reads faster: an index that cannot be written (read-only
+    # media) is read as it is without it
+    optional = not missing and _has_indexes(conn, ("pages_kind",))
     try:
+        conn.execute("BEGIN IMMEDIATE")  # one upgrade, even with two processes opening at once
         for table, column, definition in _missing_columns(conn):
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
             if (table, column) == ("pages", "kind"):
@@ -208,15 +212,21 @@ def _add_columns(conn: sqlite3.Connection) -> None:
             "ON pages (version_id, path, title, sort_key, file)"
         )
         conn.execute("COMMIT")
-    except BaseException:
+    except BaseException as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # the primary result code
+        if optional and code == sqlite3.SQLITE_READONLY:
+            return
         raise
 
 
-def _has_indexes(conn: sqlite3.Connection) -> bool:
-    found = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (?, ?)"
-    return bool(conn.execute(found, ("pages_kind", "pages_listing")).fetchone()[0] == 2)
+def _has_indexes(
+    conn: sqlite3.Connection, names: tuple[str, ...] = ("pages_kind", "pages_listing")
+) -> bool:
+    marks = ", ".join("?" * len(names))
+    found = f"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ({marks})"
+    return bool(conn.execute(found, names).fetchone()[0] == len(names))
 
 
 def _missing_columns(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
