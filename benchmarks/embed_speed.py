@@ -4,11 +4,11 @@ Indexes `npm:@mastra/mcp-docs-server@1.2.27` (1,013 pages, 10,203 sections) once
 benchmarks/out/embed-home, then, per configuration, copies its index without vectors into
 a scratch home and times `Shelf.build_vectors` end to end (tokenising, embedding, writing):
 wall seconds, process CPU seconds (all threads; the load-independent cost) and, since a
-busy machine stretches wall time, the idle estimate CPU / sessions. The target is the page
+busy machine stretches wall time, the idle estimate CPU / threads. The target is the page
 vectors of this corpus in <= 30 s on 2 cores. Section vectors are timed on a sample
 (`--sections N`, 0 for all) and extrapolated to the corpus.
 
-Configurations: `--sessions 1,2` (one-thread onnxruntime sessions side by side) and
+Configurations: `--threads 1,2` (threads running batches side by side on the one session) and
 `--page-tokens 96,128` (the length of text a page vector reads; docshelf ships 96).
 """
 
@@ -36,9 +36,9 @@ HOME = OUT_DIR / "embed-home"
 TARGET_S = 30.0
 
 
-def load_model(sessions: int) -> tuple[MiniLM, float]:
+def load_model(threads: int) -> tuple[MiniLM, float]:
     started = time.perf_counter()
-    model = MiniLM(sessions=sessions)
+    model = MiniLM(threads=threads)
     return model, time.perf_counter() - started
 
 
@@ -74,7 +74,7 @@ def time_sections(model: MiniLM, sample: int) -> tuple[int, int, float, float]:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", default="1,2", help="comma-separated session counts")
+    parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
     parser.add_argument("--page-tokens", default=f"{PAGE_TOKENS},128", help="comma-separated")
     parser.add_argument("--sections", type=int, default=400, help="sample size; 0 for all")
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration")
@@ -86,23 +86,23 @@ def main() -> None:
     ensure_library(HOME, SOURCE, LIBRARY)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{SOURCE} in {HOME}; {os.cpu_count()} cores, load average {load:.1f}\n")
-    sessions = [int(s) for s in args.sessions.split(",")]
+    threads = [int(s) for s in args.threads.split(",")]
     lengths = [int(t) for t in args.page_tokens.split(",")]
     rows: list[list[object]] = []
     section_rows: list[list[object]] = []
-    for count in sessions:
+    for count in threads:
         model, load_s = load_model(count)
-        rows.append([f"model load, {count} session(s)", "", load_s, "", "", ""])
+        rows.append([f"model load, {count} thread(s)", "", load_s, "", "", ""])
         for tokens in lengths:
             for _ in range(args.repeat):
                 pages, wall, cpu = time_pages(model, tokens)
-                label = f"page vectors, {tokens} tokens, {count} session(s)"
+                label = f"page vectors, {tokens} tokens, {count} thread(s)"
                 rows.append([label, pages, wall, cpu, cpu / count, os.getloadavg()[0]])
         done, total, wall, cpu = time_sections(model, args.sections)
         scale = total / done
         section_rows.append(
             [
-                f"section vectors, 128 tokens, {count} session(s)",
+                f"section vectors, 128 tokens, {count} thread(s)",
                 done,
                 total,
                 wall * scale,
@@ -117,11 +117,11 @@ def main() -> None:
         ["sections (extrapolated)", "timed", "corpus", "wall s", "CPU s", "idle est. s", "load"],
         section_rows,
     )
-    shipped = [r for r in rows if f"{PAGE_TOKENS} tokens, {max(sessions)} session" in str(r[0])]
+    shipped = [r for r in rows if f"{PAGE_TOKENS} tokens, {max(threads)} thread" in str(r[0])]
     if shipped:
         estimate = min(float(r[4]) for r in shipped)
         print(
-            f"\npage vectors as shipped ({PAGE_TOKENS} tokens, {max(sessions)} sessions), "
+            f"\npage vectors as shipped ({PAGE_TOKENS} tokens, {max(threads)} threads), "
             f"idle estimate {estimate:.1f} s; target <= {TARGET_S:.0f} s: "
             f"{verdict(estimate, TARGET_S, False)} (measured wall depends on the load)"
         )

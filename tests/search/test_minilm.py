@@ -17,7 +17,7 @@ from docshelf.search.minilm import GRAPH, TOKENIZER, MiniLM  # noqa: E402
 
 @pytest.fixture(scope="module")
 def model() -> MiniLM:
-    return MiniLM(sessions=2)
+    return MiniLM(threads=2)
 
 
 def test_the_model_maps_texts_to_unit_vectors_by_meaning(model: MiniLM):
@@ -32,7 +32,7 @@ def test_the_model_maps_texts_to_unit_vectors_by_meaning(model: MiniLM):
     assert question @ answer > question @ other + 0.2
 
 
-def test_a_vector_does_not_depend_on_its_batch_or_session(model: MiniLM):
+def test_a_vector_does_not_depend_on_its_batch_or_thread(model: MiniLM):
     texts = [f"configure memory number {i} for an agent" for i in range(9)]
     alone = np.vstack([model.embed([t])[0] for t in texts])
     batched = model.embed([*texts, "a much longer text " * 30])[: len(texts)]

