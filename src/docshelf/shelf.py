@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import replace
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
@@ -35,7 +35,9 @@ from docshelf.search.semantic import SemanticSearch, VectorBuild
 from docshelf.settings import data_home, get_bool
 from docshelf.store import catalog, db, manifest, notices, pages
 from docshelf.store.catalog import VersionRef
+from docshelf.store.connections import Connections
 from docshelf.store.pages import PageEntry, StoredPage
+from docshelf.store.pins import ProjectPins
 from docshelf.wording import Param
 
 if TYPE_CHECKING:
@@ -65,26 +67,6 @@ def _snapshot(method: Callable[Concatenate[Shelf, _P], _R]) -> Callable[Concaten
     return wrapper
 
 
-class _LazyPins(Mapping[str, str]):
-    def __init__(self, work_out: Callable[[], dict[str, str]]) -> None:
-        self._work_out = work_out
-        self._pins: dict[str, str] | None = None
-
-    def _worked_out(self) -> dict[str, str]:
-        if self._pins is None:
-            self._pins = self._work_out()
-        return self._pins
-
-    def __getitem__(self, name: str) -> str:
-        return self._worked_out()[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._worked_out())
-
-    def __len__(self) -> int:
-        return len(self._worked_out())
-
-
 class Shelf:
     """A data directory: the SQLite index plus the download cache and source manifest.
 
@@ -96,17 +78,12 @@ class Shelf:
         self.home = data_home(home)
         self.cache_dir = self.home / "cache"
         self.db_path = db.database_path(self.home)
-        self._lock = threading.Lock()
         self._write_lock = threading.Lock()
-        self._local = threading.local()
-        self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
-        self._helper: ThreadPoolExecutor | None = None  # see beside()
+        self._connections = Connections(self.db_path)
         self.semantic = SemanticSearch(
             enabled=get_bool("semantic"), sections=get_bool("section_vectors")
         )
-        self._project: dict[str, str] = {}  # locked dependency specs by source key
-        self._project_lock: Callable[[], Iterable[str]] | None = None  # read when first needed
-        self._pins_lock = threading.Lock()
+        self._project = ProjectPins()
 
     def lock_versions(self, sources: Iterable[str] | Callable[[], Iterable[str]]) -> None:
         """Default to the versions a project locks: `sources` are its pinned dependencies
@@ -115,36 +92,15 @@ class Shelf:
         a version is first resolved (a server reads the lockfiles after its start-up). A
         library name without a version then means the version added from one of them, when
         indexed (else the newest)."""
-        with self._pins_lock:
-            if callable(sources):
-                self._project, self._project_lock = {}, sources
-            else:
-                self._project, self._project_lock = self._keyed(sources), None
-
-    @staticmethod
-    def _keyed(sources: Iterable[str]) -> dict[str, str]:
-        return {catalog.source_key(source): source for source in sources}
+        self._project.lock(sources)
 
     def pins(self) -> dict[str, str]:
         """The version of each library the project in use locks (see lock_versions)."""
-        if self._project_lock is not None:
-            with self._pins_lock:
-                if self._project_lock is not None:
-                    self._project = self._keyed(self._project_lock())
-                    self._project_lock = None
-        if not self._project:
-            return {}
-        return {
-            record.name: record.version
-            for lib in catalog.list_libraries(self.conn)
-            for record in lib.versions
-            if catalog.source_key(record.source) in self._project
-        }
+        return self._project.versions(self.conn)
 
     def _pins(self) -> Mapping[str, str]:
-        """`pins()`, worked out when first looked at (resolving a library indexed in one
-        version never does)."""
-        return _LazyPins(self.pins)
+        """`pins()`, worked out when first looked at (store/pins.py)."""
+        return self._project.lazy(lambda: self.conn)
 
     @property
     def write_lock(self) -> threading.Lock:
@@ -153,58 +109,25 @@ class Shelf:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """This thread's connection: SQLite readers in WAL mode never wait for each other.
-
-        Opening one closes those of threads that have ended: a server's worker threads
-        come and go (anyio retires idle ones), and each kept its connection, page cache
-        and file descriptors for good.
-        """
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = db.connect(self.db_path)
-            self._local.conn = conn
-            with self._lock:
-                ended = [c for thread, c in self._conns if not thread.is_alive()]
-                self._conns = [(t, c) for t, c in self._conns if t.is_alive()]
-                self._conns.append((threading.current_thread(), conn))
-            for old in ended:  # their threads are gone: nothing else can be using them
-                old.close()
-        return conn
+        """This thread's connection (store/connections.py)."""
+        return self._connections.current()
 
     def open_connections(self) -> int:
         """How many connections to the index this shelf holds open."""
-        with self._lock:
-            return len(self._conns)
+        return self._connections.count()
 
     def beside(self, work: Callable[[sqlite3.Connection], _R]) -> Future[_R]:
         """Run `work` on this shelf's helper thread, with that thread's own connection: a
-        search ranks on two connections at once (SQLite lets go of the GIL as it steps).
-        `work` opens its own read transaction and must check it sees what the caller sees."""
-        with self._lock:
-            if self._helper is None:
-                self._helper = ThreadPoolExecutor(1, thread_name_prefix="docshelf-beside")
-            helper = self._helper
-        return helper.submit(lambda: work(self.conn))
+        search ranks on two connections at once. `work` opens its own read transaction and
+        must check it sees what the caller sees."""
+        return self._connections.beside(work)
 
     def close(self) -> None:
-        with self._lock:
-            helper, self._helper = self._helper, None
-        if helper is not None:
-            helper.shutdown()  # its work done first: its connection is closed below
-        with self._lock:
-            conns, self._conns = self._conns, []
-        for _, conn in conns:
-            conn.close()
-        self._local = threading.local()
+        self._connections.close()
 
     def close_thread(self) -> None:
         """Close the calling thread's connection (for worker threads that end)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            with self._lock:
-                self._conns = [(t, c) for t, c in self._conns if c is not conn]
-            conn.close()
-            self._local.conn = None
+        self._connections.close_thread()
 
     def __enter__(self) -> Shelf:
         return self
