@@ -41,6 +41,8 @@ from docshelf.store.pins import ProjectPins
 from docshelf.wording import Param
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from docshelf.parsing.formats import DocFile
     from docshelf.reading.read import Listing
     from docshelf.search.vector_tables import Unit
@@ -77,9 +79,8 @@ class Shelf:
     def __init__(self, home: str | os.PathLike[str] | None = None) -> None:
         self.home = data_home(home)
         self.cache_dir = self.home / "cache"
-        self.db_path = db.database_path(self.home)
         self._write_lock = threading.Lock()
-        self._connections = Connections(self.db_path)
+        self._connections = Connections(db.database_path(self.home))
         self.semantic = SemanticSearch(
             enabled=get_bool("semantic"), sections=get_bool("section_vectors")
         )
@@ -106,6 +107,11 @@ class Shelf:
     def write_lock(self) -> threading.Lock:
         """Held while this process writes the index (SQLite serialises other processes)."""
         return self._write_lock
+
+    @property
+    def db_path(self) -> Path:
+        """The index file this shelf reads and writes."""
+        return self._connections.path
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -296,7 +302,7 @@ class Shelf:
         rebuilt = []
         with rebuild.rebuilding(self.db_path) as partial:
             builder = Shelf(self.home)
-            builder.db_path = partial
+            builder._connections = Connections(partial)  # the new index, not the live one
             try:
                 for entry in entries:
                     fetched = fetch_source(
@@ -565,6 +571,7 @@ class Shelf:
 
 
 def _doc_file(item: DocFile | tuple[str, str] | tuple[str, str, str]) -> DocFile:
+
     from docshelf.parsing.formats import DocFile
 
     if isinstance(item, DocFile):
