@@ -47,7 +47,7 @@ from docshelf.store import db
 DATA = REPO_ROOT / "benchmarks" / "data"
 POOLED = OUT_DIR / "pooled"
 DEV = "mastra-1.1.45-dev"
-SHIPPED_WEIGHT = hybrid.VECTOR_WEIGHT
+SHIPPED_WEIGHTS = (hybrid.VECTOR_WEIGHT, hybrid.PAGE_VECTOR_WEIGHT)  # section, page vectors
 
 
 @dataclass(frozen=True)
@@ -347,7 +347,7 @@ def evaluate(
             ids = mappings[judged.name] = page_ids(judged, paths, queries)
             for label, mode, route in variants:
                 shelf.semantic.route = route  # type: ignore[assignment]
-                hybrid.VECTOR_WEIGHT = vector_weight(label)
+                hybrid.VECTOR_WEIGHT, hybrid.PAGE_VECTOR_WEIGHT = vector_weights(label)
                 shelf.search(queries[0].q, library=judged.library, mode=mode)  # warm up
                 started = time.perf_counter()
                 rankings = [
@@ -363,9 +363,13 @@ def evaluate(
 WEIGHT_LABEL = ", vector weight "
 
 
-def vector_weight(label: str) -> float:
-    """The vector ranking's weight in fusion a variant's label names (else the shipped one)."""
-    return float(label.split(WEIGHT_LABEL)[1]) if WEIGHT_LABEL in label else SHIPPED_WEIGHT
+def vector_weights(label: str) -> tuple[float, float]:
+    """The vector score's share in fusion a variant's label names, for section and page
+    vectors alike (else the shipped ones)."""
+    if WEIGHT_LABEL not in label:
+        return SHIPPED_WEIGHTS
+    weight = float(label.split(WEIGHT_LABEL)[1])
+    return weight, weight
 
 
 def weighted_variants(weights: Sequence[float]) -> list[Variant]:
@@ -373,7 +377,6 @@ def weighted_variants(weights: Sequence[float]) -> list[Variant]:
     return [
         (f"{label}{WEIGHT_LABEL}{w:g}", mode, route)
         for w in weights
-        if w != SHIPPED_WEIGHT
         for label, mode, route in VARIANTS
         if mode == "hybrid"
     ]
@@ -422,8 +425,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--vector-weights",
         default="",
-        help="also hybrid with the vector ranking weighted so in fusion, e.g. 1.5,2 "
-        "(full text's three rankings weigh 1 each)",
+        help="also hybrid with the vector score given this share of the fused score, "
+        "e.g. 0.4,0.7 (the section and page BM25 share the rest equally; shipped: "
+        f"{SHIPPED_WEIGHTS[0]:g} with section vectors, {SHIPPED_WEIGHTS[1]:g} with page "
+        "vectors alone)",
     )
     parser.add_argument(
         "--routes",

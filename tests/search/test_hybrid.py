@@ -37,6 +37,19 @@ def test_hybrid_keeps_what_full_text_ranks_first(semantic_shelf: Shelf):
         assert semantic_shelf.search(query, mode="hybrid")[0].path == fulltext.path
 
 
+def test_fusion_normalises_each_score_and_counts_a_page_a_ranking_missed_as_zero():
+    # BM25 scores come negated (higher is better), cosines as they are.
+    fused = hybrid.fuse_scores([{1: -2.0, 2: -4.0}, {2: 0.9, 3: 0.5}], [0.25, 0.75])
+    assert fused == {1: 0.25, 2: 0.75, 3: 0.0}
+
+
+def test_fusion_gives_the_only_page_a_ranking_found_its_full_weight():
+    assert hybrid.fuse_scores([{7: -3.0}, {}, {7: 0.2, 8: 0.2}], [0.2, 0.3, 0.5]) == {
+        7: 0.7,
+        8: 0.5,
+    }
+
+
 def test_a_page_only_page_bm25_finds_is_a_hit_without_a_section(
     semantic_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ):

@@ -141,7 +141,7 @@ def test_a_routed_search_finds_a_page_whose_only_matching_word_is_rare(many: She
 def test_cards_of_versions_not_searched_do_not_vote(many: Shelf):
     kube = catalog.resolve_version(many.conn, "kube").id
     cards = routing.rank_cards(many.conn, "kubernetes pods", {kube})
-    assert cards and {version for _page, version in cards} == {kube}
+    assert cards and {version for _page, version, _score in cards} == {kube}
     others = {v.id for v in refs(many)} - {kube}
     assert routing.rank_cards(many.conn, "kubernetes pods", others) == []
 

@@ -47,6 +47,11 @@ class PageRankings:
     rankings: list[list[int]]  # best section's page, page BM25, query words near each other
     best_section: dict[int, int]  # page id -> its best section by BM25
     sections: list[int] = field(default_factory=list)  # section ids by BM25, best first
+    # Page id -> BM25 score, negated (higher is better), of its best section and of the
+    # page itself (of its card, by shelf-wide statistics, when several versions are
+    # ranked): the scores hybrid fusion combines.
+    section_scores: dict[int, float] = field(default_factory=dict)
+    page_scores: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -74,13 +79,13 @@ def rank_pages(
     *,
     within: PageFilter = EVERY_PAGE,
     limit: int = 10,
-    shelf_wide: Sequence[int] = (),
+    shelf_wide: Sequence[tuple[int, float]] = (),
     rare_words: bool = False,
     beside: db.Beside | None = None,
 ) -> FusedPages:
     """Pages ranked by reciprocal rank fusion of section-level and page-level BM25 (and
-    `shelf_wide`, a ranking of pages by shelf-wide statistics, when given; `rare_words`
-    as in page_rankings; `beside` as in sections_beside)."""
+    `shelf_wide`, pages by shelf-wide statistics, when given; `rare_words` as in
+    page_rankings; `beside` as in sections_beside)."""
     sections = (
         sections_beside(beside, conn, query, versions, within, rare_words=rare_words)
         if beside
@@ -112,20 +117,22 @@ def page_rankings(
     versions: list[VersionRef],
     *,
     within: PageFilter = EVERY_PAGE,
-    shelf_wide: Sequence[int] = (),
+    shelf_wide: Sequence[tuple[int, float]] = (),
     rare_words: bool = False,
     sections: Future[list[Scored] | None] | None = None,
+    proximity: bool = True,
 ) -> PageRankings:
     """Section BM25, page BM25 and word-proximity rankings of the pages matching `query`.
 
     Each version is ranked in its own tables, with its own statistics. With several
     versions, each list is merged across them by BM25 score and cut to its pool again;
     their scores come from different statistics, so a ranking by shelf-wide ones
-    (`shelf_wide`, the page cards') joins them as a vote, in place of the versions' page
-    BM25: fewer statements per version, and better all-library results on the judged sets
-    of eight real libraries (benchmarks/all_libraries.py). With `rare_words` (versions
-    routed from a shelf past the budget), each of several versions scores only its
-    sections holding the query's rarer words (section_list).
+    (`shelf_wide`, the page cards', with their BM25) joins them as a vote, in place of
+    the versions' page BM25: fewer statements per version, and better all-library results
+    on the judged sets of eight real libraries (benchmarks/all_libraries.py). With
+    `rare_words` (versions routed from a shelf past the budget), each of several versions
+    scores only its sections holding the query's rarer words (section_list). Without
+    `proximity`, the word-proximity ranking is left empty (hybrid fusion does not use it).
 
     `sections`, from sections_beside, are the section lists (the costliest) being ranked
     on a second connection while this one ranks the pages.
@@ -137,7 +144,14 @@ def page_rankings(
     rare = rare_words and not one
     lists = [
         version_lists(
-            conn, terms, v.id, within, page_bm25=one, section_bm25=sections is None, rare_words=rare
+            conn,
+            terms,
+            v.id,
+            within,
+            page_bm25=one,
+            section_bm25=sections is None,
+            rare_words=rare,
+            near=proximity,
         )
         for v in versions
     ]
@@ -152,12 +166,21 @@ def page_rankings(
     )
     page_of = _pages_of(conn, [row[0] for row in found.sections])
     best_section: dict[int, int] = {}
-    for row in found.sections:
-        best_section.setdefault(page_of[row[0]], row[0])
+    section_scores: dict[int, float] = {}
+    for sid, score in found.sections:
+        if page_of[sid] not in best_section:
+            best_section[page_of[sid]] = sid
+            section_scores[page_of[sid]] = -score
     rankings = [list(best_section), [r[0] for r in found.pages], [r[0] for r in found.near]]
     if shelf_wide:
-        rankings.append(list(shelf_wide))
-    return PageRankings(rankings, best_section, [row[0] for row in found.sections])
+        rankings.append([page for page, _ in shelf_wide])
+    return PageRankings(
+        rankings,
+        best_section,
+        [row[0] for row in found.sections],
+        section_scores,
+        {page: -score for page, score in (shelf_wide or found.pages)},
+    )
 
 
 def version_lists(
@@ -169,10 +192,12 @@ def version_lists(
     page_bm25: bool = True,
     section_bm25: bool = True,
     rare_words: bool = False,
+    near: bool = True,
 ) -> VersionLists:
     """The three BM25 lists of one version (from its own FTS tables) for query words
     (the page list left empty when not `page_bm25`, the section list when not
-    `section_bm25`; `rare_words` as in section_list)."""
+    `section_bm25`, the proximity list when not `near`; `rare_words` as in
+    section_list)."""
     section_rows = (
         section_list(conn, terms, version_id, within, rare_words=rare_words) if section_bm25 else []
     )
@@ -188,13 +213,13 @@ def version_lists(
     if page_bm25:
         page_rows = cursor.execute(page_sql, (fts_match(terms), *params, PAGE_POOL)).fetchall()
     near_rows: Scored = []
-    if len(terms) > 1:
+    if near and len(terms) > 1:
         # Sequential dependence: pages where consecutive query words stand close together.
-        near = " OR ".join(
+        pairs = " OR ".join(
             f"NEAR({fts_match([a])} {fts_match([b])}, {NEAR_DISTANCE})"
             for a, b in itertools.pairwise(terms)
         )
-        near_rows = cursor.execute(page_sql, (near, *params, PAGE_POOL)).fetchall()
+        near_rows = cursor.execute(page_sql, (pairs, *params, PAGE_POOL)).fetchall()
     return VersionLists(section_rows, page_rows, near_rows)
 
 

@@ -60,7 +60,7 @@ def route(
     query: str,
     versions: list[VersionRef],
     *,
-    cards: list[tuple[int, int]] | None = None,
+    cards: list[tuple[int, int, float]] | None = None,
     indexes: Sequence[VectorIndex] = (),
     vector: np.ndarray | None = None,
     at_most: int = FULL_VERSIONS,
@@ -80,7 +80,7 @@ def route(
     wanted = {v.id for v in versions}
     if cards is None:
         cards = rank_cards(conn, query, wanted, rare_words=True)
-    votes = _votes(version_id for _page, version_id in cards)
+    votes = _votes(version_id for _page, version_id, _score in cards)
     if vector is not None and indexes:
         for version_id, vote in centroid_votes(indexes, vector, wanted).items():
             votes[version_id] = votes.get(version_id, 0.0) + vote
@@ -122,10 +122,10 @@ def section_counts(
 
 def rank_cards(
     conn: sqlite3.Connection, query: str, wanted: set[int], *, rare_words: bool = False
-) -> list[tuple[int, int]]:
-    """(page id, version id) of the CARD_POOL cards of `wanted` versions that match
-    `query` best, by BM25 over every card on the shelf (statistics that compare pages of
-    different libraries).
+) -> list[tuple[int, int, float]]:
+    """(page id, version id, BM25 score: lower is better) of the CARD_POOL cards of
+    `wanted` versions that match `query` best, by BM25 over every card on the shelf
+    (statistics that compare pages of different libraries).
 
     With `rare_words` (a shelf too big to rank in full), only the cards holding one of
     the query's rarer words (rare_terms) are scored, still by all of its words.
@@ -158,8 +158,8 @@ def rank_cards(
         )
     )
     # Older versions of a library, and libraries not asked for, are left out.
-    found = [(page_id, version_of[page_id]) for page_id, _score in rows]
-    return [(page, version) for page, version in found if version in wanted][:CARD_POOL]
+    found = [(page_id, version_of[page_id], score) for page_id, score in rows]
+    return [card for card in found if card[1] in wanted][:CARD_POOL]
 
 
 def rare_terms(cursor: sqlite3.Cursor, terms: list[str]) -> list[str]:

@@ -142,6 +142,11 @@ class VectorIndex:
     # (vectors of ROUGH_DIMS dimensions or fewer, or an index made by hand)
     rough: np.ndarray | None = None
 
+    @property
+    def pages_only(self) -> bool:
+        """Page vectors alone (the page route): a row a page, its own centroid."""
+        return self.centroids is self.sections
+
     def scores(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(page scores, section scores): a page's is the mean of its centroid's and its
         best section's cosine.
@@ -152,7 +157,7 @@ class VectorIndex:
         section_scores = self.sections @ query
         best = np.maximum.reduceat(section_scores, self.starts)
         # The page route's one matrix (a row per page) is its own centroids: read it once.
-        whole = best if self.centroids is self.sections else self.centroids @ query
+        whole = best if self.pages_only else self.centroids @ query
         return (whole + best) / 2, section_scores
 
     def top_pages(
