@@ -93,9 +93,7 @@ class StdoutWriter:
     file or terminal, which does not block for long, is written directly."""
 
     def __init__(self, fd: int) -> None:
-        self.fd = fd
-        mode = os.fstat(fd).st_mode
-        self._pollable = stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+        self.fd = fd  # non-blocking when a pipe or socket (_claimed_stdout)
         self._pending = bytearray()
 
     async def write(self, text: str) -> None:
