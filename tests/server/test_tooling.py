@@ -1,10 +1,14 @@
 """Tool registration: a DocshelfError becomes a tool error there, once, for every tool."""
 
+import threading
+from pathlib import Path
 from typing import Annotated
 
+import anyio
 import pytest
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS
 from pydantic import Field
@@ -88,7 +92,9 @@ async def test_other_exceptions_do_not_leak_their_text(shelf: Shelf):
     assert "internal detail" not in result.content[0].text
 
 
-async def test_a_tool_given_the_state_waits_for_the_default_library(shelf: Shelf):
+async def test_a_tool_given_the_state_says_to_retry_while_the_default_library_is_added(
+    shelf: Shelf,
+):
     state = ServerState(shelf)
     shelf.remove_library("demo")
     state.pending = "The default library 'mastra' is being downloaded and indexed."
@@ -96,6 +102,53 @@ async def test_a_tool_given_the_state_waits_for_the_default_library(shelf: Shelf
         result = await client.call_tool("echo", {"word": "hi"})
     assert result.is_error
     assert "being downloaded and indexed. Try again in a few seconds." in result.content[0].text
+
+
+async def test_a_tool_waits_briefly_for_the_default_library_and_then_answers(
+    shelf: Shelf, corpus: Path
+):
+    state = ServerState(shelf)
+    shelf.remove_library("demo")
+    state.pending = "The default library 'mastra' is being downloaded and indexed."
+    waiting = threading.Event()
+
+    class Watched(threading.Event):  # the tool's wait polls the stop event: it is waiting
+        def wait(self, timeout: float | None = None) -> bool:
+            waiting.set()
+            return super().wait(timeout)
+
+    state._stopping = Watched()
+
+    def add() -> None:
+        waiting.wait(30)  # the tool is waiting before the library is in
+        shelf.add_library(str(corpus), name="demo")
+        state.pending = None
+        shelf.close_thread()
+
+    state.thread = threading.Thread(target=add, daemon=True)
+    state.thread.start()
+    async with Client(demo_server(shelf, state)) as client:
+        with anyio.fail_after(30):
+            result = await client.call_tool("echo", {"word": "hi"})
+    state.thread.join(30)
+    assert not result.is_error
+    assert result.content[0].text == "hi"
+
+
+async def test_a_tool_stops_waiting_for_the_default_library_when_the_server_stops(shelf: Shelf):
+    state = ServerState(shelf)
+    shelf.remove_library("demo")
+    state.pending = "The default library 'mastra' is being downloaded and indexed."
+    release = threading.Event()
+    state.thread = threading.Thread(target=lambda: release.wait(30), daemon=True)
+    state.thread.start()
+    state._stopping.set()  # as stop() does first
+    try:
+        with pytest.raises(ToolError, match=r"Try again in a few seconds\."):
+            state.check_ready(wait=30)  # returns at once: nothing waits past a stop
+    finally:
+        release.set()
+        state.thread.join(30)
 
 
 async def test_prompts_convert_errors_the_same_way(shelf: Shelf):

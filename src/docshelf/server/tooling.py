@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -160,6 +161,12 @@ def _type_name(spec: dict[str, Any]) -> str:
     return _JSON_TYPES.get(kind, "a value")
 
 
+# A tool called while the first-run library is being added (about 3 s) waits this long for
+# it before saying to try again: the agent's first call gets an answer, not a retry, and
+# a client that times requests out at 10 s (the MCP inspector does) still hears back.
+FIRST_RUN_WAIT_S = 8.0
+
+
 class ServerState:
     """What the tools share: the shelf, and the default library still being indexed."""
 
@@ -190,8 +197,16 @@ class ServerState:
         if (self.thread is None or not self.thread.is_alive()) and jobs_done:
             self.shelf.close()  # never under a thread still writing: SQLite would crash
 
-    def check_ready(self) -> None:
-        """Raise a tool error saying to retry while the default library is being indexed."""
+    def check_ready(self, wait: float = FIRST_RUN_WAIT_S) -> None:
+        """While the default library is being indexed on first run (and nothing else is),
+        wait for it up to `wait` seconds, then raise a tool error saying to retry."""
+        if not self.pending or self.shelf.list_libraries():
+            return
+        deadline = time.monotonic() + wait
+        indexer = self.thread
+        while indexer is not None and indexer.is_alive() and time.monotonic() < deadline:
+            if self._stopping.wait(0.05):
+                break
         if self.pending and not self.shelf.list_libraries():
             raise ToolError(f"{self.pending} Try again in a few seconds.")
 
