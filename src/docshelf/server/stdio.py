@@ -27,7 +27,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import Any, cast
 
@@ -126,21 +126,27 @@ async def run_stdio(server: MCPServer, *, on_first_line: Callable[[], None] | No
 
 
 @contextmanager
-def _claimed_stdin() -> Iterator[int]:
-    """A private duplicate of fd 0 to read from, with fd 0 itself on the null device."""
+def _claimed(fd: int, diversion: Callable[[], int]) -> Iterator[int]:
+    """A private duplicate of `fd` to serve on, with `fd` itself pointing at what
+    `diversion` opens while serving; restored afterwards."""
     import fcntl
 
-    private = fcntl.fcntl(0, fcntl.F_DUPFD_CLOEXEC, 3)
-    null = os.open(os.devnull, os.O_RDONLY)
+    private = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+    replacement = diversion()
     try:
-        os.dup2(null, 0)
+        os.dup2(replacement, fd)
     finally:
-        os.close(null)
+        os.close(replacement)
     try:
         yield private
     finally:
-        os.dup2(private, 0)
+        os.dup2(private, fd)
         os.close(private)
+
+
+def _claimed_stdin() -> AbstractContextManager[int]:
+    """A private duplicate of fd 0 to read from, with fd 0 itself on the null device."""
+    return _claimed(0, lambda: os.open(os.devnull, os.O_RDONLY))
 
 
 @contextmanager
@@ -150,23 +156,24 @@ def _claimed_stdout() -> Iterator[int]:
     import fcntl
 
     sys.stdout.flush()
-    private = fcntl.fcntl(1, fcntl.F_DUPFD_CLOEXEC, 3)
-    flags = fcntl.fcntl(private, fcntl.F_GETFL)
-    mode = os.fstat(private).st_mode
-    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
-        fcntl.fcntl(private, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+    with _claimed(1, _stderr_or_null) as private:
+        flags = fcntl.fcntl(private, fcntl.F_GETFL)
+        mode = os.fstat(private).st_mode
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            fcntl.fcntl(private, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+        try:
+            yield private
+        finally:
+            fcntl.fcntl(private, fcntl.F_SETFL, flags)
+
+
+def _stderr_or_null() -> int:
+    """Where stray output goes while serving: stderr, or nowhere when there is none (never
+    onto the wire)."""
     try:
-        os.dup2(2, 1)
-    except OSError:  # no stderr: stray output goes nowhere rather than onto the wire
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.close(null)
-    try:
-        yield private
-    finally:
-        fcntl.fcntl(private, fcntl.F_SETFL, flags)
-        os.dup2(private, 1)
-        os.close(private)
+        return os.dup(2)
+    except OSError:
+        return os.open(os.devnull, os.O_WRONLY)
 
 
 class AnsweringReader:
